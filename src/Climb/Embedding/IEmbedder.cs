@@ -1,0 +1,20 @@
+namespace Climb;
+
+/// <summary>Turns texts into fixed-length vectors.</summary>
+/// <remarks>Implementations must be safe for concurrent use.</remarks>
+public interface IEmbedder
+{
+    /// <summary>Gets what this embedder produces: its model identity and dimension.</summary>
+    EmbedderInfo Info { get; }
+
+    /// <summary>Embeds a batch of texts.</summary>
+    /// <param name="texts">The texts; none may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">A token to cancel the work.</param>
+    /// <returns>One row per text, in order, each <see cref="EmbedderInfo.Dimension"/> long.</returns>
+    Task<EmbeddingMatrix> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Describes an embedder's output.</summary>
+/// <param name="ModelId">A stable identity of the model and its settings; stores record it so vectors of different models never mix.</param>
+/// <param name="Dimension">The length of every vector.</param>
+public sealed record EmbedderInfo(string ModelId, int Dimension);
