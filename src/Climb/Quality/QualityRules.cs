@@ -53,7 +53,7 @@ internal static class QualityRules
     {
         var rules = new List<QualityRule>
         {
-            new("word_count", s => Math.Log10(Math.Max(1, s.WordCount)), Math.Log10(50), Math.Log10(3), 1.0f, 0f, 3.0f, 3.0f,
+            new("word_count", s => Math.Log10(Math.Max(1, s.WordCount)), Math.Log10(50), Math.Log10(3), 0.5f, 0f, 2.5f, 2.5f,
                 "Gopher (min 50 words), C4 (min 3 words); log10 scale"),
             new("mean_word_length_low", s => s.MeanWordLength, 3.0, 2.0, 2.0f, 0f, 1.0f, 1.0f, "Gopher (mean word length 3-10)")
                 { ProseOnly = true, MinWords = 5 },
