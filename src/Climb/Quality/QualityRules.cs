@@ -84,7 +84,7 @@ internal static class QualityRules
         {
             var index = n - 2;
             rules.Add(new($"top_{n}gram_chars", s => s.TopNGramCharFraction[index], topThresholds[index], topThresholds[index] + 0.3,
-                1.5f, 0f, 1.5f, 1.5f, $"Gopher (top {n}-gram char fraction {topThresholds[index]:0.00})")
+                1.0f, 0f, 1.0f, 1.0f, $"Gopher (top {n}-gram char fraction {topThresholds[index]:0.00})")
             { ProseOnly = true, NeedsRepetitionWords = true });
         }
 
@@ -93,7 +93,7 @@ internal static class QualityRules
         {
             var index = n - 5;
             rules.Add(new($"duplicate_{n}gram_chars", s => s.DuplicateNGramCharFraction[index], dupThresholds[index], dupThresholds[index] + 0.3,
-                1.0f, 0f, 1.0f, 1.0f, $"Gopher (duplicate {n}-gram char fraction {dupThresholds[index]:0.00})")
+                0.5f, 0f, 0.5f, 0.5f, $"Gopher (duplicate {n}-gram char fraction {dupThresholds[index]:0.00})")
             { ProseOnly = true, NeedsRepetitionWords = true });
         }
 

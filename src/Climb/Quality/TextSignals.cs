@@ -250,9 +250,15 @@ internal static partial class TextAnalyzer
             return true;
         }
 
-        // Indented line ending with ':' or '(' or ',' is typical of block-structured code.
+        // Literal data lines such as `'KEY': value,` (dict/list entries).
+        if (last == ',' && (line[0] is '\'' or '"' or '(' or '[') && line.IndexOfAny(':', '=') > 0)
+        {
+            return true;
+        }
+
+        // Indented line ending with ':' or a bracket (or ',' with code punctuation) is typical of block-structured code.
         var indent = rawLine.Length - rawLine.TrimStart().Length;
-        return indent >= 4 && last is ':' or '(' or '[' or ')' or ']';
+        return indent >= 4 && (last is ':' or '(' or '[' or ')' or ']' || (last == ',' && line.IndexOfAny("'\"=(") >= 0));
     }
 
     private static readonly string[] CodeStartList =
