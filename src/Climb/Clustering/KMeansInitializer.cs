@@ -3,8 +3,8 @@ namespace Climb;
 /// <summary>k-means++ and k-means‖ seeding over the in-memory fit sample (CPU, deterministic for a seed).</summary>
 internal static class KMeansInitializer
 {
-    /// <summary>k-means++ runs on at most this many rows per centroid of the fit sample (it costs O(K·rows·D)).</summary>
-    public const int PlusPlusRowsPerCentroid = 40;
+    /// <summary>k-means++ runs on at most this many rows per centroid of the fit sample (it costs O(K·log K·rows·D)).</summary>
+    public const int PlusPlusRowsPerCentroid = 20;
 
     public static float[] KMeansPlusPlus(float[] rows, int rowCount, int dimension, int k, Random rng, int maxDegreeOfParallelism, CancellationToken cancellationToken)
     {
@@ -27,40 +27,85 @@ internal static class KMeansInitializer
         return WeightedPlusPlus(pool, poolCount, dimension, null, k, rng, maxDegreeOfParallelism, cancellationToken);
     }
 
-    /// <summary>k-means++ over weighted points (weights null = 1).</summary>
+    /// <summary>
+    /// Greedy k-means++ over weighted points (weights null = 1), as scikit-learn: each step draws 2 + ⌊ln K⌋ candidates
+    /// with probability ∝ weight · D² and keeps the one that lowers the potential most (plain k-means++ often puts two
+    /// seeds in one well-separated cluster).
+    /// </summary>
     public static float[] WeightedPlusPlus(float[] points, int count, int dimension, double[]? weights, int k, Random rng, int maxDegreeOfParallelism, CancellationToken cancellationToken)
     {
+        const int block = 2048;
         var centroids = new float[k * dimension];
-        var minD2 = new double[count];
+        var norms = new float[count];
+        for (int i = 0; i < count; i++)
+        {
+            var x = points.AsSpan(i * dimension, dimension);
+            norms[i] = System.Numerics.Tensors.TensorPrimitives.Dot(x, x);
+        }
+
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
+        int blocks = (count + block - 1) / block;
+        int trials = 2 + (int)Math.Log(k);
+        var candidateD2 = new double[trials][];
+        for (int t = 0; t < trials; t++)
+        {
+            candidateD2[t] = new double[count];
+        }
+
+        var blockSums = new double[blocks];
+        var minD2 = new double[count];
+        Array.Fill(minD2, double.PositiveInfinity);
+
+        // Distances from every point to point `candidate`, folded with the current minimum; returns the weighted potential.
+        double Evaluate(int candidate, double[] target)
+        {
+            var c = points.AsSpan(candidate * dimension, dimension).ToArray();
+            float cn = norms[candidate];
+            Parallel.For(0, blocks, options, b =>
+            {
+                int end = Math.Min(count, (b + 1) * block);
+                double s = 0;
+                for (int i = b * block; i < end; i++)
+                {
+                    double d2 = Math.Max(0.0, (double)norms[i] + cn - (2.0 * System.Numerics.Tensors.TensorPrimitives.Dot(points.AsSpan(i * dimension, dimension), c)));
+                    double m = Math.Min(minD2[i], d2);
+                    target[i] = m;
+                    s += (weights is null ? 1.0 : weights[i]) * m;
+                }
+
+                blockSums[b] = s;
+            });
+            double total = 0;
+            foreach (double v in blockSums)
+            {
+                total += v;
+            }
+
+            return total;
+        }
 
         int first = PickWeighted(weights, null, count, rng);
         points.AsSpan(first * dimension, dimension).CopyTo(centroids.AsSpan(0, dimension));
-        Array.Fill(minD2, double.PositiveInfinity);
-        for (int c = 0; c < k; c++)
+        Evaluate(first, candidateD2[0]);
+        Array.Copy(candidateD2[0], minD2, count);
+        for (int c = 1; c < k; c++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int cc = c;
-            Parallel.For(0, (count + 4095) / 4096, options, block =>
+            int bestCandidate = -1;
+            int bestTrial = 0;
+            double bestPotential = double.PositiveInfinity;
+            for (int t = 0; t < trials; t++)
             {
-                var center = centroids.AsSpan(cc * dimension, dimension);
-                int end = Math.Min(count, (block + 1) * 4096);
-                for (int i = block * 4096; i < end; i++)
+                int candidate = PickWeighted(weights, minD2, count, rng);
+                double potential = Evaluate(candidate, candidateD2[t]);
+                if (potential < bestPotential)
                 {
-                    double d2 = KMeansCpu.SquaredDistance(points.AsSpan(i * dimension, dimension), center);
-                    if (d2 < minD2[i])
-                    {
-                        minD2[i] = d2;
-                    }
+                    (bestPotential, bestCandidate, bestTrial) = (potential, candidate, t);
                 }
-            });
-            if (c + 1 == k)
-            {
-                break;
             }
 
-            int next = PickWeighted(weights, minD2, count, rng);
-            points.AsSpan(next * dimension, dimension).CopyTo(centroids.AsSpan((c + 1) * dimension, dimension));
+            points.AsSpan(bestCandidate * dimension, dimension).CopyTo(centroids.AsSpan(c * dimension, dimension));
+            Array.Copy(candidateD2[bestTrial], minD2, count);
         }
 
         return centroids;
