@@ -78,15 +78,15 @@ internal static class KMeansPeersCommand
             Console.WriteLine($"FAISS {faiss.Version}, BLAS loaded: {string.Join(", ", faiss.Blas)} (OpenBLAS: {faiss.OpenBlas}), OMP threads {faiss.OmpThreads}");
             Console.WriteLine("| Implementation | start | s/iteration | total fit s | final inertia | vs FAISS inertia | loadavg before |");
             Console.WriteLine("|---|---|---|---|---|---|---|");
-            Console.WriteLine(Invariant($"| Climb CPU (run 1) | same centroids | {climb1.SecondsPerIteration:F3} | {climb1.TotalSeconds:F2} | {climb1.Inertia:E6} | {rel:+0.000%;-0.000%} | {climb1.LoadAvg} |"));
+            Console.WriteLine(Invariant($"| Climb CPU (run 1) | same centroids | {climb1.SecondsPerIteration:F3} | {climb1.TotalSeconds:F2} | {climb1.Inertia:E6} | {rel:P4} | {climb1.LoadAvg} |"));
             Console.WriteLine(Invariant($"| FAISS {faiss.Version} (OpenBLAS) | same centroids | {faiss.SecondsPerIteration:F3} | {faiss.TotalSeconds:F2} | {faiss.Inertia:E6} | — | {faiss.LoadAvg} |"));
             double rel2 = (climb2.Inertia - faiss.Inertia) / faiss.Inertia;
-            Console.WriteLine(Invariant($"| Climb CPU (run 2) | same centroids | {climb2.SecondsPerIteration:F3} | {climb2.TotalSeconds:F2} | {climb2.Inertia:E6} | {rel2:+0.000%;-0.000%} | {climb2.LoadAvg} |"));
+            Console.WriteLine(Invariant($"| Climb CPU (run 2) | same centroids | {climb2.SecondsPerIteration:F3} | {climb2.TotalSeconds:F2} | {climb2.Inertia:E6} | {rel2:P4} | {climb2.LoadAvg} |"));
             if (mlnet)
             {
                 var ml = RunMlNet(data, k, iters, threads);
                 double relMl = (ml.Inertia - faiss.Inertia) / faiss.Inertia;
-                Console.WriteLine(Invariant($"| ML.NET KMeansTrainer | own init (cannot take centroids) | {ml.SecondsPerIteration:F3} (fit/iters) | {ml.TotalSeconds:F2} | {ml.Inertia:E6} | {relMl:+0.000%;-0.000%} | {ml.LoadAvg} |"));
+                Console.WriteLine(Invariant($"| ML.NET KMeansTrainer | own init (cannot take centroids) | {ml.SecondsPerIteration:F3} (fit/iters) | {ml.TotalSeconds:F2} | {ml.Inertia:E6} | {relMl:P4} | {ml.LoadAvg} |"));
             }
 
             Console.WriteLine(Invariant($"Climb/FAISS s/iteration ratio: {climbIter / faiss.SecondsPerIteration:F3} (mean of the two Climb runs)"));
