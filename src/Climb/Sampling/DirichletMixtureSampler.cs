@@ -124,61 +124,116 @@ public sealed class DirichletMixtureSampler : IMixtureSampler
     }
 
     /// <summary>
-    /// Keeps, in generation order, the mixtures whose L1 distance to their lexicographic predecessor (among kept ones) exceeds
-    /// the threshold (RegMix's <c>sort_and_deduplicate</c>); exact duplicates always meet in the sorted order.
+    /// Keeps, in generation order, each mixture whose L1 distance to every earlier kept mixture exceeds the threshold (exact
+    /// duplicates are always dropped). Exact: candidates are compared within a window of a 1-Lipschitz projection, which
+    /// cannot miss a pair closer than the threshold.
     /// </summary>
     internal static List<int> Deduplicate(List<double[]> chunks, int k, double threshold)
     {
         int total = chunks.Count * ChunkSize;
+        ReadOnlySpan<double> Row(int g) => chunks[g / ChunkSize].AsSpan((g % ChunkSize) * k, k);
+        var direction = new double[k];
+        for (int i = 0; i < k; i++)
+        {
+            direction[i] = Math.Cos((i * 2.399963229728653) + 0.5); // |r_i| <= 1, so |r.(x - y)| <= L1(x, y)
+        }
+
+        var projection = new double[total];
+        for (int g = 0; g < total; g++)
+        {
+            var row = Row(g);
+            double p = 0;
+            for (int i = 0; i < k; i++)
+            {
+                p += direction[i] * row[i];
+            }
+
+            projection[g] = p;
+        }
+
         var order = new int[total];
         for (int i = 0; i < total; i++)
         {
             order[i] = i;
         }
 
-        ReadOnlySpan<double> Row(int g) => chunks[g / ChunkSize].AsSpan((g % ChunkSize) * k, k);
         Array.Sort(order, (a, b) =>
         {
-            var ra = Row(a);
-            var rb = Row(b);
-            for (int i = 0; i < k; i++)
-            {
-                int c = ra[i].CompareTo(rb[i]);
-                if (c != 0)
-                {
-                    return c;
-                }
-            }
-
-            return a.CompareTo(b);
+            int c = projection[a].CompareTo(projection[b]);
+            return c != 0 ? c : a.CompareTo(b);
         });
-
-        var keep = new List<int>(total);
-        int last = -1;
-        foreach (int g in order)
+        var position = new int[total];
+        for (int i = 0; i < total; i++)
         {
-            if (last >= 0)
-            {
-                var a = Row(last);
-                var b = Row(g);
-                double d = 0;
-                for (int i = 0; i < k; i++)
-                {
-                    d += Math.Abs(a[i] - b[i]);
-                }
-
-                if (d <= threshold)
-                {
-                    continue;
-                }
-            }
-
-            keep.Add(g);
-            last = g;
+            position[order[i]] = i;
         }
 
-        keep.Sort();
+        var kept = new bool[total];
+        var exact = new HashSet<int>(new RowComparer(chunks, k));
+        var keep = new List<int>(total);
+        for (int g = 0; g < total; g++)
+        {
+            if (!exact.Add(g))
+            {
+                continue;
+            }
+
+            bool duplicate = false;
+            if (threshold > 0)
+            {
+                var row = Row(g);
+                double p = projection[g];
+                for (int q = position[g] - 1; !duplicate && q >= 0 && projection[order[q]] >= p - threshold; q--)
+                {
+                    duplicate = kept[order[q]] && WithinL1(row, Row(order[q]), threshold);
+                }
+
+                for (int q = position[g] + 1; !duplicate && q < total && projection[order[q]] <= p + threshold; q++)
+                {
+                    duplicate = kept[order[q]] && WithinL1(row, Row(order[q]), threshold);
+                }
+            }
+
+            if (!duplicate)
+            {
+                kept[g] = true;
+                keep.Add(g);
+            }
+        }
+
         return keep;
+    }
+
+    private static bool WithinL1(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double threshold)
+    {
+        double d = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            d += Math.Abs(a[i] - b[i]);
+            if (d > threshold)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private sealed class RowComparer(List<double[]> chunks, int k) : IEqualityComparer<int>
+    {
+        public bool Equals(int x, int y) =>
+            chunks[x / ChunkSize].AsSpan((x % ChunkSize) * k, k).SequenceEqual(chunks[y / ChunkSize].AsSpan((y % ChunkSize) * k, k));
+
+        public int GetHashCode(int g)
+        {
+            var h = default(HashCode);
+            foreach (double v in chunks[g / ChunkSize].AsSpan((g % ChunkSize) * k, k))
+            {
+                h.Add(v);
+            }
+
+            return h.ToHashCode();
+        }
     }
 
     /// <summary>The prior, caps and bounds resolved for one prior, checked for feasibility.</summary>
@@ -413,6 +468,23 @@ public sealed class DirichletMixtureSampler : IMixtureSampler
                 }
 
                 if (!RenormalizeFree(w))
+                {
+                    return false;
+                }
+
+                // Renormalising can push a rounded weight just under the floor: zero it again (the scale-up that
+                // follows cannot create new ones).
+                bool again = false;
+                foreach (int i in Free)
+                {
+                    if (_min[i] <= 0 && w[i] > 0 && w[i] < mw)
+                    {
+                        w[i] = 0;
+                        again = true;
+                    }
+                }
+
+                if (again && !RenormalizeFree(w))
                 {
                     return false;
                 }
