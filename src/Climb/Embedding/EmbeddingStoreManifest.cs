@@ -84,19 +84,3 @@ internal sealed class EmbeddingStoreManifest
         public string DataHash { get; set; } = string.Empty;
     }
 }
-
-/// <summary>Writes files atomically: a temporary file in the same folder, flushed, then renamed over the target.</summary>
-internal static class AtomicFile
-{
-    public static void Write(string path, ReadOnlySpan<byte> content)
-    {
-        string temp = path + ".tmp-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(content);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, path, overwrite: true);
-    }
-}
