@@ -57,6 +57,9 @@ public class SampleCorpusClusteringTests(EmbeddedSampleCorpusFixture corpus, ITe
         var mergedAverage = new CentroidMerger(new CentroidMergerOptions { Linkage = CentroidLinkage.Average, TargetClusterCount = domains }).Merge(fine);
         double nmiAverage = ClusteringMetrics.NormalizedMutualInformation(corpus.Tags, fine.Assignments.Select(a => mergedAverage.SuperClusterOf[a]).ToArray());
 
+        var atThreshold = new CentroidMerger().Merge(fine);
+        var avgAtThreshold = new CentroidMerger(new CentroidMergerOptions { Linkage = CentroidLinkage.Average }).Merge(fine);
+        output.WriteLine($"threshold 1.5: Ward {atThreshold.SuperClusterCount} super-clusters, average {avgAtThreshold.SuperClusterCount}; Ward distances of the last 8 merges: {string.Join(", ", atThreshold.Dendrogram.TakeLast(8).Select(st => st.Distance.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}");
         output.WriteLine($"NMI K={domains}: {nmiDirect:F4}; K=64: {nmiFine:F4}; 64 -> {domains} Ward: {nmiMerged:F4}; average: {nmiAverage:F4}");
         Assert.True(nmiDirect >= DirectNmiFloor, $"NMI {nmiDirect}");
         Assert.True(nmiMerged >= MergedNmiFloor, $"merged NMI {nmiMerged}");
