@@ -265,6 +265,19 @@ public sealed class JsonLinesReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Concatenated_gzip_members_read_as_one_file()
+    {
+        var first = File.ReadAllBytes(files.WriteGzip("part1.gz", "{\"text\":\"one\"}\n{\"text\":\"two\"}\n"));
+        var second = File.ReadAllBytes(files.WriteGzip("part2.gz", "{\"text\":\"three\"}\n"));
+        var path = files.WriteBytes("joined.jsonl.gz", [.. first, .. second]);
+
+        var documents = await CorpusTestFiles.ReadAllAsync(new CorpusReader(path));
+
+        Assert.Equal(["one", "two", "three"], documents.Select(d => d.Text));
+        Assert.Equal("joined.jsonl.gz:3", documents[2].Id);
+    }
+
+    [Fact]
     public async Task Cancellation_stops_the_enumeration()
     {
         var path = files.WriteText("many.jsonl", string.Concat(Enumerable.Range(0, 1000).Select(i => $"{{\"text\":\"d{i}\"}}\n")));
