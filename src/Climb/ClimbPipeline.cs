@@ -752,16 +752,22 @@ public sealed class ClimbPipeline
                 _ => new ClimbSearchStrategy(o.Search, sampler, predictor),
             };
 
+            var kind = o.Proxy == ProxyKind.Auto ? (CudaAvailable() ? ProxyKind.Transformer : ProxyKind.NGram) : o.Proxy;
             string trainerIdentity = p._components.ProxyTrainer is { } custom
                 ? custom.GetType().FullName!
-                : "torchsharp " + JsonSerializer.Serialize(o.ProxyTraining) + $" base={o.BasePretrainingTokens}";
+                : kind == ProxyKind.NGram
+                    ? "kneser-ney " + JsonSerializer.Serialize(o.NGramProxy)
+                    : "torchsharp " + JsonSerializer.Serialize(o.ProxyTraining) + $" base={o.BasePretrainingTokens}";
             string targetsFingerprint = TargetFingerprint(targets);
             SearchFingerprint = Fingerprint.Of("search/v1", TokenFingerprint, targetsFingerprint, trainerIdentity, strategy.Name, strategy.Configuration, o.Seed);
             var prior = new MixturePrior(Tokens!.TokenCounts.Select(c => (double)c), Catalogue!.Names);
 
             async Task<Dictionary<string, double>> RunSearch(string folder, CancellationToken token)
             {
-                IProxyTrainer trainer = p._components.ProxyTrainer ?? await DefaultTrainerAsync(folder, token).ConfigureAwait(false);
+                IProxyTrainer trainer = p._components.ProxyTrainer
+                    ?? (kind == ProxyKind.NGram
+                        ? new KneserNeyProxyTrainer(o.NGramProxy, p._loggers.CreateLogger<KneserNeyProxyTrainer>())
+                        : await DefaultTrainerAsync(folder, token).ConfigureAwait(false));
                 var search = new MixtureSearch(
                     strategy,
                     new MixtureSearchOptions
@@ -779,7 +785,9 @@ public sealed class ClimbPipeline
                 var roundSink = new SyncProgress<MixtureSearchRound>(r =>
                 {
                     done += r.Results.Count;
-                    Report("search", $"round {r.Round + 1} done, best {r.BestUtilitySoFar:G5}", done, total);
+                    var goal = r.Results.Count > 0 ? r.Results[0].Goal : ObjectiveGoal.Maximize;
+                    double bestObjective = goal == ObjectiveGoal.Minimize ? -r.BestUtilitySoFar : r.BestUtilitySoFar;
+                    Report("search", $"round {r.Round + 1} done, best objective so far {bestObjective:G5} ({goal.ToString().ToLowerInvariant()})", done, total);
                     rounds?.Report(r);
                 });
                 Search = await search.RunAsync(prior, Evaluate, roundSink, token).ConfigureAwait(false);
@@ -818,6 +826,23 @@ public sealed class ClimbPipeline
             }
 
             await StageAsync("search", SearchFingerprint, resumable: true, RunSearch, _ => false, ct).ConfigureAwait(false);
+        }
+
+        private bool CudaAvailable()
+        {
+            if (p._options.Device == ComputeDevice.Cpu)
+            {
+                return false;
+            }
+
+            try
+            {
+                return TorchSharp.torch.cuda.is_available();
+            }
+            catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or NotSupportedException or InvalidOperationException)
+            {
+                return false; // no native libtorch: the CPU n-gram proxy needs none
+            }
         }
 
         private async Task<IProxyTrainer> DefaultTrainerAsync(string folder, CancellationToken ct)

@@ -18,6 +18,19 @@ public enum SearchStrategyKind
     Uniform = 3,
 }
 
+/// <summary>Which built-in proxy trainer the pipeline uses when none is plugged in.</summary>
+public enum ProxyKind
+{
+    /// <summary>The transformer when CUDA is available, otherwise the Kneser-Ney n-gram proxy (hundreds of transformer proxies take hours on a CPU).</summary>
+    Auto = 0,
+
+    /// <summary><see cref="TorchSharpProxyTrainer"/>: a small decoder-only transformer continued from a shared base (the paper's setup).</summary>
+    Transformer = 1,
+
+    /// <summary><see cref="KneserNeyProxyTrainer"/>: an interpolated Kneser-Ney n-gram model (seconds per proxy).</summary>
+    NGram = 2,
+}
+
 /// <summary>Options of a <see cref="ClimbPipeline"/> beyond its components.</summary>
 public sealed class ClimbPipelineOptions : IValidatableOptions
 {
@@ -76,7 +89,15 @@ public sealed class ClimbPipelineOptions : IValidatableOptions
     [Range(1, 1024)]
     public int ProxyParallelism { get; set; } = 1;
 
-    /// <summary>Gets or sets the options of the default proxy trainer (<see cref="TorchSharpProxyTrainer"/>).</summary>
+    /// <summary>Gets or sets which built-in proxy trainer is used when none is plugged in with <see cref="ClimbPipelineBuilder.WithProxyTrainer(IProxyTrainer)"/>.</summary>
+    /// <value>The default is <see cref="ProxyKind.Auto"/>.</value>
+    public ProxyKind Proxy { get; set; } = ProxyKind.Auto;
+
+    /// <summary>Gets or sets the options of the n-gram proxy (<see cref="ProxyKind.NGram"/>).</summary>
+    [Required]
+    public KneserNeyOptions NGramProxy { get; set; } = new() { TokenBudget = 1_000_000 };
+
+    /// <summary>Gets or sets the options of the transformer proxy (<see cref="TorchSharpProxyTrainer"/>).</summary>
     /// <value>The default is the Tiny preset (about 1M parameters) on 1M tokens per proxy.</value>
     [Required]
     public ProxyTrainerOptions ProxyTraining { get; set; } = new();
@@ -109,7 +130,7 @@ public sealed class ClimbPipelineOptions : IValidatableOptions
 
     IEnumerable<string> IValidatableOptions.Validate()
     {
-        foreach (var (name, value) in new (string, object?)[] { (nameof(Pruning), Pruning), (nameof(Merging), Merging), (nameof(Search), Search), (nameof(Export), Export), (nameof(ProxyTraining), ProxyTraining) })
+        foreach (var (name, value) in new (string, object?)[] { (nameof(Pruning), Pruning), (nameof(Merging), Merging), (nameof(Search), Search), (nameof(Export), Export), (nameof(ProxyTraining), ProxyTraining), (nameof(NGramProxy), NGramProxy) })
         {
             if (value is not null)
             {
