@@ -34,7 +34,7 @@ internal static class KMeansInitializer
     /// </summary>
     public static float[] WeightedPlusPlus(float[] points, int count, int dimension, double[]? weights, int k, Random rng, int maxDegreeOfParallelism, CancellationToken cancellationToken)
     {
-        const int block = 2048;
+        const int block = 1024;
         var centroids = new float[k * dimension];
         var norms = new float[count];
         for (int i = 0; i < count; i++)
@@ -52,60 +52,90 @@ internal static class KMeansInitializer
             candidateD2[t] = new double[count];
         }
 
-        var blockSums = new double[blocks];
         var minD2 = new double[count];
         Array.Fill(minD2, double.PositiveInfinity);
+        var cumulative = new double[count];
 
-        // Distances from every point to point `candidate`, folded with the current minimum; returns the weighted potential.
-        double Evaluate(int candidate, double[] target)
+        // One pass over the points evaluates every candidate: D² to each, folded with the current minimum, and the
+        // weighted potential per candidate (block sums added in block order, so the result is thread-count independent).
+        double[] Evaluate(int[] candidates)
         {
-            var c = points.AsSpan(candidate * dimension, dimension).ToArray();
-            float cn = norms[candidate];
+            int m = candidates.Length;
+            var sums = new double[blocks * m];
             Parallel.For(0, blocks, options, b =>
             {
+                Span<double> local = stackalloc double[m];
                 int end = Math.Min(count, (b + 1) * block);
-                double s = 0;
                 for (int i = b * block; i < end; i++)
                 {
-                    double d2 = Math.Max(0.0, (double)norms[i] + cn - (2.0 * System.Numerics.Tensors.TensorPrimitives.Dot(points.AsSpan(i * dimension, dimension), c)));
-                    double m = Math.Min(minD2[i], d2);
-                    target[i] = m;
-                    s += (weights is null ? 1.0 : weights[i]) * m;
+                    var x = points.AsSpan(i * dimension, dimension);
+                    double w = weights is null ? 1.0 : weights[i];
+                    for (int t = 0; t < m; t++)
+                    {
+                        int c = candidates[t];
+                        double d2 = Math.Max(0.0, (double)norms[i] + norms[c] - (2.0 * System.Numerics.Tensors.TensorPrimitives.Dot(x, points.AsSpan(c * dimension, dimension))));
+                        double v = Math.Min(minD2[i], d2);
+                        candidateD2[t][i] = v;
+                        local[t] += w * v;
+                    }
                 }
 
-                blockSums[b] = s;
+                local.CopyTo(sums.AsSpan(b * m, m));
             });
-            double total = 0;
-            foreach (double v in blockSums)
+            var potentials = new double[m];
+            for (int b = 0; b < blocks; b++)
             {
-                total += v;
+                for (int t = 0; t < m; t++)
+                {
+                    potentials[t] += sums[(b * m) + t];
+                }
             }
 
-            return total;
+            return potentials;
         }
 
         int first = PickWeighted(weights, null, count, rng);
         points.AsSpan(first * dimension, dimension).CopyTo(centroids.AsSpan(0, dimension));
-        Evaluate(first, candidateD2[0]);
+        Evaluate([first]);
         Array.Copy(candidateD2[0], minD2, count);
+        var draws = new int[trials];
         for (int c = 1; c < k; c++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int bestCandidate = -1;
-            int bestTrial = 0;
-            double bestPotential = double.PositiveInfinity;
+
+            // Draw all trials from the same D² distribution (as scikit-learn), by inverse CDF.
+            double total = 0;
+            for (int i = 0; i < count; i++)
+            {
+                total += (weights is null ? 1.0 : weights[i]) * minD2[i];
+                cumulative[i] = total;
+            }
+
             for (int t = 0; t < trials; t++)
             {
-                int candidate = PickWeighted(weights, minD2, count, rng);
-                double potential = Evaluate(candidate, candidateD2[t]);
-                if (potential < bestPotential)
+                if (!(total > 0) || double.IsInfinity(total))
                 {
-                    (bestPotential, bestCandidate, bestTrial) = (potential, candidate, t);
+                    draws[t] = rng.Next(count);
+                    continue;
+                }
+
+                int at = Array.BinarySearch(cumulative, rng.NextDouble() * total);
+                at = at >= 0 ? at + 1 : ~at;
+                draws[t] = Math.Min(at, count - 1);
+            }
+
+            var potentials = Evaluate(draws);
+            int best = 0;
+            for (int t = 1; t < trials; t++)
+            {
+                if (potentials[t] < potentials[best])
+                {
+                    best = t;
                 }
             }
 
-            points.AsSpan(bestCandidate * dimension, dimension).CopyTo(centroids.AsSpan(c * dimension, dimension));
-            Array.Copy(candidateD2[bestTrial], minD2, count);
+            points.AsSpan(draws[best] * dimension, dimension).CopyTo(centroids.AsSpan(c * dimension, dimension));
+            Array.Copy(candidateD2[best], minD2, count);
         }
 
         return centroids;
