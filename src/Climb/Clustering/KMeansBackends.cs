@@ -217,8 +217,12 @@ internal sealed class IlgpuKMeansBackend : IKMeansBackend
 
         using var bc = acc.Allocate1D(c);
         using var bn = acc.Allocate1D(norms);
-        session.Kernels.Assign(rowsT, bc.View, bn.View, labels, partial, new AssignShape(rowCount, rowStride, dimension, padded, tile));
-        acc.Synchronize();
+        var kernels = session.Kernels;
+        lock (kernels.LaunchLock)
+        {
+            kernels.Assign(rowsT, bc.View, bn.View, labels, partial, new AssignShape(rowCount, rowStride, dimension, padded, tile));
+            acc.Synchronize();
+        }
     }
 
     public void Update(int[] labels, int clusterCount, float[] centroids, long[] sizes, CancellationToken cancellationToken)
@@ -234,8 +238,13 @@ internal sealed class IlgpuKMeansBackend : IKMeansBackend
         using var bo = acc.Allocate1D(order.Length == 0 ? new int[1] : order);
         using var boff = acc.Allocate1D(offsets);
         using var bc = acc.Allocate1D<float>(clusterCount * _dimension);
-        _session.Kernels.Update(_rows.View, bo.View, boff.View, bc.View, clusterCount, _dimension);
-        acc.Synchronize();
+        var kernels = _session.Kernels;
+        lock (kernels.LaunchLock)
+        {
+            kernels.Update(_rows.View, bo.View, boff.View, bc.View, clusterCount, _dimension);
+            acc.Synchronize();
+        }
+
         ((ArrayView<float>)bc.View).CopyToCPU(centroids.AsSpan(0, clusterCount * _dimension));
     }
 

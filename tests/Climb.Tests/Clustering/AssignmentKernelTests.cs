@@ -143,6 +143,23 @@ public class AssignmentKernelTests
     }
 
     [Fact]
+    public async Task Concurrent_clusterings_can_share_one_accelerator()
+    {
+        var (a, _) = ClusteringTestData.Blobs(n: 600, k: 4, d: 8, spread: 2.0, seed: 1);
+        var (b, _) = ClusteringTestData.Blobs(n: 500, k: 5, d: 8, spread: 2.0, seed: 2);
+        using var session = AcceleratorSession.CreateCpu();
+        var oa = new KMeansClustererOptions { ClusterCount = 4, MaxIterations = 4, Tolerance = 0 };
+        var ob = new KMeansClustererOptions { ClusterCount = 5, MaxIterations = 4, Tolerance = 0 };
+        var together = await Task.WhenAll(
+            new KMeansClusterer(oa, session.Accelerator).ClusterAsync(a),
+            new KMeansClusterer(ob, session.Accelerator).ClusterAsync(b));
+        var alone = await new KMeansClusterer(ob, session.Accelerator).ClusterAsync(b);
+
+        Assert.Equal(alone.Assignments, together[1].Assignments);
+        Assert.Equal(600, together[0].Assignments.Length);
+    }
+
+    [Fact]
     public void Kernels_are_compiled_once_per_accelerator()
     {
         using var session = AcceleratorSession.CreateCpu();
