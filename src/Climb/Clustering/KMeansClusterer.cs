@@ -320,7 +320,7 @@ public sealed partial class KMeansClusterer : IClusterer
             }
             else
             {
-                using var chunkBackend = new IlgpuKMeansBackend(session!, ownsSession: false, buffer, count, d);
+                using var chunkBackend = new IlgpuKMeansBackend(session!, ownsSession: false, buffer, count, d, assignOnly: true);
                 chunkBackend.Assign(centroids, k, labels, partial, ct);
             }
 
