@@ -62,10 +62,12 @@ internal sealed class EmbeddingStoreManifest
         return manifest;
     }
 
-    public void Write(string folder)
-    {
-        AtomicFile.Write(Path.Combine(folder, FileName), JsonSerializer.SerializeToUtf8Bytes(this, Json));
-    }
+    public Task WriteAsync(string folder, CancellationToken cancellationToken) =>
+        WriteBytesAsync(Path.Combine(folder, FileName), JsonSerializer.SerializeToUtf8Bytes(this, Json), cancellationToken);
+
+    /// <summary>Writes a file atomically (temporary file, flush, rename).</summary>
+    public static Task WriteBytesAsync(string path, byte[] content, CancellationToken cancellationToken) =>
+        AtomicFile.WriteAsync(path, s => s.WriteAsync(content, cancellationToken).AsTask(), cancellationToken);
 
     internal sealed class ShardEntry
     {
@@ -82,21 +84,5 @@ internal sealed class EmbeddingStoreManifest
 
         /// <summary>Gets or sets the SHA-256 of the data file.</summary>
         public string DataHash { get; set; } = string.Empty;
-    }
-}
-
-/// <summary>Writes files atomically: a temporary file in the same folder, flushed, then renamed over the target.</summary>
-internal static class AtomicFile
-{
-    public static void Write(string path, ReadOnlySpan<byte> content)
-    {
-        string temp = path + ".tmp-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(content);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, path, overwrite: true);
     }
 }
