@@ -132,7 +132,15 @@ public sealed partial class OnnxEmbedder : IEmbedder, IDisposable
         int budget = _options.MaxTokens - 2;
 
         // Ask for a little more than the budget: the tokenizer stops at word boundaries, truncation is per token.
-        var ids = _tokenizer.EncodeToIds(text, budget + 128, addSpecialTokens: false, out _, out _);
+        // Long texts are first cut to a prefix (the tokenizer normalizes its whole input); the prefix is enough when it
+        // yields more than budget + 100 tokens, since the word cut at its end (at most 100 pieces) is then past the budget.
+        int cap = budget + 128;
+        int prefix = (int)Math.Min(text.Length, cap * 16L);
+        var ids = _tokenizer.EncodeToIds(text.AsSpan(0, prefix), cap, addSpecialTokens: false, out _, out _);
+        if (prefix < text.Length && ids.Count <= budget + 100)
+        {
+            ids = _tokenizer.EncodeToIds(text, cap, addSpecialTokens: false, out _, out _);
+        }
         int n = Math.Min(ids.Count, budget);
         var result = new int[n + 2];
         result[0] = _tokenizer.ClassificationTokenId;

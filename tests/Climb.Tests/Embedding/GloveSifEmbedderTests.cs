@@ -126,6 +126,36 @@ public sealed class GloveSifEmbedderTests
     }
 
     [Fact]
+    public async Task Fitting_on_a_document_stream_samples_reproducibly_by_seed()
+    {
+        string[] topics = ["the cat sat", "the dog ran", "the car road", "the road", "cat dog", "sat ran car"];
+        var corpus = Enumerable.Range(0, 300).Select(i => new Document($"d{i}", topics[i % topics.Length] + (i % 7 == 0 ? " the the" : ""))).ToList();
+        static async IAsyncEnumerable<Document> Stream(List<Document> docs)
+        {
+            foreach (var d in docs)
+            {
+                await Task.Yield();
+                yield return d;
+            }
+        }
+
+        var options = new GloveSifEmbedderOptions { FitSampleSize = 5, Smoothing = 1.0 };
+        var a = await Tiny(options).FitAsync(Stream(corpus));
+        var b = await Tiny(options).FitAsync(Stream(corpus));
+        Assert.Equal(a.Info.ModelId, b.Info.ModelId);
+        var ids = new HashSet<string>();
+        for (int seed = 0; seed < 6; seed++)
+        {
+            var options2 = options.Clone();
+            options2.Seed = seed;
+            ids.Add((await Tiny(options2).FitAsync(Stream(corpus))).Info.ModelId);
+        }
+
+        Assert.True(ids.Count > 1, "different seeds should draw different samples");
+        await Assert.ThrowsAsync<ArgumentException>(() => Tiny(options).FitAsync(Stream([])));
+    }
+
+    [Fact]
     public void Model_identity_changes_with_every_option_that_changes_the_vectors()
     {
         string Id(GloveSifEmbedderOptions o) => Tiny(o).Info.ModelId;

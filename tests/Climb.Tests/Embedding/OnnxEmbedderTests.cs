@@ -36,6 +36,23 @@ public sealed class OnnxEmbedderTests
         Assert.Contains(Reference.Cases, c => c.InputIds.Contains(1)); // and one has an [UNK]
     }
 
+    [Fact]
+    public void Long_texts_are_truncated_per_token_whatever_their_length()
+    {
+        using var embedder = Create(OnnxPooling.Mean, normalize: false);
+        int[] helloWorld = embedder.Tokenize("hello world");
+        Assert.Equal(helloWorld, embedder.Tokenize(new string(' ', 50_000) + "hello world"));
+
+        int hello = helloWorld[1];
+        int[] many = embedder.Tokenize(string.Concat(Enumerable.Repeat("hello ", 20_000)));
+        Assert.Equal(Reference.MaxTokens, many.Length);
+        Assert.All(many[1..^1], id => Assert.Equal(hello, id));
+
+        // A word longer than the budget is cut per WordPiece token, as Hugging Face truncates.
+        int[] letters = embedder.Tokenize(new string('x', 90));
+        Assert.Equal(Reference.MaxTokens, letters.Length);
+    }
+
     [Theory]
     [InlineData(OnnxPooling.Mean, "model.onnx", 1)]
     [InlineData(OnnxPooling.Mean, "model.onnx", 3)]
