@@ -71,7 +71,11 @@ public sealed class OnnxEmbedderOptions : IValidatableOptions
     public int IntraOpThreads { get; set; }
 
     /// <summary>Gets or sets the model identity recorded with the vectors.</summary>
-    /// <value>Default <see langword="null"/>: derived from the model's and vocabulary's content hashes and the options that change the vectors.</value>
+    /// <value>
+    /// Default <see langword="null"/>: derived from the model's and vocabulary's content hashes (SHA-256, read once at
+    /// construction, about a second per GB) and the options that change the vectors. Set it to skip the hashing; it must
+    /// then change whenever the model does.
+    /// </value>
     public string? ModelId { get; set; }
 
     IEnumerable<string> IValidatableOptions.Validate()
