@@ -1,5 +1,3 @@
-using System.IO.Compression;
-using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 
@@ -95,20 +93,6 @@ public class EmbeddingBenchmarks
         return dir?.FullName ?? throw new InvalidOperationException("Climb.sln not found above " + AppContext.BaseDirectory);
     }
 
-    internal static List<Document> ReadCorpus(string folder)
-    {
-        var documents = new List<Document>();
-        foreach (string file in Directory.GetFiles(folder, "*.jsonl.gz").Order(StringComparer.Ordinal))
-        {
-            using var reader = new StreamReader(new GZipStream(File.OpenRead(file), CompressionMode.Decompress));
-            while (reader.ReadLine() is { } line)
-            {
-                using var json = JsonDocument.Parse(line);
-                var root = json.RootElement;
-                documents.Add(new Document(root.GetProperty("id").GetString()!, root.GetProperty("text").GetString()!, root.GetProperty("source").GetString()));
-            }
-        }
-
-        return documents;
-    }
+    internal static List<Document> ReadCorpus(string folder) =>
+        CorpusReader.OpenSampleCorpus(folder).ReadAsync().ToBlockingEnumerable().ToList();
 }

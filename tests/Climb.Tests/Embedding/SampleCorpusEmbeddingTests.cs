@@ -1,6 +1,4 @@
-using System.IO.Compression;
 using System.Numerics.Tensors;
-using System.Text.Json;
 using Xunit.Abstractions;
 
 namespace Climb.Tests.Embedding;
@@ -8,22 +6,8 @@ namespace Climb.Tests.Embedding;
 /// <summary>Acceptance: on the bundled sample corpus the default embedder puts documents of a domain closer together than documents of different domains.</summary>
 public sealed class SampleCorpusEmbeddingTests(ITestOutputHelper output)
 {
-    internal static List<Document> ReadSampleCorpus()
-    {
-        var documents = new List<Document>();
-        foreach (string file in Directory.GetFiles(RepoPaths.SampleCorpus, "*.jsonl.gz").Order(StringComparer.Ordinal))
-        {
-            using var reader = new StreamReader(new GZipStream(File.OpenRead(file), CompressionMode.Decompress));
-            while (reader.ReadLine() is { } line)
-            {
-                using var json = JsonDocument.Parse(line);
-                var root = json.RootElement;
-                documents.Add(new Document(root.GetProperty("id").GetString()!, root.GetProperty("text").GetString()!, root.GetProperty("source").GetString()));
-            }
-        }
-
-        return documents;
-    }
+    internal static List<Document> ReadSampleCorpus() =>
+        CorpusReader.OpenSampleCorpus(RepoPaths.SampleCorpus).ReadAsync().ToBlockingEnumerable().ToList();
 
     [Fact]
     public async Task Documents_of_a_domain_are_closer_to_each_other_than_to_other_domains()
