@@ -80,11 +80,11 @@ public sealed partial class KneserNeyProxyTrainer : IProxyTrainer
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
-        var evaluator = new ProxyEvaluator(request.Data, request.Targets, _options.EvaluationWindow, _options.Objective);
+        var evaluator = new TargetEvaluator(request.Data, request.Targets, _options.EvaluationWindow, _options.Objective);
         return Task.Run(() => Run(request, evaluator, progress, cancellationToken), cancellationToken);
     }
 
-    private ProxyResult Run(ProxyTrainingRequest request, ProxyEvaluator evaluator, IProgress<ProxyTrainingProgress>? progress, CancellationToken ct)
+    private ProxyResult Run(ProxyTrainingRequest request, TargetEvaluator evaluator, IProgress<ProxyTrainingProgress>? progress, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var sampler = new MixtureSequenceSampler(request.Data, request.Mixture, _options.SequenceLength, request.Seed);

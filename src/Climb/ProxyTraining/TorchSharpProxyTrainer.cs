@@ -46,7 +46,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
         int window = _options.Model.ContextLength + 1;
-        var evaluator = new ProxyEvaluator(request.Data, request.Targets, window, _options.Objective);
+        var evaluator = new TargetEvaluator(request.Data, request.Targets, window, _options.Objective);
         var baseInfo = _options.BaseCheckpointPath is { } b ? ReadConfig(b, request.Data) : null;
         if (baseInfo is not null)
         {
@@ -92,7 +92,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         ArgumentException.ThrowIfNullOrWhiteSpace(checkpointPath);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokenBudget);
         mixture ??= MixtureWeights.Uniform(data.ClusterCount);
-        var evaluator = targets is { Count: > 0 } ? new ProxyEvaluator(data, targets, _options.Model.ContextLength + 1, _options.Objective) : null;
+        var evaluator = targets is { Count: > 0 } ? new TargetEvaluator(data, targets, _options.Model.ContextLength + 1, _options.Objective) : null;
         await TorchLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -126,7 +126,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(targets);
         var info = ReadConfig(checkpointPath, data);
-        var evaluator = new ProxyEvaluator(data, targets, info.Model.ContextLength + 1, _options.Objective);
+        var evaluator = new TargetEvaluator(data, targets, info.Model.ContextLength + 1, _options.Objective);
         await TorchLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -149,7 +149,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         }
     }
 
-    private ProxyResult Run(ProxyTrainingRequest request, ProxyEvaluator evaluator, CheckpointConfig? baseInfo, IProgress<ProxyTrainingProgress>? progress, CancellationToken ct)
+    private ProxyResult Run(ProxyTrainingRequest request, TargetEvaluator evaluator, CheckpointConfig? baseInfo, IProgress<ProxyTrainingProgress>? progress, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var device = ResolveDevice();
@@ -321,7 +321,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         return ((long)steps * batch * ctx, lastLosses.Average(), first);
     }
 
-    private (Dictionary<string, double> Metrics, double Objective) Evaluate(ProxyTransformer model, ProxyEvaluator evaluator, Device device, CancellationToken ct)
+    private (Dictionary<string, double> Metrics, double Objective) Evaluate(ProxyTransformer model, TargetEvaluator evaluator, Device device, CancellationToken ct)
     {
         model.eval();
         try

@@ -23,7 +23,7 @@ public class MultipleChoiceTests
         Assert.True(ls + la > ls + (2 * la));
         Assert.True((ls + (2 * la)) / 3 > (ls + la) / 2);
         var target = new MultipleChoiceTarget("hand", items);
-        var evaluator = new ProxyEvaluator(store, [target], 64, new ProxyObjectiveOptions());
+        var evaluator = new TargetEvaluator(store, [target], 64, new ProxyObjectiveOptions());
         var (metrics, objective) = evaluator.Evaluate(model, CancellationToken.None);
         Assert.Equal(0.5, metrics["mc:hand/acc"]);
         Assert.Equal(1.0, metrics["mc:hand/acc_norm"]);
@@ -33,11 +33,11 @@ public class MultipleChoiceTests
         Assert.Equal(1.0, objective); // Auto -> WeightedAccuracy on acc_norm
         _ = lz;
 
-        var accEvaluator = new ProxyEvaluator(store, [target], 64, new ProxyObjectiveOptions { MultipleChoiceMetric = MultipleChoiceMetric.Acc });
+        var accEvaluator = new TargetEvaluator(store, [target], 64, new ProxyObjectiveOptions { MultipleChoiceMetric = MultipleChoiceMetric.Acc });
         Assert.Equal(0.5, accEvaluator.Evaluate(model, CancellationToken.None).Objective);
 
         var text = new TextTarget("t", ["ab"], weight: 3);
-        var lossEvaluator = new ProxyEvaluator(store, [target, text], 64, new ProxyObjectiveOptions());
+        var lossEvaluator = new TargetEvaluator(store, [target, text], 64, new ProxyObjectiveOptions());
         var (m2, o2) = lossEvaluator.Evaluate(model, CancellationToken.None);
         Assert.Equal(ObjectiveGoal.Minimize, lossEvaluator.Goal);
         // Text "ab" scored as EOT a b EOT: three predicted tokens (a, b, EOT); EOT (256) is unseen -> floor.

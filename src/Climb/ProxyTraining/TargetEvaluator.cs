@@ -18,13 +18,13 @@ internal interface ITokenScorer
 }
 
 /// <summary>Tokenises targets once per store and computes metrics and the composite objective from a scorer.</summary>
-internal sealed class ProxyEvaluator
+internal sealed class TargetEvaluator
 {
     private readonly List<PreparedText> _texts = [];
     private readonly List<PreparedChoices> _choices = [];
     private readonly ProxyObjectiveOptions _objective;
 
-    public ProxyEvaluator(TokenizedClusterStore store, IReadOnlyList<EvaluationTarget> targets, int maxSequenceLength, ProxyObjectiveOptions objective)
+    public TargetEvaluator(TokenizedClusterStore store, IReadOnlyList<EvaluationTarget> targets, int maxSequenceLength, ProxyObjectiveOptions objective)
     {
         _objective = objective;
         int eot = store.ModelEndOfTextId;
