@@ -44,6 +44,8 @@ public sealed class LightGbmMixturePredictor : IMixturePredictor
             y[i] = observations[i].Target;
         }
 
+        var all = Enumerable.Range(0, n).ToArray();
+        var finalTask = Task.Run(() => Train(x, y, k, all, seed, cancellationToken), cancellationToken);
         var (spearman, folds) = PredictorFitting.CrossValidate(
             n,
             _options.CrossValidationFolds,
@@ -62,8 +64,7 @@ public sealed class LightGbmMixturePredictor : IMixturePredictor
             },
             cancellationToken);
 
-        var all = Enumerable.Range(0, n).ToArray();
-        var final = Train(x, y, k, all, seed, cancellationToken);
+        var final = finalTask.GetAwaiter().GetResult();
         var report = new MixturePredictorReport
         {
             Predictor = Description,
