@@ -1,0 +1,172 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Climb;
+
+/// <summary>
+/// Drops whole clusters of low-quality documents: aggregates the per-document scores of every cluster (mean score
+/// or mean label per criterion), compares them with per-criterion thresholds and a minimum size, and records the
+/// reason and a few sample documents for every cluster.
+/// </summary>
+public sealed partial class ClusterPruner
+{
+    private readonly ClusterPruningOptions _options;
+    private readonly ILogger _logger;
+
+    /// <summary>Initializes a new instance of the <see cref="ClusterPruner"/> class.</summary>
+    /// <param name="options">The options, or <see langword="null"/> for <see cref="ClusterPruningOptions.Paper"/>.</param>
+    /// <param name="logger">A logger, or <see langword="null"/>.</param>
+    public ClusterPruner(ClusterPruningOptions? options = null, ILogger<ClusterPruner>? logger = null)
+    {
+        _options = OptionsValidation.Validate(options ?? ClusterPruningOptions.Paper(), nameof(options));
+        _logger = logger ?? NullLogger<ClusterPruner>.Instance;
+    }
+
+    /// <summary>Prunes the clusters of a clustering.</summary>
+    /// <param name="clustering">The clustering (its assignments, in document order).</param>
+    /// <param name="scores">The scores of every document, in the same order.</param>
+    /// <param name="documents">The documents (for sample ids and snippets), or <see langword="null"/>.</param>
+    /// <returns>The decision for every cluster.</returns>
+    public ClusterPruningResult Prune(ClusteringResult clustering, IReadOnlyList<QualityScores> scores, IReadOnlyList<Document>? documents = null)
+    {
+        ArgumentNullException.ThrowIfNull(clustering);
+        return Prune(clustering.Assignments, scores, documents, clustering.ClusterCount);
+    }
+
+    /// <summary>Prunes clusters given per-document cluster assignments and scores.</summary>
+    /// <param name="assignments">The cluster of every document (0-based).</param>
+    /// <param name="scores">The scores of every document, in the same order.</param>
+    /// <param name="documents">The documents (for sample ids and snippets), or <see langword="null"/>.</param>
+    /// <param name="clusterCount">The number of clusters (so empty clusters are reported), or <see langword="null"/> for the largest id + 1.</param>
+    /// <returns>The decision for every cluster.</returns>
+    public ClusterPruningResult Prune(
+        IReadOnlyList<int> assignments, IReadOnlyList<QualityScores> scores, IReadOnlyList<Document>? documents = null, int? clusterCount = null)
+    {
+        ArgumentNullException.ThrowIfNull(assignments);
+        ArgumentNullException.ThrowIfNull(scores);
+        if (scores.Count != assignments.Count)
+        {
+            throw new ArgumentException($"There are {scores.Count} score sets for {assignments.Count} assignments.", nameof(scores));
+        }
+
+        if (documents is not null && documents.Count != assignments.Count)
+        {
+            throw new ArgumentException($"There are {documents.Count} documents for {assignments.Count} assignments.", nameof(documents));
+        }
+
+        var maxId = -1;
+        for (var i = 0; i < assignments.Count; i++)
+        {
+            var a = assignments[i];
+            if (a < 0)
+            {
+                throw new ArgumentException($"Assignment {i} is negative ({a}).", nameof(assignments));
+            }
+
+            if (clusterCount is { } k && a >= k)
+            {
+                throw new ArgumentException($"Assignment {i} is {a}, not below the cluster count {k}.", nameof(assignments));
+            }
+
+            var s = scores[i];
+            if (!InRange(s.Quality) || !InRange(s.Advertisement) || !InRange(s.InformationalValue) || !InRange(s.EducationalValue))
+            {
+                throw new ArgumentException($"Scores of document {i} are outside 0-5: {s}.", nameof(scores));
+            }
+
+            maxId = Math.Max(maxId, a);
+        }
+
+        var count = clusterCount ?? (maxId + 1);
+        var members = new List<int>[count];
+        for (var c = 0; c < count; c++)
+        {
+            members[c] = [];
+        }
+
+        for (var i = 0; i < assignments.Count; i++)
+        {
+            members[assignments[i]].Add(i);
+        }
+
+        var decisions = new ClusterPruningDecision[count];
+        for (var c = 0; c < count; c++)
+        {
+            decisions[c] = Decide(c, members[c], scores, documents);
+        }
+
+        var result = new ClusterPruningResult(decisions, _options);
+        LogPruned(result.KeptClusterIds.Count, count, result.DroppedDocuments);
+        return result;
+    }
+
+    private ClusterPruningDecision Decide(int cluster, List<int> members, IReadOnlyList<QualityScores> scores, IReadOnlyList<Document>? documents)
+    {
+        double q = 0, a = 0, inf = 0, e = 0, lq = 0, la = 0, li = 0, le = 0;
+        foreach (var i in members)
+        {
+            var s = scores[i];
+            q += s.Quality;
+            a += s.Advertisement;
+            inf += s.InformationalValue;
+            e += s.EducationalValue;
+            lq += Label(s.Quality);
+            la += Label(s.Advertisement);
+            li += Label(s.InformationalValue);
+            le += Label(s.EducationalValue);
+        }
+
+        var n = Math.Max(1, members.Count);
+        var meanScores = new QualityScores((float)(q / n), (float)(a / n), (float)(inf / n), (float)(e / n));
+        var meanLabels = new QualityScores((float)(lq / n), (float)(la / n), (float)(li / n), (float)(le / n));
+        var reasons = new List<PruningReason>();
+        if (members.Count < _options.MinClusterSize)
+        {
+            reasons.Add(new PruningReason("Size", null, members.Count, _options.MinClusterSize));
+        }
+
+        if (members.Count > 0)
+        {
+            foreach (var (name, rule) in _options.Rules())
+            {
+                if (rule.Threshold is not { } threshold)
+                {
+                    continue;
+                }
+
+                var source = rule.Aggregate == ClusterAggregate.MeanLabel ? meanLabels : meanScores;
+                double value = name switch
+                {
+                    nameof(QualityScores.Quality) => source.Quality,
+                    nameof(QualityScores.Advertisement) => source.Advertisement,
+                    nameof(QualityScores.InformationalValue) => source.InformationalValue,
+                    _ => source.EducationalValue,
+                };
+                if (value < threshold)
+                {
+                    reasons.Add(new PruningReason(name, rule.Aggregate, value, threshold));
+                }
+            }
+        }
+
+        var samples = new List<ClusterSample>();
+        var take = Math.Min(_options.SamplesPerCluster, members.Count);
+        for (var k = 0; k < take; k++)
+        {
+            var i = members[(int)((long)k * members.Count / take)];
+            var doc = documents?[i];
+            var snippet = doc is null ? string.Empty : doc.Text.Length <= _options.SnippetCharacters ? doc.Text : doc.Text[.._options.SnippetCharacters] + "…";
+            samples.Add(new ClusterSample(doc?.Id ?? i.ToString(System.Globalization.CultureInfo.InvariantCulture), snippet, scores[i]));
+        }
+
+        return new ClusterPruningDecision(cluster, members.Count, reasons.Count == 0, meanScores, meanLabels, reasons, samples);
+    }
+
+    /// <summary>The per-document label: the score rounded to the nearest integer (halves away from zero).</summary>
+    internal static int Label(float score) => (int)Math.Round(score, MidpointRounding.AwayFromZero);
+
+    private static bool InRange(float v) => float.IsFinite(v) && v >= 0 && v <= 5;
+
+    [LoggerMessage(LogLevel.Information, "Cluster pruning kept {Kept} of {Total} clusters ({DroppedDocuments} documents dropped).")]
+    private partial void LogPruned(int kept, int total, long droppedDocuments);
+}

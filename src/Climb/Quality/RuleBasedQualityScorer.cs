@@ -1,0 +1,133 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Climb;
+
+/// <summary>
+/// Scores documents on the four CLIMB criteria with no model: heuristic signals from the C4, Gopher and FineWeb
+/// filters plus promotional-language, boilerplate and word-shape signals, each mapped to penalties on the criteria.
+/// </summary>
+/// <remarks>
+/// Every document starts at 5 on each criterion; each rule whose signal crosses its threshold subtracts a penalty
+/// (linear between the start and full thresholds) and the result is clamped to [0, 5]. Documents recognised as
+/// source code skip the prose-only rules, and short documents skip the statistics that need many words or lines.
+/// The rule table is documented in docs/quality.md. Thread-safe.
+/// </remarks>
+public sealed partial class RuleBasedQualityScorer : IQualityScorer
+{
+    private readonly RuleBasedQualityScorerOptions _options;
+    private readonly AnalyzerSettings _settings;
+    private readonly ILogger _logger;
+
+    /// <summary>Initializes a new instance of the <see cref="RuleBasedQualityScorer"/> class.</summary>
+    /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
+    /// <param name="logger">A logger, or <see langword="null"/>.</param>
+    public RuleBasedQualityScorer(RuleBasedQualityScorerOptions? options = null, ILogger<RuleBasedQualityScorer>? logger = null)
+    {
+        _options = OptionsValidation.Validate(options ?? new RuleBasedQualityScorerOptions(), nameof(options));
+        _settings = new AnalyzerSettings(_options);
+        _logger = logger ?? NullLogger<RuleBasedQualityScorer>.Instance;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<QualityScores>> ScoreAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (texts[i] is null)
+            {
+                throw new ArgumentException($"Text at index {i} is null.", nameof(texts));
+            }
+        }
+
+        var results = new QualityScores[texts.Count];
+        if (texts.Count <= 4)
+        {
+            for (var i = 0; i < texts.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                results[i] = Score(texts[i]);
+            }
+        }
+        else
+        {
+            await Task.Run(
+                () => Parallel.For(
+                    0,
+                    texts.Count,
+                    new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism },
+                    i => results[i] = Score(texts[i])),
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        LogScored(texts.Count);
+        return results;
+    }
+
+    /// <summary>Scores one document.</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The four scores.</returns>
+    public QualityScores Score(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Evaluate(text, null).Scores;
+    }
+
+    /// <summary>Scores one document and lists the rules that lowered its scores (for inspection and tuning).</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The scores, whether the text was treated as code, and every rule that applied a penalty.</returns>
+    public QualityAssessment Explain(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var hits = new List<QualityRuleHit>();
+        var (scores, isCode) = Evaluate(text, hits);
+        return new QualityAssessment(scores, isCode, hits);
+    }
+
+    private (QualityScores Scores, bool IsCode) Evaluate(string text, List<QualityRuleHit>? hits)
+    {
+        var s = TextAnalyzer.Analyze(text, _settings);
+        if (s.WordCount == 0)
+        {
+            hits?.Add(new QualityRuleHit("empty", 0, new QualityScores(5, 0, 5, 5)));
+            return (new QualityScores(0, 5, 0, 0), s.IsCode);
+        }
+
+        double q = 5, a = 5, inf = 5, e = 5;
+        foreach (var rule in QualityRules.All)
+        {
+            if ((rule.ProseOnly && s.IsCode)
+                || (rule.NeedsLines && s.NonEmptyLineCount < _options.MinLinesForLineRules)
+                || (rule.NeedsRepetitionWords && s.WordCount < _options.MinWordsForRepetitionRules)
+                || s.WordCount < rule.MinWords
+                || s.ParagraphCount < rule.MinParagraphs)
+            {
+                continue;
+            }
+
+            var value = rule.Value(s);
+            var f = rule.Fraction(value);
+            if (f <= 0)
+            {
+                continue;
+            }
+
+            q -= f * rule.Quality;
+            a -= f * rule.Advertisement;
+            inf -= f * rule.Informational;
+            e -= f * rule.Educational;
+            hits?.Add(new QualityRuleHit(
+                rule.Name,
+                value,
+                new QualityScores((float)(f * rule.Quality), (float)(f * rule.Advertisement), (float)(f * rule.Informational), (float)(f * rule.Educational))));
+        }
+
+        return (new QualityScores(Clamp(q), Clamp(a), Clamp(inf), Clamp(e)), s.IsCode);
+    }
+
+    private static float Clamp(double v) => (float)Math.Clamp(v, 0, 5);
+
+    [LoggerMessage(LogLevel.Debug, "Rule-based scorer scored {Count} documents.")]
+    private partial void LogScored(int count);
+}

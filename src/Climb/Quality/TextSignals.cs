@@ -1,0 +1,638 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+
+namespace Climb;
+
+/// <summary>The measured text statistics one document contributes to the rule-based scorer.</summary>
+internal sealed class TextSignals
+{
+    public int WordCount { get; set; }
+
+    public int AlphaWordCount { get; set; }
+
+    public int NonEmptyLineCount { get; set; }
+
+    public int ParagraphCount { get; set; }
+
+    public int SentenceCount { get; set; }
+
+    public double MeanWordLength { get; set; }
+
+    public double SymbolToWordRatio { get; set; }
+
+    public double NonAlphabeticWordFraction { get; set; }
+
+    public double LinesEndingInPunctuationFraction { get; set; }
+
+    public double BulletLineFraction { get; set; }
+
+    public double EllipsisLineFraction { get; set; }
+
+    public double DuplicateLineFraction { get; set; }
+
+    public double DuplicateLineCharFraction { get; set; }
+
+    public double DuplicateParagraphFraction { get; set; }
+
+    public double DuplicateParagraphCharFraction { get; set; }
+
+    /// <summary>Gets the character fraction of the most frequent 2-, 3- and 4-gram (index 0 = 2-gram).</summary>
+    public double[] TopNGramCharFraction { get; } = new double[3];
+
+    /// <summary>Gets the character fraction covered by repeated 5- to 10-grams (index 0 = 5-gram).</summary>
+    public double[] DuplicateNGramCharFraction { get; } = new double[6];
+
+    public int GopherStopWordCount { get; set; }
+
+    public double StopWordRatio { get; set; }
+
+    public double ImplausibleWordFraction { get; set; }
+
+    public int PromotionalHits { get; set; }
+
+    public int ExclamationCount { get; set; }
+
+    public double AllCapsWordFraction { get; set; }
+
+    public int UrlEmailCount { get; set; }
+
+    public int BoilerplateHits { get; set; }
+
+    public double CodeLineFraction { get; set; }
+
+    public bool IsCode { get; set; }
+}
+
+/// <summary>Immutable analysis settings snapshot taken from <see cref="RuleBasedQualityScorerOptions"/>.</summary>
+internal sealed class AnalyzerSettings
+{
+    public AnalyzerSettings(RuleBasedQualityScorerOptions options)
+    {
+        CodeAware = options.CodeAware;
+        CodeLineFractionThreshold = options.CodeLineFractionThreshold;
+        MinCodeLines = options.MinCodeLines;
+        MaxAnalyzedCharacters = options.MaxAnalyzedCharacters;
+        ExtraPromotionalSearch = options.ExtraPromotionalPhrases.Count == 0
+            ? null
+            : SearchValues.Create([.. options.ExtraPromotionalPhrases], StringComparison.OrdinalIgnoreCase);
+        ExtraBoilerplateSearch = options.ExtraBoilerplatePhrases.Count == 0
+            ? null
+            : SearchValues.Create([.. options.ExtraBoilerplatePhrases], StringComparison.OrdinalIgnoreCase);
+    }
+
+    public bool CodeAware { get; }
+
+    public double CodeLineFractionThreshold { get; }
+
+    public int MinCodeLines { get; }
+
+    public int MaxAnalyzedCharacters { get; }
+
+    public SearchValues<string>? ExtraPromotionalSearch { get; }
+
+    public SearchValues<string>? ExtraBoilerplateSearch { get; }
+}
+
+/// <summary>Computes <see cref="TextSignals"/> in a few linear passes over the text (span based, no per-character regex).</summary>
+internal static partial class TextAnalyzer
+{
+    private const ulong FnvOffset = 14695981039346656037UL;
+    private const ulong FnvPrime = 1099511628211UL;
+
+    public static TextSignals Analyze(string text, AnalyzerSettings options)
+    {
+        var span = text.AsSpan();
+        if (span.Length > options.MaxAnalyzedCharacters)
+        {
+            var cut = span[..options.MaxAnalyzedCharacters].LastIndexOfAny(' ', '\n', '\t');
+            span = span[..(cut > 0 ? cut : options.MaxAnalyzedCharacters)];
+        }
+
+        var s = new TextSignals();
+        AnalyzeLines(span, s, options);
+        AnalyzeWords(span, s);
+        AnalyzeMarkers(span, s, options);
+        return s;
+    }
+
+    private static void AnalyzeLines(ReadOnlySpan<char> text, TextSignals s, AnalyzerSettings options)
+    {
+        var lineCounts = new Dictionary<ulong, int>();
+        var paragraphCounts = new Dictionary<ulong, int>();
+        int lines = 0, punctLines = 0, bulletLines = 0, ellipsisLines = 0, codeLines = 0;
+        int dupLines = 0, paragraphs = 0, dupParagraphs = 0;
+        long lineChars = 0, dupLineChars = 0, paragraphChars = 0, dupParagraphChars = 0;
+        ulong paragraphHash = FnvOffset;
+        long currentParagraphChars = 0;
+
+        void EndParagraph()
+        {
+            if (currentParagraphChars == 0)
+            {
+                return;
+            }
+
+            paragraphs++;
+            paragraphChars += currentParagraphChars;
+            ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(paragraphCounts, paragraphHash, out var exists);
+            if (exists)
+            {
+                dupParagraphs++;
+                dupParagraphChars += currentParagraphChars;
+            }
+
+            count++;
+            paragraphHash = FnvOffset;
+            currentParagraphChars = 0;
+        }
+
+        foreach (var rawLine in text.EnumerateLines())
+        {
+            var line = rawLine.Trim();
+            if (line.IsEmpty)
+            {
+                EndParagraph();
+                continue;
+            }
+
+            lines++;
+            lineChars += line.Length;
+            var hash = Hash(line, FnvOffset);
+            ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(lineCounts, hash, out var exists);
+            if (exists)
+            {
+                dupLines++;
+                dupLineChars += line.Length;
+            }
+
+            count++;
+            paragraphHash = Hash(line, paragraphHash ^ 0x9E3779B97F4A7C15UL);
+            currentParagraphChars += line.Length;
+
+            var last = line[^1];
+            if (last is '.' or '!' or '?' or '"' or '\'' or '\u201D' or '\u2019' or ')' or '\u2026' or ';' or ':')
+            {
+                punctLines++;
+            }
+
+            if (line.EndsWith("...", StringComparison.Ordinal) || last == '\u2026')
+            {
+                ellipsisLines++;
+            }
+
+            if (IsBullet(line))
+            {
+                bulletLines++;
+            }
+
+            if (options.CodeAware && IsCodeLine(rawLine, line))
+            {
+                codeLines++;
+            }
+        }
+
+        EndParagraph();
+        s.NonEmptyLineCount = lines;
+        s.ParagraphCount = paragraphs;
+        if (lines > 0)
+        {
+            s.LinesEndingInPunctuationFraction = (double)punctLines / lines;
+            s.BulletLineFraction = (double)bulletLines / lines;
+            s.EllipsisLineFraction = (double)ellipsisLines / lines;
+            s.DuplicateLineFraction = (double)dupLines / lines;
+            s.DuplicateLineCharFraction = lineChars == 0 ? 0 : (double)dupLineChars / lineChars;
+            s.CodeLineFraction = (double)codeLines / lines;
+        }
+
+        if (paragraphs > 0)
+        {
+            s.DuplicateParagraphFraction = (double)dupParagraphs / paragraphs;
+            s.DuplicateParagraphCharFraction = paragraphChars == 0 ? 0 : (double)dupParagraphChars / paragraphChars;
+        }
+
+        s.IsCode = options.CodeAware && lines >= options.MinCodeLines && s.CodeLineFraction >= options.CodeLineFractionThreshold;
+    }
+
+    private static bool IsBullet(ReadOnlySpan<char> line) =>
+        line[0] is '\u2022' or '\u25CF' or '\u00B7' or '\u2023' or '\u25AA' or '\u25E6'
+        || (line.Length > 1 && line[0] is '-' or '*' or '+' or '\u2013' && line[1] == ' ');
+
+    private static readonly SearchValues<string> CodeInner = SearchValues.Create(
+        [" = ", "==", "!=", "+=", "-=", "->", "=>", "::", "();", "self.", "):", "()", "[]", "{}", "&&", "||", "__"],
+        StringComparison.Ordinal);
+
+    /// <summary>Decides whether a line looks like source code (used to switch off prose-only rules).</summary>
+    internal static bool IsCodeLine(ReadOnlySpan<char> rawLine, ReadOnlySpan<char> line)
+    {
+        var last = line[^1];
+        if (last is ';' or '{' or '}')
+        {
+            return true;
+        }
+
+        if (line.StartsWith("#", StringComparison.Ordinal) && (rawLine.Length - rawLine.TrimStart().Length) > 0)
+        {
+            return true; // indented comment
+        }
+
+        foreach (var start in CodeStartList)
+        {
+            if (line.StartsWith(start, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        if (line.IndexOfAny(CodeInner) >= 0)
+        {
+            return true;
+        }
+
+        // Literal data lines such as `'KEY': value,` (dict/list entries).
+        if (last == ',' && (line[0] is '\'' or '"' or '(' or '[') && line.IndexOfAny(':', '=') > 0)
+        {
+            return true;
+        }
+
+        // Indented line ending with ':' or a bracket (or ',' with code punctuation) is typical of block-structured code.
+        var indent = rawLine.Length - rawLine.TrimStart().Length;
+        return indent >= 4 && (last is ':' or '(' or '[' or ')' or ']' || (last == ',' && line.IndexOfAny("'\"=(") >= 0));
+    }
+
+    private static readonly string[] CodeStartList =
+        ["def ", "class ", "import ", "from ", "return", "elif ", "else:", "try:", "except", "finally:", "raise ",
+         "yield ", "lambda", "#include", "#define", "#!", "public ", "private ", "protected ", "static ", "function ",
+         "var ", "let ", "const ", "}", "{", "@", ">>> ", "assert ", "print(", "self.", "async ", "await ", "if __name__"];
+
+    private static void AnalyzeWords(ReadOnlySpan<char> text, TextSignals s)
+    {
+        var pool = ArrayPool<ulong>.Shared;
+        var lengthPool = ArrayPool<int>.Shared;
+        var capacity = Math.Max(16, (text.Length / 2) + 1);
+        var hashes = pool.Rent(capacity);
+        var lengths = lengthPool.Rent(capacity);
+        try
+        {
+            int words = 0, coreWords = 0, alphaWords = 0, noAlpha = 0, gopherStop = 0, stop = 0, implausible = 0, caps = 0, plausibleCandidates = 0;
+            long coreChars = 0;
+            int symbols = 0;
+            var gopherSeen = 0; // bit mask over the 8 Gopher stop words
+            var stopLookup = QualityLexicons.StopWords.GetAlternateLookup<ReadOnlySpan<char>>();
+            var gopherLookup = QualityLexicons.GopherStopWords.GetAlternateLookup<ReadOnlySpan<char>>();
+            Span<char> lower = stackalloc char[64];
+
+            var i = 0;
+            while (i < text.Length)
+            {
+                while (i < text.Length && char.IsWhiteSpace(text[i]))
+                {
+                    i++;
+                }
+
+                var start = i;
+                while (i < text.Length && !char.IsWhiteSpace(text[i]))
+                {
+                    i++;
+                }
+
+                if (i == start)
+                {
+                    break;
+                }
+
+                var token = text[start..i];
+                words++;
+                symbols += CountSymbols(token);
+                var core = TrimPunctuation(token);
+                if (core.IsEmpty)
+                {
+                    noAlpha++;
+                    hashes[words - 1] = Hash(token, FnvOffset);
+                    lengths[words - 1] = token.Length;
+                    continue;
+                }
+
+                coreWords++;
+                coreChars += core.Length;
+                hashes[words - 1] = HashLower(core);
+                lengths[words - 1] = core.Length;
+
+                int letters = 0, upper = 0, vowels = 0;
+                var rare = false;
+                var prev = '\0';
+                foreach (var c in core)
+                {
+                    if (char.IsLetter(c))
+                    {
+                        letters++;
+                        if (char.IsUpper(c))
+                        {
+                            upper++;
+                        }
+
+                        var l = char.ToLowerInvariant(c);
+                        if (l is 'a' or 'e' or 'i' or 'o' or 'u' or 'y')
+                        {
+                            vowels++;
+                        }
+
+                        if (prev is >= 'a' and <= 'z' && l is >= 'a' and <= 'z' && QualityLexicons.RareBigramTable[((prev - 'a') * 26) + (l - 'a')])
+                        {
+                            rare = true;
+                        }
+
+                        prev = l;
+                    }
+                    else
+                    {
+                        prev = '\0';
+                    }
+                }
+
+                if (letters == 0)
+                {
+                    noAlpha++;
+                    continue;
+                }
+
+                alphaWords++;
+                if (letters >= 2)
+                {
+                    plausibleCandidates++;
+                    if (rare || (vowels == 0 && letters >= 3 && letters == core.Length))
+                    {
+                        implausible++;
+                    }
+
+                    if (upper == letters)
+                    {
+                        caps++;
+                    }
+                }
+
+                if (core.Length <= lower.Length)
+                {
+                    var n = core.ToLowerInvariant(lower);
+                    var w = lower[..n];
+                    if (stopLookup.Contains(w))
+                    {
+                        stop++;
+                    }
+
+                    if (gopherLookup.TryGetValue(w, out var g))
+                    {
+                        var bit = 1 << GopherIndex(g);
+                        if ((gopherSeen & bit) == 0)
+                        {
+                            gopherSeen |= bit;
+                            gopherStop++;
+                        }
+                    }
+                }
+            }
+
+            s.WordCount = words;
+            s.AlphaWordCount = alphaWords;
+            if (words == 0)
+            {
+                return;
+            }
+
+            s.MeanWordLength = coreWords == 0 ? 0 : coreChars / (double)coreWords;
+            s.SymbolToWordRatio = (double)symbols / words;
+            s.NonAlphabeticWordFraction = (double)noAlpha / words;
+            s.GopherStopWordCount = gopherStop;
+            s.StopWordRatio = (double)stop / words;
+            s.ImplausibleWordFraction = plausibleCandidates == 0 ? 0 : (double)implausible / plausibleCandidates;
+            s.AllCapsWordFraction = plausibleCandidates == 0 ? 0 : (double)caps / plausibleCandidates;
+            NGramStatistics(hashes.AsSpan(0, words), lengths.AsSpan(0, words), s);
+        }
+        finally
+        {
+            pool.Return(hashes);
+            lengthPool.Return(lengths);
+        }
+    }
+
+    private static int GopherIndex(string word) => word switch
+    {
+        "the" => 0,
+        "be" => 1,
+        "to" => 2,
+        "of" => 3,
+        "and" => 4,
+        "that" => 5,
+        "have" => 6,
+        _ => 7,
+    };
+
+    private static int CountSymbols(ReadOnlySpan<char> token)
+    {
+        var count = token.Count('#') + token.Count('\u2026');
+        var idx = token.IndexOf("...", StringComparison.Ordinal);
+        while (idx >= 0)
+        {
+            count++;
+            token = token[(idx + 3)..];
+            idx = token.IndexOf("...", StringComparison.Ordinal);
+        }
+
+        return count;
+    }
+
+    private static ReadOnlySpan<char> TrimPunctuation(ReadOnlySpan<char> token)
+    {
+        var a = 0;
+        var b = token.Length;
+        while (a < b && !char.IsLetterOrDigit(token[a]))
+        {
+            a++;
+        }
+
+        while (b > a && !char.IsLetterOrDigit(token[b - 1]))
+        {
+            b--;
+        }
+
+        return token[a..b];
+    }
+
+    private static void NGramStatistics(ReadOnlySpan<ulong> hashes, ReadOnlySpan<int> lengths, TextSignals s)
+    {
+        long totalChars = 0;
+        foreach (var l in lengths)
+        {
+            totalChars += l;
+        }
+
+        if (totalChars == 0)
+        {
+            return;
+        }
+
+        var counts = new Dictionary<ulong, int>();
+        for (var n = 2; n <= 4; n++)
+        {
+            if (hashes.Length < n)
+            {
+                break;
+            }
+
+            counts.Clear();
+            var best = 0;
+            var bestChars = 0;
+            for (var i = 0; i + n <= hashes.Length; i++)
+            {
+                var h = NGramHash(hashes, i, n);
+                ref var c = ref CollectionsMarshal.GetValueRefOrAddDefault(counts, h, out _);
+                c++;
+                if (c > best)
+                {
+                    best = c;
+                    bestChars = SumLengths(lengths, i, n);
+                }
+            }
+
+            s.TopNGramCharFraction[n - 2] = best > 1 ? Math.Min(1.0, (double)best * bestChars / totalChars) : 0;
+        }
+
+        var seen = new HashSet<ulong>();
+        for (var n = 5; n <= 10; n++)
+        {
+            if (hashes.Length < n)
+            {
+                break;
+            }
+
+            seen.Clear();
+            long dupChars = 0;
+            var i = 0;
+            while (i + n <= hashes.Length)
+            {
+                var h = NGramHash(hashes, i, n);
+                if (!seen.Add(h))
+                {
+                    dupChars += SumLengths(lengths, i, n);
+                    i += n;
+                }
+                else
+                {
+                    i++;
+                }
+            }
+
+            s.DuplicateNGramCharFraction[n - 5] = (double)dupChars / totalChars;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong NGramHash(ReadOnlySpan<ulong> hashes, int start, int n)
+    {
+        var h = FnvOffset;
+        for (var k = 0; k < n; k++)
+        {
+            h = (h ^ hashes[start + k]) * FnvPrime;
+            h ^= h >> 29;
+        }
+
+        return h;
+    }
+
+    private static int SumLengths(ReadOnlySpan<int> lengths, int start, int n)
+    {
+        var sum = 0;
+        for (var k = 0; k < n; k++)
+        {
+            sum += lengths[start + k];
+        }
+
+        return sum;
+    }
+
+    private static void AnalyzeMarkers(ReadOnlySpan<char> text, TextSignals s, AnalyzerSettings options)
+    {
+        s.PromotionalHits = CountOccurrences(text, QualityLexicons.PromotionalSearch, options.ExtraPromotionalSearch)
+            + PriceRegex().Count(text);
+        s.BoilerplateHits = CountOccurrences(text, QualityLexicons.BoilerplateSearch, options.ExtraBoilerplateSearch);
+        s.UrlEmailCount = CountOccurrences(text, QualityLexicons.UrlSearch, null)
+            + (text.Contains('@') ? EmailRegex().Count(text) : 0);
+
+        var exclamations = 0;
+        var sentences = 0;
+        var inTerminator = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is '.' or '!' or '?')
+            {
+                if (c == '!' && (i + 1 >= text.Length || text[i + 1] != '='))
+                {
+                    exclamations++;
+                }
+
+                if (!inTerminator)
+                {
+                    sentences++;
+                    inTerminator = true;
+                }
+            }
+            else
+            {
+                inTerminator = false;
+            }
+        }
+
+        s.ExclamationCount = exclamations;
+        s.SentenceCount = sentences;
+    }
+
+    private static int CountOccurrences(ReadOnlySpan<char> text, SearchValues<string> values, SearchValues<string>? extra)
+    {
+        var count = Count(text, values);
+        return extra is null ? count : count + Count(text, extra);
+
+        static int Count(ReadOnlySpan<char> text, SearchValues<string> values)
+        {
+            var count = 0;
+            var idx = text.IndexOfAny(values);
+            while (idx >= 0)
+            {
+                count++;
+                text = text[(idx + 1)..];
+                idx = text.IndexOfAny(values);
+            }
+
+            return count;
+        }
+    }
+
+    private static ulong Hash(ReadOnlySpan<char> text, ulong seed)
+    {
+        var h = seed;
+        foreach (var c in text)
+        {
+            h = (h ^ c) * FnvPrime;
+        }
+
+        return h;
+    }
+
+    private static ulong HashLower(ReadOnlySpan<char> text)
+    {
+        var h = FnvOffset;
+        foreach (var c in text)
+        {
+            h = (h ^ char.ToLowerInvariant(c)) * FnvPrime;
+        }
+
+        return h;
+    }
+
+    [GeneratedRegex(@"[$€£¥]\s?\d[\d,]*(?:\.\d{1,2})?|\b\d[\d,]*(?:\.\d{1,2})?\s?(?:USD|EUR|GBP|dollars|euros)\b|\b\d{1,3}\s?%\s?off\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PriceRegex();
+
+    [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]
+    private static partial Regex EmailRegex();
+}

@@ -1,0 +1,150 @@
+using System.Text.Json;
+
+namespace Climb.Tests.Export;
+
+public class MixedDatasetExporterTests
+{
+    private static (List<IReadOnlyList<(string, int)>> Components, List<Document> Corpus) MakeCorpus()
+    {
+        var rng = new Random(7);
+        var components = new List<IReadOnlyList<(string, int)>>();
+        var corpus = new List<Document>();
+        for (int c = 0; c < 3; c++)
+        {
+            var docs = new List<(string, int)>();
+            for (int i = 0; i < 200; i++)
+            {
+                string id = $"c{c}-{i}";
+                int tokens = rng.Next(5, 60);
+                docs.Add((id, tokens));
+                corpus.Add(new Document(id, $"text of {id} " + new string('x', tokens), $"domain{c}"));
+            }
+
+            components.Add(docs);
+        }
+
+        return (components, corpus);
+    }
+
+    private static async IAsyncEnumerable<Document> Stream(IEnumerable<Document> docs)
+    {
+        foreach (var d in docs)
+        {
+            await Task.Yield();
+            yield return d;
+        }
+    }
+
+    private static string TempDir() => Directory.CreateTempSubdirectory("climb-export-").FullName;
+
+    [Fact]
+    public async Task Jsonl_shards_hold_exactly_the_accounted_tokens_per_component()
+    {
+        var (components, corpus) = MakeCorpus();
+        var weights = new MixtureWeights([0.6, 0.3, 0.1]);
+        var exporter = new MixedDatasetExporter(new DatasetExportOptions { TokenBudget = 5000, ShardCount = 3, Seed = 1 });
+        string dir = TempDir();
+        var result = await exporter.ExportAsync(components, weights, Stream(corpus), dir);
+
+        var perComponent = new long[3];
+        var perDocCopies = new Dictionary<string, int>();
+        foreach (string shard in result.Shards)
+        {
+            foreach (string line in File.ReadLines(shard))
+            {
+                using var j = JsonDocument.Parse(line);
+                int c = j.RootElement.GetProperty("cluster").GetInt32();
+                perComponent[c] += j.RootElement.GetProperty("tokens").GetInt32();
+                string id = j.RootElement.GetProperty("id").GetString()!;
+                Assert.StartsWith($"c{c}-", id, StringComparison.Ordinal);
+                perDocCopies[id] = perDocCopies.GetValueOrDefault(id) + 1;
+            }
+        }
+
+        for (int c = 0; c < 3; c++)
+        {
+            Assert.Equal(result.Components[c].TokensWritten, perComponent[c]);
+            // Within one document (max 59 tokens) of the target.
+            Assert.InRange(perComponent[c], result.Components[c].TargetTokens - 59, result.Components[c].TargetTokens + 59);
+        }
+
+        Assert.Equal(3000, result.Components[0].TargetTokens);
+        Assert.All(perDocCopies.Values, n => Assert.Equal(1, n)); // budget below every component's size: no repeats
+        Assert.True(File.Exists(Path.Combine(dir, "export.json")));
+        Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
+    }
+
+    [Fact]
+    public async Task Small_component_is_repeated_up_to_max_epochs_and_the_shortfall_is_reported()
+    {
+        var (components, corpus) = MakeCorpus();
+        long available = components[2].Sum(d => (long)d.Item2);
+        var weights = new MixtureWeights([0.0, 0.0, 1.0]);
+
+        var repeat = new MixedDatasetExporter(new DatasetExportOptions { TokenBudget = available * 2, MaxEpochs = 4 });
+        var r1 = await repeat.ExportAsync(components, weights, Stream(corpus), TempDir());
+        Assert.Equal(2, r1.Components[2].Epochs);
+        Assert.InRange(r1.Components[2].TokensWritten, (available * 2) - 59, (available * 2) + 59);
+        Assert.Equal(0, r1.Components[0].TokensWritten);
+
+        var noRepeat = new MixedDatasetExporter(new DatasetExportOptions { TokenBudget = available * 2, AllowRepetition = false });
+        var r2 = await noRepeat.ExportAsync(components, weights, Stream(corpus), TempDir());
+        Assert.Equal(available, r2.Components[2].TokensWritten);
+        Assert.Equal(1, r2.Components[2].Epochs);
+    }
+
+    [Fact]
+    public async Task Parquet_export_round_trips_and_is_deterministic_for_a_seed()
+    {
+        var (components, corpus) = MakeCorpus();
+        var weights = new MixtureWeights([0.2, 0.5, 0.3]);
+        var options = new DatasetExportOptions { TokenBudget = 4000, ShardCount = 2, Format = DatasetFormat.Parquet, Seed = 9 };
+        var a = await new MixedDatasetExporter(options).ExportAsync(components, weights, Stream(corpus), TempDir());
+        var b = await new MixedDatasetExporter(options).ExportAsync(components, weights, Stream(corpus), TempDir());
+
+        long tokens = 0;
+        var idsA = new List<string>();
+        foreach (string shard in a.Shards)
+        {
+            using var fs = File.OpenRead(shard);
+            var rows = await Parquet.Serialization.ParquetSerializer.DeserializeUntypedAsync(fs);
+            foreach (var row in rows.Data)
+            {
+                tokens += Convert.ToInt64(row["tokens"], System.Globalization.CultureInfo.InvariantCulture);
+                idsA.Add((string)row["id"]!);
+            }
+        }
+
+        Assert.Equal(a.Tokens, tokens);
+        Assert.Equal(a.Components.Select(c => c.TokensWritten), b.Components.Select(c => c.TokensWritten));
+        var idsB = new List<string>();
+        foreach (string shard in b.Shards)
+        {
+            using var fs = File.OpenRead(shard);
+            var rows = await Parquet.Serialization.ParquetSerializer.DeserializeUntypedAsync(fs);
+            idsB.AddRange(rows.Data.Select(r => (string)r["id"]!));
+        }
+
+        Assert.Equal(idsA, idsB);
+    }
+
+    [Fact]
+    public async Task A_selected_document_missing_from_the_corpus_is_an_error_and_leaves_no_shards()
+    {
+        var (components, corpus) = MakeCorpus();
+        var weights = new MixtureWeights([1.0, 0.0, 0.0]);
+        string dir = TempDir();
+        var exporter = new MixedDatasetExporter(new DatasetExportOptions { TokenBudget = 100_000, AllowRepetition = false });
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => exporter.ExportAsync(components, weights, Stream(corpus.Where(d => d.Id != "c0-5")), dir));
+        Assert.Contains("c0-5", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(dir));
+    }
+
+    [Fact]
+    public async Task Mismatched_weight_count_names_the_parameter()
+    {
+        var (components, corpus) = MakeCorpus();
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => new MixedDatasetExporter().ExportAsync(components, MixtureWeights.Uniform(2), Stream(corpus), TempDir()));
+        Assert.Equal("weights", ex.ParamName);
+    }
+}
