@@ -81,6 +81,13 @@ public sealed class LightGbmMixturePredictor : IMixturePredictor
     internal CompiledTreeEnsemble Train(float[] x, double[] y, int k, int[] rows, int seed, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (rows.Length < 2 * _options.MinimumExamplesPerLeaf)
+        {
+            // No split can satisfy the leaf minimum: the boosted model would be the mean. Skip LightGBM, which rejects
+            // data sets this small.
+            return CompiledTreeEnsemble.Constant(rows.Average(i => y[i]));
+        }
+
         var ml = new MLContext(seed);
         int nValid = (int)Math.Round(rows.Length * _options.ValidationFraction);
         bool early = _options.EarlyStoppingRounds > 0 && nValid >= 2 && rows.Length - nValid >= 2;
@@ -199,6 +206,8 @@ internal sealed class CompiledTreeEnsemble
     }
 
     public int TreeCount => _roots.Length;
+
+    public static CompiledTreeEnsemble Constant(double value) => new([], [], [], [], [], [], value);
 
     public static CompiledTreeEnsemble From(RegressionTreeEnsemble ensemble)
     {
