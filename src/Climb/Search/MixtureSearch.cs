@@ -132,6 +132,7 @@ public sealed partial class MixtureSearch
                 Round = round,
                 Results = finished,
                 Predictor = plan.Predictor,
+                PredictedUtilities = plan.PredictedUtilities,
                 ProspectiveSpearman = plan.PredictedUtilities is { } predicted
                     ? RankStatistics.Spearman(predicted.ToArray(), finished.Select(r => r.Utility).ToArray())
                     : double.NaN,

@@ -22,6 +22,9 @@ public sealed class MixtureSearchRound
     /// </summary>
     public double ProspectiveSpearman { get; init; } = double.NaN;
 
+    /// <summary>Gets the utilities the predictor expected for this round's mixtures before they were run (in <see cref="Results"/> order), or <see langword="null"/> for a round chosen without a predictor.</summary>
+    public IReadOnlyList<double>? PredictedUtilities { get; init; }
+
     /// <summary>Gets how many candidates were ranked to choose the proposals.</summary>
     public int CandidatesConsidered { get; init; }
 

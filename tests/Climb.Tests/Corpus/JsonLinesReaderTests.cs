@@ -249,19 +249,49 @@ public sealed class JsonLinesReaderTests : IDisposable
     }
 
     [Fact]
-    public async Task A_gzip_file_truncated_inside_a_line_fails_at_that_line()
+    public async Task A_truncated_gzip_file_is_a_corrupt_file_error()
     {
-        // .NET's GZipStream ends a truncated stream quietly; the cut line is then broken JSON at its own line number.
+        // .NET's GZipStream ends a truncated stream quietly; the reader checks the gzip trailer itself.
         var lines = string.Concat(Enumerable.Range(0, 2000).Select(i => $"{{\"text\":\"document {i:D4}\"}}\n"));
         var bytes = File.ReadAllBytes(files.WriteGzip("whole.jsonl.gz", lines));
         var truncated = files.WriteBytes("truncated.jsonl.gz", bytes[..(bytes.Length * 3 / 4)]);
 
+        var error = await Assert.ThrowsAsync<CorpusFormatException>(() => CorpusTestFiles.ReadAllAsync(new CorpusReader(truncated)));
+        Assert.Equal(CorpusErrorKind.CorruptFile, error.Kind);
+        Assert.Contains("truncated", error.Message, StringComparison.Ordinal);
+
         var skipping = new CorpusReader(truncated, new CorpusReaderOptions { ErrorPolicy = CorpusErrorPolicy.Skip });
         var documents = await CorpusTestFiles.ReadAllAsync(skipping);
-
-        var error = Assert.Single(skipping.Statistics.Errors);
-        Assert.Equal(documents.Count + 1, error.Line);
+        var recorded = Assert.Single(skipping.Statistics.Errors);
+        Assert.Equal(CorpusErrorKind.CorruptFile, recorded.Kind);
+        Assert.Equal(documents.Count + 1, recorded.Line);
+        Assert.InRange(documents.Count, 1000, 1999);
         Assert.Equal(Enumerable.Range(0, documents.Count).Select(i => $"document {i:D4}"), documents.Select(d => d.Text));
+    }
+
+    [Fact]
+    public async Task A_truncated_gzip_text_file_is_a_corrupt_file_error()
+    {
+        var text = string.Concat(Enumerable.Range(0, 3000).Select(i => $"line {i} of a long text file\n"));
+        var bytes = File.ReadAllBytes(files.WriteGzip("texts/whole.txt.gz", text));
+        files.WriteBytes("texts/whole.txt.gz", bytes[..(bytes.Length / 2)]);
+
+        var error = await Assert.ThrowsAsync<CorpusFormatException>(
+            () => CorpusTestFiles.ReadAllAsync(new CorpusReader(Path.Combine(files.Root, "texts"))));
+        Assert.Equal(CorpusErrorKind.CorruptFile, error.Kind);
+    }
+
+    [Fact]
+    public async Task Concatenated_gzip_members_read_as_one_file()
+    {
+        var first = File.ReadAllBytes(files.WriteGzip("part1.gz", "{\"text\":\"one\"}\n{\"text\":\"two\"}\n"));
+        var second = File.ReadAllBytes(files.WriteGzip("part2.gz", "{\"text\":\"three\"}\n"));
+        var path = files.WriteBytes("joined.jsonl.gz", [.. first, .. second]);
+
+        var documents = await CorpusTestFiles.ReadAllAsync(new CorpusReader(path));
+
+        Assert.Equal(["one", "two", "three"], documents.Select(d => d.Text));
+        Assert.Equal("joined.jsonl.gz:3", documents[2].Id);
     }
 
     [Fact]

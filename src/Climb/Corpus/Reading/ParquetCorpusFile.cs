@@ -33,6 +33,7 @@ internal static class ParquetCorpusFile
                 long row = 0;
                 for (var group = 0; group < reader.RowGroupCount; group++)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     var batch = await ReadRowGroupAsync(context, reader, group, columns, row, cancellationToken).ConfigureAwait(false);
                     if (batch is null)
                     {
