@@ -100,6 +100,24 @@ public sealed class MixtureSearchTests : IDisposable
     }
 
     [Fact]
+    public async Task A_journal_in_use_by_another_search_is_refused()
+    {
+        string journal = Path.Combine(_dir, "busy.jsonl");
+        var gate = new TaskCompletionSource();
+        var strategy = new BestOfNSearchStrategy(2);
+        var running = Search(strategy, journal, parallel: 1).RunAsync(SyntheticObjective.Prior, async (m, s, t) =>
+        {
+            await gate.Task;
+            return await new SyntheticObjective().EvaluateAsync(m, s, t);
+        });
+        await Task.Delay(200);
+        var ex = await Assert.ThrowsAsync<IOException>(() => Search(strategy, journal, parallel: 1).RunAsync(SyntheticObjective.Prior, new SyntheticObjective().EvaluateAsync));
+        Assert.Contains(journal, ex.Message, StringComparison.Ordinal);
+        gate.SetResult();
+        await running;
+    }
+
+    [Fact]
     public async Task Torn_last_line_is_dropped_and_only_that_run_is_repeated()
     {
         string journal = Path.Combine(_dir, "torn.jsonl");
