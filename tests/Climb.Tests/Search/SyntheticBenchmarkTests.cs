@@ -111,4 +111,25 @@ public class SyntheticBenchmarkTests(ITestOutputHelper output)
         Assert.True(climb < table["RegMix 112"].Average(), Format(table));
         Assert.True(climb < table["Uniform"].Average(), Format(table));
     }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Variants_table_sparsity_bias_and_ridge()
+    {
+        // Informational (docs/search.md): the same objective and budget with the optional sparsity bias and with the ridge predictor.
+        int[] seeds = [1, 2, 3, 4, 5];
+        var sparse = new DirichletMixtureSampler(new DirichletMixtureSamplerOptions { SparseFraction = 0.5 });
+        var ridge = new RidgeMixturePredictor(new RidgeMixturePredictorOptions { LogFeatures = true });
+        var variants = new Dictionary<string, Func<IMixtureSearchStrategy>>
+        {
+            ["CLIMB, sparse sampler (50 %)"] = () => new ClimbSearchStrategy(new ClimbSearchOptions { CandidatePoolSize = 20_000 }, sparse),
+            ["RegMix, sparse sampler (50 %)"] = () => new RegMixSearchStrategy(new RegMixSearchOptions { CandidatePoolSize = 20_000 }, sparse),
+            ["Best-of-112, sparse sampler (50 %)"] = () => new BestOfNSearchStrategy(112, sparse),
+            ["CLIMB, log-ridge predictor"] = () => new ClimbSearchStrategy(new ClimbSearchOptions { CandidatePoolSize = 20_000 }, predictor: ridge),
+            ["RegMix, log-ridge predictor"] = () => new RegMixSearchStrategy(new RegMixSearchOptions { CandidatePoolSize = 20_000 }, predictor: ridge),
+        };
+        var table = variants.ToDictionary(p => p.Key, p => seeds.Select(s => RunAsync(p.Value(), s).GetAwaiter().GetResult()).ToArray());
+        output.WriteLine(Format(table));
+        Assert.All(table.Values, v => Assert.True(v.Average() < 5.5));
+    }
 }
