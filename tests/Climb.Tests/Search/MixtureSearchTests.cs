@@ -194,6 +194,23 @@ public sealed class MixtureSearchTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failing_proxy_is_reported_with_round_index_and_cause_and_the_rest_resumes()
+    {
+        string journal = Path.Combine(_dir, "failing.jsonl");
+        var strategy = new BestOfNSearchStrategy(5);
+        int calls = 0;
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => Search(strategy, journal, parallel: 1).RunAsync(
+            SyntheticObjective.Prior,
+            (m, s, t) => Interlocked.Increment(ref calls) == 3 ? throw new IOException("disk full") : new SyntheticObjective().EvaluateAsync(m, s, t)));
+        Assert.Contains("round 0, mixture 2", ex.Message, StringComparison.Ordinal);
+        Assert.IsType<IOException>(ex.InnerException);
+        var objective = new SyntheticObjective();
+        var result = await Search(strategy, journal, parallel: 1).RunAsync(SyntheticObjective.Prior, objective.EvaluateAsync);
+        Assert.Equal(3, objective.Calls);
+        Assert.Equal(2, result.ResumedCount);
+    }
+
+    [Fact]
     public async Task Non_finite_objective_is_reported_with_round_and_index()
     {
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => Search(new BestOfNSearchStrategy(3), null, parallel: 1).RunAsync(
