@@ -108,8 +108,19 @@ public sealed partial class MixtureSearch
                 {
                     var mixture = plan.Mixtures[i];
                     int seed = ProxySeed(currentRound, i);
-                    var result = await evaluator(mixture, seed, token).ConfigureAwait(false)
-                        ?? throw new InvalidOperationException($"The proxy evaluator returned null for round {currentRound}, mixture {i}.");
+                    ProxyResult? returned;
+                    try
+                    {
+                        returned = await evaluator(mixture, seed, token).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        throw new InvalidOperationException(
+                            $"The proxy run for round {currentRound}, mixture {i} ({mixture}, seed {seed}) failed: {ex.Message} Finished runs are kept in the journal; rerun to resume.",
+                            ex);
+                    }
+
+                    var result = returned ?? throw new InvalidOperationException($"The proxy evaluator returned null for round {currentRound}, mixture {i}.");
                     if (!double.IsFinite(result.Objective))
                     {
                         throw new InvalidOperationException(
