@@ -17,6 +17,7 @@ internal sealed class ProxyTransformer : nn.Module<Tensor, Tensor>
     private readonly ModuleList<Block> blocks;
     private readonly LayerNorm ln_f;
     private readonly ProxyModelOptions _config;
+    private readonly MixedPrecision _precision = new();
     private Tensor? _cos;
     private Tensor? _sin;
 
@@ -30,7 +31,7 @@ internal sealed class ProxyTransformer : nn.Module<Tensor, Tensor>
         blocks = new ModuleList<Block>();
         for (int i = 0; i < config.Layers; i++)
         {
-            blocks.Add(new Block($"block{i}", config, this));
+            blocks.Add(new Block($"block{i}", config, _precision));
         }
 
         ln_f = nn.LayerNorm(config.ModelDimension);
@@ -40,7 +41,11 @@ internal sealed class ProxyTransformer : nn.Module<Tensor, Tensor>
 
     public int VocabularySize { get; }
 
-    public bool LowPrecision { get; set; }
+    public bool LowPrecision
+    {
+        get => _precision.Low;
+        set => _precision.Low = value;
+    }
 
     public long ParameterCount => parameters().Sum(p => p.numel());
 
@@ -73,28 +78,34 @@ internal sealed class ProxyTransformer : nn.Module<Tensor, Tensor>
         }
 
         x = ln_f.forward(x);
-        return Linear(x, wte.weight!, null);
+        return _precision.Linear(x, wte.weight!, null);
     }
 
-    internal Tensor Linear(Tensor x, Tensor weight, Tensor? bias)
+    /// <summary>Casts matrix products to bfloat16 when <see cref="Low"/> is set (a manual autocast). Not a module, so blocks can share it.</summary>
+    internal sealed class MixedPrecision
     {
-        if (!LowPrecision)
+        public bool Low { get; set; }
+
+        internal Tensor Linear(Tensor x, Tensor weight, Tensor? bias)
         {
-            return nn.functional.linear(x, weight, bias);
+            if (!Low)
+            {
+                return nn.functional.linear(x, weight, bias);
+            }
+
+            var y = nn.functional.linear(x.to(ScalarType.BFloat16), weight.to(ScalarType.BFloat16), bias?.to(ScalarType.BFloat16));
+            return y.to(ScalarType.Float32);
         }
 
-        var y = nn.functional.linear(x.to(ScalarType.BFloat16), weight.to(ScalarType.BFloat16), bias?.to(ScalarType.BFloat16));
-        return y.to(ScalarType.Float32);
-    }
-
-    internal Tensor Attention(Tensor q, Tensor k, Tensor v)
-    {
-        if (!LowPrecision)
+        internal Tensor Attention(Tensor q, Tensor k, Tensor v)
         {
-            return nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
-        }
+            if (!Low)
+            {
+                return nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
+            }
 
-        return nn.functional.scaled_dot_product_attention(q.to(ScalarType.BFloat16), k.to(ScalarType.BFloat16), v.to(ScalarType.BFloat16), is_casual: true).to(ScalarType.Float32);
+            return nn.functional.scaled_dot_product_attention(q.to(ScalarType.BFloat16), k.to(ScalarType.BFloat16), v.to(ScalarType.BFloat16), is_casual: true).to(ScalarType.Float32);
+        }
     }
 
     private void EnsureRotary(Device device)
@@ -111,8 +122,8 @@ internal sealed class ProxyTransformer : nn.Module<Tensor, Tensor>
         var angles = torch.outer(pos, invFreq);
         _cos?.Dispose();
         _sin?.Dispose();
-        _cos = angles.cos().to(ScalarType.Float32).to(device).MoveToOuterDisposeScope();
-        _sin = angles.sin().to(ScalarType.Float32).to(device).MoveToOuterDisposeScope();
+        _cos = angles.cos().to(ScalarType.Float32).to(device).DetachFromDisposeScope();
+        _sin = angles.sin().to(ScalarType.Float32).to(device).DetachFromDisposeScope();
     }
 
     private void Initialize()
@@ -170,9 +181,9 @@ internal sealed class ProxyTransformer : nn.Module<Tensor, Tensor>
         private readonly Linear mlp_c_proj;
         private readonly int _heads;
         private readonly int _headDim;
-        private readonly ProxyTransformer _owner;
+        private readonly MixedPrecision _owner;
 
-        public Block(string name, ProxyModelOptions config, ProxyTransformer owner)
+        public Block(string name, ProxyModelOptions config, MixedPrecision owner)
             : base(name)
         {
             _heads = config.Heads;

@@ -45,7 +45,7 @@ public sealed class ClimbSearchOptions : IValidatableOptions
         }
         else if (RoundBudgets.Any(b => b < 1))
         {
-            yield return "Every round budget must be at least 1.";
+            yield return $"RoundBudgets: every round needs at least 1 proxy run (got [{string.Join(", ", RoundBudgets)}]).";
         }
     }
 
