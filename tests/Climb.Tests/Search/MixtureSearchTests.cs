@@ -179,6 +179,38 @@ public sealed class MixtureSearchTests : IDisposable
     }
 
     [Fact]
+    public async Task Streaming_yields_each_round_then_the_result()
+    {
+        var updates = new List<MixtureSearchUpdate>();
+        await foreach (var u in Search(SmallClimb(), null).StreamAsync(SyntheticObjective.Prior, new SyntheticObjective().EvaluateAsync))
+        {
+            updates.Add(u);
+        }
+
+        Assert.Equal([0, 1, 2], updates.Take(3).Select(u => u.Round!.Round));
+        Assert.Null(updates[3].Round);
+        Assert.Equal(30, updates[3].Result!.ProxyResults.Count);
+
+        // Stopping after the first round stops the search: no proxy of a later round runs.
+        var objective = new SyntheticObjective();
+        await foreach (var u in Search(SmallClimb(), null).StreamAsync(SyntheticObjective.Prior, objective.EvaluateAsync))
+        {
+            break;
+        }
+
+        Assert.InRange(objective.Calls, 16, 24);
+
+        var failing = Search(new BestOfNSearchStrategy(2), null).StreamAsync(
+            SyntheticObjective.Prior, (m, s, t) => throw new IOException("broken proxy"));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await foreach (var _ in failing)
+            {
+            }
+        });
+    }
+
+    [Fact]
     public async Task Baselines_answer_as_documented()
     {
         var best = await Search(new BestOfNSearchStrategy(10), null).RunAsync(SyntheticObjective.Prior, new SyntheticObjective().EvaluateAsync);
