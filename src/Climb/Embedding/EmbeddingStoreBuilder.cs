@@ -40,6 +40,13 @@ internal sealed partial class EmbeddingStoreBuilder
             CheckCompatible(existing);
         }
 
+        // Temporary files left by a killed run (the rename never happened) are garbage.
+        foreach (string stale in Directory.EnumerateFiles(_folder, "*.tmp")
+            .Where(f => Path.GetFileName(f).StartsWith("shard-", StringComparison.Ordinal) || Path.GetFileName(f).StartsWith(EmbeddingStoreManifest.FileName + ".", StringComparison.Ordinal)))
+        {
+            File.Delete(stale);
+        }
+
         var manifest = new EmbeddingStoreManifest
         {
             ModelId = _info.ModelId,

@@ -61,7 +61,7 @@ public sealed partial class OnnxEmbedder : IEmbedder, IDisposable
         {
             LowerCaseBeforeTokenization = _options.LowerCase,
             RemoveNonSpacingMarks = _options.LowerCase,
-            PreTokenizer = new RegexPreTokenizer(BertPreTokenization(), SpecialTokens(vocab)),
+            PreTokenizer = new RegexPreTokenizer(BertPreTokenization(), specialTokens: null),
         });
 
         (_session, Device) = CreateSession(model);
@@ -156,28 +156,11 @@ public sealed partial class OnnxEmbedder : IEmbedder, IDisposable
     /// <summary>
     /// Hugging Face's BERT pre-tokenization: a punctuation character (ASCII symbols or Unicode P*) alone, or a run of
     /// anything else up to whitespace. The library's default drops other symbols (€, ©, emoji) instead of passing them
-    /// to WordPiece, which changes the vectors.
+    /// to WordPiece, which changes the vectors. Literal "[SEP]", "[CLS]"… in a document are ordinary text (lower-cased
+    /// before pre-tokenization), so a document cannot inject special tokens (Hugging Face would map them to their ids).
     /// </summary>
     [GeneratedRegex(@"[!-/:-@\[-`{-~\p{P}]|[^\s!-/:-@\[-`{-~\p{P}]+", RegexOptions.CultureInvariant)]
     private static partial Regex BertPreTokenization();
-
-    private static Dictionary<string, int> SpecialTokens(string vocab)
-    {
-        var special = new Dictionary<string, int>(StringComparer.Ordinal);
-        int id = 0;
-        foreach (string line in File.ReadLines(vocab))
-        {
-            string token = line.TrimEnd('\r');
-            if (token is "[PAD]" or "[UNK]" or "[CLS]" or "[SEP]" or "[MASK]")
-            {
-                special.TryAdd(token, id);
-            }
-
-            id++;
-        }
-
-        return special;
-    }
 
     private EmbeddingMatrix Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {

@@ -37,6 +37,18 @@ public sealed class OnnxEmbedderTests
     }
 
     [Fact]
+    public void Special_token_strings_in_a_document_are_ordinary_text()
+    {
+        using var embedder = Create(OnnxPooling.Mean, normalize: false);
+        int[] ids = embedder.Tokenize("hello [SEP] world [CLS]");
+        Assert.Equal(2, ids[0]);
+        Assert.Equal(3, ids[^1]);
+        Assert.DoesNotContain(3, ids[1..^1]);
+        Assert.DoesNotContain(2, ids[1..^1]);
+        Assert.Equal(["[", "s", "##e", "##p", "]"], ids[2..7].Select(i => File.ReadLines(Path.Combine(Fixture, "vocab.txt")).ElementAt(i)));
+    }
+
+    [Fact]
     public void Long_texts_are_truncated_per_token_whatever_their_length()
     {
         using var embedder = Create(OnnxPooling.Mean, normalize: false);
