@@ -4,8 +4,11 @@ using System.Text.Json;
 namespace Climb.Tests.Pipeline;
 
 /// <summary>The real `climb` process, interrupted by SIGINT and killed by SIGKILL, resumes to the same weights.</summary>
-public class CliInterruptTests
+public partial class CliInterruptTests
 {
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+
     private static string CliDll
     {
         get
@@ -61,8 +64,7 @@ public class CliInterruptTests
             {
                 if (sigint)
                 {
-                    using var kill = Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-                    await kill.WaitForExitAsync();
+                    Assert.Equal(0, Kill(p.Id, 2)); // SIGINT, as Ctrl+C sends
                 }
                 else
                 {
