@@ -63,13 +63,14 @@ internal static class ProxyTrainingBenchmark
             {
                 "tiny" => ProxyModelOptions.FromPreset(ProxyModelSize.Tiny),
                 "small" => ProxyModelOptions.FromPreset(ProxyModelSize.Small),
+                "micro" => new ProxyModelOptions { Layers = 2, ModelDimension = 64, Heads = 4, ContextLength = 64 },
                 "5m" => new ProxyModelOptions { Layers = 6, ModelDimension = 256, Heads = 4, ContextLength = 256 },
                 _ => throw new ArgumentException("size: tiny, small or 5m"),
             };
-            var options = new ProxyTrainerOptions { Model = model, BatchSize = batch, Threads = threads, Device = ComputeDevice.Cpu, TokenBudget = (long)batch * model.ContextLength * 2 };
+            var options = new ProxyTrainerOptions { Model = model, BatchSize = batch, Threads = threads, Device = ComputeDevice.Cpu, TokenBudget = (long)batch * model.ContextLength * Math.Max(5, steps / 4) };
             var trainer = new TorchSharpProxyTrainer(options);
             var request = new ProxyTrainingRequest { Mixture = MixtureWeights.Uniform(2), Seed = 1, Data = store, Targets = [target] };
-            await trainer.TrainAsync(request); // warm-up: libtorch initialisation, first allocations
+            await trainer.TrainAsync(request); // warm-up (max(5, steps/4) steps): libtorch initialisation, oneDNN primitives, first allocations
             options.TokenBudget = (long)batch * model.ContextLength * steps;
             trainer = new TorchSharpProxyTrainer(options);
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
