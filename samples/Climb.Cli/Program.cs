@@ -1,1 +1,279 @@
-return 0;
+using System.CommandLine;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Climb;
+using Climb.Cli;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+var corpusOption = new Option<string[]>("--corpus", "-c")
+{
+    Description = "Corpus files or folders (JSONL, .jsonl.gz, .jsonl.zst, Parquet, or folders of .txt). Default: the bundled sample corpus.",
+    AllowMultipleArgumentsPerToken = true,
+};
+var textFieldOption = new Option<string>("--text-field") { Description = "JSON/Parquet field holding the text.", DefaultValueFactory = _ => "text" };
+var targetOption = new Option<string[]>("--target", "-t")
+{
+    Description = "Target text files (JSONL with a text field): the proxies are scored by their loss on them. Default with the sample corpus: data/sample-targets/computing.jsonl.gz.",
+    AllowMultipleArgumentsPerToken = true,
+};
+var piqaOption = new Option<string?>("--piqa") { Description = "A PIQA-format folder (valid.jsonl + valid-labels.lst) scored as a multiple-choice target." };
+var artifactsOption = new Option<string>("--artifacts", "-a") { Description = "Artifacts folder: every stage's output; re-running reuses and resumes it.", DefaultValueFactory = _ => "climb-artifacts" };
+var clustersOption = new Option<int?>("--clusters", "-k") { Description = "Fine clusters (K_init). Default: min(1000, documents/100)." };
+var superOption = new Option<int>("--super-clusters") { Description = "Super-clusters after merging (K_enhanced).", DefaultValueFactory = _ => 20 };
+var budgetsOption = new Option<string>("--budgets") { Description = "Proxy runs per CLIMB round, comma-separated.", DefaultValueFactory = _ => "64,32,16" };
+var strategyOption = new Option<SearchStrategyKind>("--strategy") { Description = "Search strategy: Climb, RegMix, BestOfN or Uniform.", DefaultValueFactory = _ => SearchStrategyKind.Climb };
+var proxyOption = new Option<ProxyKind>("--proxy") { Description = "Proxy model: Auto (transformer on CUDA, n-gram on CPU), Transformer or NGram.", DefaultValueFactory = _ => ProxyKind.Auto };
+var proxyTokensOption = new Option<long?>("--proxy-tokens") { Description = "Tokens each proxy trains on (default: 1,000,000)." };
+var tokenizerOption = new Option<string>("--tokenizer") { Description = "Proxy tokenizer: byte, cl100k_base or o200k_base.", DefaultValueFactory = _ => "cl100k_base" };
+var deviceOption = new Option<ComputeDevice>("--device") { Description = "Auto, Cpu or Cuda.", DefaultValueFactory = _ => ComputeDevice.Auto };
+var exportTokensOption = new Option<long>("--export-tokens") { Description = "Tokens in the exported dataset.", DefaultValueFactory = _ => 10_000_000 };
+var formatOption = new Option<DatasetFormat>("--format") { Description = "Exported dataset format: Jsonl or Parquet.", DefaultValueFactory = _ => DatasetFormat.Jsonl };
+var seedOption = new Option<int>("--seed") { Description = "Seed of every seeded stage.", DefaultValueFactory = _ => 42 };
+var parallelOption = new Option<int>("--parallel") { Description = "Proxies trained at the same time.", DefaultValueFactory = _ => 1 };
+
+Option[] shared = [corpusOption, textFieldOption, targetOption, piqaOption, artifactsOption, clustersOption, superOption, budgetsOption, strategyOption, proxyOption, proxyTokensOption, tokenizerOption, deviceOption, exportTokensOption, formatOption, seedOption, parallelOption];
+
+var root = new RootCommand(
+    "climb: find the best pre-training data mixture with CLIMB (embed, cluster, prune, merge, search mixture weights with proxy models, export).\n" +
+    "Run `climb run` to run everything on the bundled sample corpus; add --corpus and --target for your own data.\n" +
+    "Every stage writes to the artifacts folder; run the same command again to resume after an interruption.");
+
+var stageDescriptions = new Dictionary<string, string>
+{
+    ["run"] = "Run the whole pipeline (reusing complete stages).",
+    ["embed"] = "Embed the corpus (stage 1).",
+    ["cluster"] = "Embed, then k-means cluster the embeddings (stages 1-2).",
+    ["score"] = "... then score document quality (stages 1-3).",
+    ["prune"] = "... then prune low-quality clusters (stages 1-4).",
+    ["merge"] = "... then merge surviving clusters into super-clusters (stages 1-5).",
+    ["tokenize"] = "... then tokenize each super-cluster for the proxies (stages 1-6).",
+    ["search"] = "... then search the mixture weights with proxy models (stages 1-7).",
+    ["export"] = "... then export the mixed dataset (stages 1-8).",
+    ["report"] = "Run everything and write the HTML report (same as run).",
+};
+
+foreach (var (name, description) in stageDescriptions)
+{
+    var command = new Command(name, description);
+    foreach (var o in shared)
+    {
+        command.Options.Add(o);
+    }
+
+    string last = name == "run" ? "report" : name;
+    command.SetAction((parse, ct) => RunAsync(parse, last, ct));
+    root.Subcommands.Add(command);
+}
+
+return await root.Parse(args).InvokeAsync();
+
+async Task<int> RunAsync(ParseResult parse, string lastStage, CancellationToken ct)
+{
+    string artifacts = Path.GetFullPath(parse.GetValue(artifactsOption)!);
+    using var fileLog = new FileLoggerProvider(Path.Combine(artifacts, "climb.log"));
+    using var loggers = LoggerFactory.Create(b => b.AddProvider(fileLog).SetMinimumLevel(LogLevel.Debug));
+    var log = loggers.CreateLogger("climb");
+    try
+    {
+        string[] corpusPaths = parse.GetValue(corpusOption) ?? [];
+        ClimbCorpus corpus;
+        string[] targetPaths = parse.GetValue(targetOption) ?? [];
+        if (corpusPaths.Length == 0)
+        {
+            string sample = FindUp("data/sample-corpus") ?? throw new UserError("no --corpus given and the bundled sample corpus (data/sample-corpus) was not found; run from the repository or pass --corpus.");
+            corpus = ClimbCorpus.SampleCorpus(sample);
+            if (targetPaths.Length == 0 && parse.GetValue(piqaOption) is null)
+            {
+                targetPaths = [FindUp("data/sample-targets/computing.jsonl.gz") ?? throw new UserError("the sample target data/sample-targets/computing.jsonl.gz was not found; pass --target.")];
+            }
+        }
+        else
+        {
+            foreach (string p in corpusPaths)
+            {
+                if (!File.Exists(p) && !Directory.Exists(p))
+                {
+                    throw new UserError($"corpus path '{p}' does not exist.");
+                }
+            }
+
+            corpus = ClimbCorpus.FromFiles(corpusPaths, new CorpusReaderOptions { TextField = parse.GetValue(textFieldOption)! });
+        }
+
+        var targets = new List<EvaluationTarget>();
+        foreach (string t in targetPaths)
+        {
+            if (!File.Exists(t))
+            {
+                throw new UserError($"target file '{t}' does not exist.");
+            }
+
+            var target = TextTarget.FromJsonl(Path.GetFileName(t).Split('.')[0], t, parse.GetValue(textFieldOption)!);
+            if (target.Texts.Count == 0)
+            {
+                throw new UserError($"target file '{t}' holds no texts.");
+            }
+
+            targets.Add(target);
+        }
+
+        if (parse.GetValue(piqaOption) is string piqa)
+        {
+            targets.Add(MultipleChoiceTarget.LoadPiqa(Path.Combine(piqa, "valid.jsonl"), Path.Combine(piqa, "valid-labels.lst")));
+        }
+
+        int[] budgets;
+        try
+        {
+            budgets = parse.GetValue(budgetsOption)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray();
+        }
+        catch (FormatException)
+        {
+            throw new UserError($"--budgets '{parse.GetValue(budgetsOption)}' is not a comma-separated list of integers.");
+        }
+
+        var builder = new ClimbPipelineBuilder()
+            .WithArtifactsFolder(artifacts)
+            .WithLoggerFactory(loggers)
+            .Configure(o =>
+            {
+                o.ClusterCount = parse.GetValue(clustersOption);
+                o.Merging = new CentroidMergerOptions { TargetClusterCount = parse.GetValue(superOption) };
+                o.Strategy = parse.GetValue(strategyOption);
+                o.Proxy = parse.GetValue(proxyOption);
+                o.Tokenizer = parse.GetValue(tokenizerOption)!;
+                o.Device = parse.GetValue(deviceOption);
+                o.Seed = parse.GetValue(seedOption);
+                o.ProxyParallelism = parse.GetValue(parallelOption);
+                o.Export = new DatasetExportOptions { TokenBudget = parse.GetValue(exportTokensOption), Format = parse.GetValue(formatOption), Seed = parse.GetValue(seedOption) };
+                if (parse.GetValue(proxyTokensOption) is long tokens)
+                {
+                    o.NGramProxy.TokenBudget = tokens;
+                    o.ProxyTraining.TokenBudget = tokens;
+                }
+            })
+            .ConfigureSearch(s => s.RoundBudgets = budgets);
+
+        ClimbPipeline pipeline;
+        try
+        {
+            pipeline = builder.Build();
+        }
+        catch (ValidationException ex)
+        {
+            throw new UserError(ex.Message);
+        }
+
+        AnsiConsole.MarkupLine($"[bold]climb[/] {lastStage}: corpus [blue]{Markup.Escape(corpus.Description)}[/], artifacts [blue]{Markup.Escape(artifacts)}[/]");
+        IReadOnlyList<StageReport> stages;
+        ClimbResult? result = null;
+        var sink = new ConsoleProgress(AnsiConsole.Profile.Capabilities.Interactive);
+        if (lastStage == "report")
+        {
+            result = await pipeline.RunAsync(corpus, targets, sink, ct);
+            stages = result.Stages;
+        }
+        else
+        {
+            stages = await pipeline.RunUntilAsync(corpus, targets, lastStage, sink, ct);
+        }
+
+        var table = new Table().AddColumns("stage", "outcome", "seconds", "folder");
+        foreach (var s in stages)
+        {
+            table.AddRow(s.Stage, s.Outcome.ToString(), s.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture), Markup.Escape(s.Folder));
+        }
+
+        AnsiConsole.Write(table);
+        if (result is not null)
+        {
+            var weights = new Table().AddColumns("super-cluster", "weight");
+            for (int i = 0; i < result.Mixture.Count; i++)
+            {
+                weights.AddRow(Markup.Escape(result.ComponentNames[i]), result.Mixture[i].ToString("0.000", CultureInfo.InvariantCulture));
+            }
+
+            AnsiConsole.Write(weights);
+            var best = result.Search.BestMeasured;
+            AnsiConsole.MarkupLine($"search: {result.Search.Strategy}, {result.Search.ProxyResults.Count} proxy runs, best measured objective {best.Objective:G5} ({best.Goal})");
+            AnsiConsole.MarkupLine($"weights: [green]{Markup.Escape(result.WeightsPath)}[/]");
+            if (result.Dataset is { } d)
+            {
+                AnsiConsole.MarkupLine($"dataset: [green]{Markup.Escape(d.Folder)}[/] ({d.Documents:N0} documents, {d.Tokens:N0} tokens)");
+            }
+
+            AnsiConsole.MarkupLine($"report:  [green]{Markup.Escape(result.ReportPath ?? "-")}[/]");
+        }
+
+        AnsiConsole.MarkupLine($"log:     {Markup.Escape(fileLog.Path)}");
+        return 0;
+    }
+    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+    {
+        log.LogWarning("Interrupted.");
+        AnsiConsole.MarkupLine($"[yellow]interrupted[/]: finished work is kept in {Markup.Escape(artifacts)}; run the same command again to resume.");
+        return 130;
+    }
+    catch (Exception ex) when (ex is UserError or ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or FormatException or CorpusFormatException or ValidationException or InvalidOperationException)
+    {
+        log.LogError(ex, "Failed.");
+        string message = ex.Message.Split('\n')[0].Trim();
+        if (ex is ValidationException or UserError && ex.Message.Contains('\n', StringComparison.Ordinal))
+        {
+            message = ex.Message.Replace(Environment.NewLine, " ", StringComparison.Ordinal);
+        }
+
+        AnsiConsole.MarkupLine($"[red]error[/]: {Markup.Escape(message)}");
+        AnsiConsole.MarkupLine($"log: {Markup.Escape(fileLog.Path)}");
+        return 1;
+    }
+}
+
+static string? FindUp(string relative)
+{
+    foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+    {
+        for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
+        {
+            string candidate = Path.Combine(d.FullName, relative);
+            if (File.Exists(candidate) || Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+    }
+
+    return null;
+}
+
+namespace Climb.Cli
+{
+    /// <summary>An error in what the user asked for: printed as one line, no stack trace.</summary>
+    internal sealed class UserError(string message) : Exception(message);
+
+    /// <summary>Prints stage progress: a line per change of stage or message, and counters at most once a second.</summary>
+    internal sealed class ConsoleProgress(bool interactive) : IProgress<ClimbProgress>
+    {
+        private readonly Lock _gate = new();
+        private string _last = string.Empty;
+        private DateTime _lastCount = DateTime.MinValue;
+
+        public void Report(ClimbProgress value)
+        {
+            lock (_gate)
+            {
+                string key = value.Stage + "|" + value.Message;
+                bool counter = value.Completed is not null;
+                if (key == _last && counter && (DateTime.UtcNow - _lastCount).TotalSeconds < (interactive ? 0.5 : 5))
+                {
+                    return;
+                }
+
+                _last = key;
+                _lastCount = DateTime.UtcNow;
+                AnsiConsole.MarkupLine($"  [grey]{DateTime.Now:HH:mm:ss}[/] [bold]{Markup.Escape(value.Stage),-9}[/] {Markup.Escape(value.ToString()[(value.Stage.Length + 3)..])}");
+            }
+        }
+    }
+}

@@ -14,6 +14,28 @@ internal static class AtomicFile
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Writes bytes synchronously through a temporary file in the same folder, flushed, then renamed.</summary>
+    public static void Write(string path, ReadOnlySpan<byte> content)
+    {
+        string full = Path.GetFullPath(path);
+        string temp = full + ".tmp-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
     public static async Task WriteAsync(string path, Func<Stream, Task> write, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(write);

@@ -139,11 +139,18 @@ internal static class SvgPlot
         int step = Math.Max(1, (int)Math.Ceiling(cols / 24.0));
         for (int c = 0; c < cols; c += step)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(Left + (c * cw) + (cw / 2))}\" y=\"{Top + ph + 14}\" font-size=\"10\" text-anchor=\"middle\">{E(columnLabels[c])}</text>");
+            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(Left + (c * cw) + (cw / 2))}\" y=\"{Top + ph + 14}\" font-size=\"10\" text-anchor=\"middle\">{E(ShortLabel(columnLabels[c]))}</text>");
         }
 
         sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left + (pw / 2)}\" y=\"{Height - 10}\" font-size=\"12\" text-anchor=\"middle\">{E(caption)}</text>");
         return End(sb);
+    }
+
+    /// <summary>"3: foo bar" → "3" (the full name stays in the tooltip).</summary>
+    private static string ShortLabel(string label)
+    {
+        int colon = label.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 ? label[..colon] : label.Length > 8 ? label[..8] : label;
     }
 
     private static void Pad(ref double lo, ref double hi)

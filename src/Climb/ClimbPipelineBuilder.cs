@@ -1,0 +1,246 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Climb;
+
+/// <summary>
+/// Builds a <see cref="ClimbPipeline"/>: one slot per stage, each taking an instance or a factory from an
+/// <see cref="IServiceProvider"/>; unset slots get Climb's defaults.
+/// </summary>
+/// <remarks>
+/// <see cref="Build"/> validates everything at once, reports every problem in one <see cref="ValidationException"/>,
+/// and freezes the builder: it cannot be changed after it has built a pipeline.
+/// </remarks>
+public sealed class ClimbPipelineBuilder
+{
+    private readonly ClimbPipelineOptions _options = new();
+    private Func<IServiceProvider, IEmbedder>? _embedder;
+    private Func<IServiceProvider, IClusterer>? _clusterer;
+    private Func<IServiceProvider, IQualityScorer>? _scorer;
+    private Func<IServiceProvider, IProxyTrainer>? _trainer;
+    private Func<IServiceProvider, IMixturePredictor>? _predictor;
+    private Func<IServiceProvider, IMixtureSampler>? _sampler;
+    private Func<IServiceProvider, ITokenizer>? _tokenizer;
+    private ILoggerFactory? _loggerFactory;
+    private IServiceProvider? _services;
+    private bool _built;
+
+    /// <summary>Sets the embedder (default: <see cref="GloveSifEmbedder"/>, fitted on the corpus).</summary>
+    /// <param name="embedder">The embedder.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithEmbedder(IEmbedder embedder) => Set(ref _embedder, Instance(embedder));
+
+    /// <summary>Sets the embedder from a factory.</summary>
+    /// <param name="factory">Creates the embedder from the service provider.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithEmbedder(Func<IServiceProvider, IEmbedder> factory) => Set(ref _embedder, factory);
+
+    /// <summary>Sets the clusterer (default: <see cref="KMeansClusterer"/> with <see cref="ClimbPipelineOptions.ClusterCount"/> clusters).</summary>
+    /// <param name="clusterer">The clusterer.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithClusterer(IClusterer clusterer) => Set(ref _clusterer, Instance(clusterer));
+
+    /// <summary>Sets the clusterer from a factory.</summary>
+    /// <param name="factory">Creates the clusterer from the service provider.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithClusterer(Func<IServiceProvider, IClusterer> factory) => Set(ref _clusterer, factory);
+
+    /// <summary>Sets the quality scorer (default: <see cref="RuleBasedQualityScorer"/>).</summary>
+    /// <param name="scorer">The scorer.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithQualityScorer(IQualityScorer scorer) => Set(ref _scorer, Instance(scorer));
+
+    /// <summary>Sets the quality scorer from a factory.</summary>
+    /// <param name="factory">Creates the scorer from the service provider.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithQualityScorer(Func<IServiceProvider, IQualityScorer> factory) => Set(ref _scorer, factory);
+
+    /// <summary>Sets the proxy trainer (default: <see cref="TorchSharpProxyTrainer"/> warm-started from a base pre-trained on the uniform mixture).</summary>
+    /// <param name="trainer">The trainer.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithProxyTrainer(IProxyTrainer trainer) => Set(ref _trainer, Instance(trainer));
+
+    /// <summary>Sets the proxy trainer from a factory.</summary>
+    /// <param name="factory">Creates the trainer from the service provider.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithProxyTrainer(Func<IServiceProvider, IProxyTrainer> factory) => Set(ref _trainer, factory);
+
+    /// <summary>Sets the mixture predictor (default: <see cref="LightGbmMixturePredictor"/> with the paper's settings).</summary>
+    /// <param name="predictor">The predictor.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithMixturePredictor(IMixturePredictor predictor) => Set(ref _predictor, Instance(predictor));
+
+    /// <summary>Sets the mixture predictor from a factory.</summary>
+    /// <param name="factory">Creates the predictor from the service provider.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithMixturePredictor(Func<IServiceProvider, IMixturePredictor> factory) => Set(ref _predictor, factory);
+
+    /// <summary>Sets the mixture sampler (default: <see cref="DirichletMixtureSampler"/>).</summary>
+    /// <param name="sampler">The sampler.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithMixtureSampler(IMixtureSampler sampler) => Set(ref _sampler, Instance(sampler));
+
+    /// <summary>Sets the mixture sampler from a factory.</summary>
+    /// <param name="factory">Creates the sampler from the service provider.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithMixtureSampler(Func<IServiceProvider, IMixtureSampler> factory) => Set(ref _sampler, factory);
+
+    /// <summary>Sets the tokenizer of the proxy data (default: the built-in named by <see cref="ClimbPipelineOptions.Tokenizer"/>).</summary>
+    /// <param name="tokenizer">The tokenizer.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithTokenizer(ITokenizer tokenizer) => Set(ref _tokenizer, Instance(tokenizer));
+
+    /// <summary>Changes the pipeline options.</summary>
+    /// <param name="configure">Changes the options in place.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder Configure(Action<ClimbPipelineOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        ThrowIfBuilt();
+        configure(_options);
+        return this;
+    }
+
+    /// <summary>Changes CLIMB's search options (rounds and budgets, candidate pool, top-N).</summary>
+    /// <param name="configure">Changes the options in place.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder ConfigureSearch(Action<ClimbSearchOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        ThrowIfBuilt();
+        configure(_options.Search);
+        return this;
+    }
+
+    /// <summary>Sets the artifacts folder.</summary>
+    /// <param name="folder">The folder; created when the pipeline runs.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithArtifactsFolder(string folder)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        return Configure(o => o.ArtifactsFolder = folder);
+    }
+
+    /// <summary>Sets the logger factory every component and the pipeline log to.</summary>
+    /// <param name="loggerFactory">The factory.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithLoggerFactory(ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        ThrowIfBuilt();
+        _loggerFactory = loggerFactory;
+        return this;
+    }
+
+    /// <summary>Sets the service provider the factories receive.</summary>
+    /// <param name="services">The provider.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithServiceProvider(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ThrowIfBuilt();
+        _services = services;
+        return this;
+    }
+
+    /// <summary>Validates every option and component at once and builds the pipeline; the builder is frozen afterwards.</summary>
+    /// <returns>The pipeline.</returns>
+    /// <exception cref="ValidationException">One or more problems, all listed in the message.</exception>
+    public ClimbPipeline Build()
+    {
+        ThrowIfBuilt();
+        var errors = new List<string>();
+        errors.AddRange(OptionsValidation.GetErrors(_options).Select(e => "options: " + e));
+        var sp = _services ?? EmptyServiceProvider.Instance;
+        var loggers = _loggerFactory ?? NullLoggerFactory.Instance;
+
+        T? Resolve<T>(string slot, Func<IServiceProvider, T>? factory)
+            where T : class
+        {
+            if (factory is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                return factory(sp) ?? throw new InvalidOperationException("the factory returned null");
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                errors.Add($"{slot}: {ex.Message}");
+                return null;
+            }
+        }
+
+        var components = new ClimbComponents
+        {
+            Embedder = Resolve("embedder", _embedder),
+            Clusterer = Resolve("clusterer", _clusterer),
+            QualityScorer = Resolve("quality scorer", _scorer),
+            ProxyTrainer = Resolve("proxy trainer", _trainer),
+            Predictor = Resolve("mixture predictor", _predictor),
+            Sampler = Resolve("mixture sampler", _sampler),
+            Tokenizer = Resolve("tokenizer", _tokenizer),
+        };
+
+        if (errors.Count > 0)
+        {
+            throw new ValidationException(
+                $"The Climb pipeline has {errors.Count} problem{(errors.Count == 1 ? string.Empty : "s")}:{Environment.NewLine}" +
+                string.Join(Environment.NewLine, errors.Select(e => "  - " + e)));
+        }
+
+        _built = true;
+        return new ClimbPipeline(_options, components, loggers);
+    }
+
+    private static Func<IServiceProvider, T> Instance<T>(T instance)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return _ => instance;
+    }
+
+    private ClimbPipelineBuilder Set<T>(ref Func<IServiceProvider, T>? slot, Func<IServiceProvider, T> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ThrowIfBuilt();
+        slot = factory;
+        return this;
+    }
+
+    private void ThrowIfBuilt()
+    {
+        if (_built)
+        {
+            throw new InvalidOperationException("Cannot change the builder after it has been used to build a pipeline; create a new ClimbPipelineBuilder.");
+        }
+    }
+
+    private sealed class EmptyServiceProvider : IServiceProvider
+    {
+        public static readonly EmptyServiceProvider Instance = new();
+
+        public object? GetService(Type serviceType) => null;
+    }
+}
+
+/// <summary>The components a pipeline was built with; <see langword="null"/> means the default, made when first needed.</summary>
+internal sealed class ClimbComponents
+{
+    public IEmbedder? Embedder { get; init; }
+
+    public IClusterer? Clusterer { get; init; }
+
+    public IQualityScorer? QualityScorer { get; init; }
+
+    public IProxyTrainer? ProxyTrainer { get; init; }
+
+    public IMixturePredictor? Predictor { get; init; }
+
+    public IMixtureSampler? Sampler { get; init; }
+
+    public ITokenizer? Tokenizer { get; init; }
+}

@@ -1,0 +1,149 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Climb;
+
+/// <summary>Which search strategy the pipeline runs.</summary>
+public enum SearchStrategyKind
+{
+    /// <summary>CLIMB's iterative bootstrapping (default budgets 64/32/16).</summary>
+    Climb = 0,
+
+    /// <summary>RegMix: one round with the whole budget; answer = mean of the top predicted mixtures.</summary>
+    RegMix = 1,
+
+    /// <summary>The best measured of N random Dirichlet mixtures (the paper's CLIMB-Best@N).</summary>
+    BestOfN = 2,
+
+    /// <summary>Uniform weights over the super-clusters (one proxy run, for reference).</summary>
+    Uniform = 3,
+}
+
+/// <summary>Which built-in proxy trainer the pipeline uses when none is plugged in.</summary>
+public enum ProxyKind
+{
+    /// <summary>The transformer when CUDA is available, otherwise the Kneser-Ney n-gram proxy (hundreds of transformer proxies take hours on a CPU).</summary>
+    Auto = 0,
+
+    /// <summary><see cref="TorchSharpProxyTrainer"/>: a small decoder-only transformer continued from a shared base (the paper's setup).</summary>
+    Transformer = 1,
+
+    /// <summary><see cref="KneserNeyProxyTrainer"/>: an interpolated Kneser-Ney n-gram model (seconds per proxy).</summary>
+    NGram = 2,
+}
+
+/// <summary>Options of a <see cref="ClimbPipeline"/> beyond its components.</summary>
+public sealed class ClimbPipelineOptions : IValidatableOptions
+{
+    /// <summary>Gets or sets the artifacts folder: one sub-folder per stage, reused and resumed on re-runs.</summary>
+    /// <value>The default is <c>climb-artifacts</c> in the current directory.</value>
+    [Required]
+    public string ArtifactsFolder { get; set; } = "climb-artifacts";
+
+    /// <summary>Gets or sets the number of fine clusters (K_init) of the default k-means clusterer.</summary>
+    /// <value>The default is <see langword="null"/>: min(1000, max(2, documents / 100)). The paper uses 1000.</value>
+    [Range(2, 1_000_000)]
+    public int? ClusterCount { get; set; }
+
+    /// <summary>Gets or sets the seed of every seeded stage (k-means, search, export).</summary>
+    /// <value>The default is 42.</value>
+    public int Seed { get; set; } = 42;
+
+    /// <summary>Gets or sets the compute device of the default clusterer and proxy trainer.</summary>
+    /// <value>The default is <see cref="ComputeDevice.Auto"/>.</value>
+    public ComputeDevice Device { get; set; } = ComputeDevice.Auto;
+
+    /// <summary>Gets or sets the cluster-pruning rules.</summary>
+    /// <value>The default is <see cref="ClusterPruningOptions.NvidiaRecipe"/> (advertisement ≥ 2, others ≥ 1).</value>
+    [Required]
+    public ClusterPruningOptions Pruning { get; set; } = ClusterPruningOptions.NvidiaRecipe();
+
+    /// <summary>Gets or sets how surviving centroids are merged into super-clusters.</summary>
+    /// <value>The default is Ward linkage down to <see cref="CentroidMergerOptions.TargetClusterCount"/> = 20 (the paper's K_enhanced ≈ 20).</value>
+    [Required]
+    public CentroidMergerOptions Merging { get; set; } = new() { TargetClusterCount = 20 };
+
+    /// <summary>Gets or sets the tokenizer of the proxy data: <c>byte</c>, <c>cl100k_base</c> or <c>o200k_base</c>.</summary>
+    /// <value>The default is <c>cl100k_base</c> with vocabulary compaction.</value>
+    [Required]
+    public string Tokenizer { get; set; } = "cl100k_base";
+
+    /// <summary>Gets or sets whether the proxy vocabulary keeps only token ids that occur in the corpus.</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool CompactVocabulary { get; set; } = true;
+
+    /// <summary>Gets or sets the search strategy.</summary>
+    /// <value>The default is <see cref="SearchStrategyKind.Climb"/>.</value>
+    public SearchStrategyKind Strategy { get; set; } = SearchStrategyKind.Climb;
+
+    /// <summary>Gets or sets CLIMB's search options (rounds, candidate pool, top-N).</summary>
+    [Required]
+    public ClimbSearchOptions Search { get; set; } = new();
+
+    /// <summary>Gets or sets the proxy budget of the single-round strategies (RegMix, Best-of-N).</summary>
+    /// <value>The default is <see langword="null"/>: the sum of CLIMB's round budgets, so strategies compare at equal budget.</value>
+    [Range(1, 1_000_000)]
+    public int? SingleRoundBudget { get; set; }
+
+    /// <summary>Gets or sets how many proxies of one round train at the same time.</summary>
+    /// <value>The default is 1 (one per GPU, or the proxy trainer uses all CPU cores itself).</value>
+    [Range(1, 1024)]
+    public int ProxyParallelism { get; set; } = 1;
+
+    /// <summary>Gets or sets which built-in proxy trainer is used when none is plugged in with <see cref="ClimbPipelineBuilder.WithProxyTrainer(IProxyTrainer)"/>.</summary>
+    /// <value>The default is <see cref="ProxyKind.Auto"/>.</value>
+    public ProxyKind Proxy { get; set; } = ProxyKind.Auto;
+
+    /// <summary>Gets or sets the options of the n-gram proxy (<see cref="ProxyKind.NGram"/>).</summary>
+    [Required]
+    public KneserNeyOptions NGramProxy { get; set; } = new() { TokenBudget = 1_000_000 };
+
+    /// <summary>Gets or sets the options of the transformer proxy (<see cref="TorchSharpProxyTrainer"/>).</summary>
+    /// <value>The default is the Tiny preset (about 1M parameters) on 1M tokens per proxy.</value>
+    [Required]
+    public ProxyTrainerOptions ProxyTraining { get; set; } = new();
+
+    /// <summary>Gets or sets the tokens the shared base model is pre-trained on (uniform mixture) before the proxies continue from it; 0 trains every proxy from scratch.</summary>
+    /// <value>The default is 2 000 000.</value>
+    [Range(0L, long.MaxValue)]
+    public long BasePretrainingTokens { get; set; } = 2_000_000;
+
+    /// <summary>Gets or sets the dataset export options (token budget, format, shards).</summary>
+    [Required]
+    public DatasetExportOptions Export { get; set; } = new();
+
+    /// <summary>Gets or sets how many sample documents and top terms the cluster catalogue shows per super-cluster.</summary>
+    /// <value>The default is 3 samples and 10 terms.</value>
+    [Range(0, 100)]
+    public int CatalogueSamples { get; set; } = 3;
+
+    /// <inheritdoc cref="CatalogueSamples"/>
+    [Range(1, 100)]
+    public int CatalogueTerms { get; set; } = 10;
+
+    internal static readonly string[] KnownTokenizers = ["byte", "cl100k_base", "o200k_base"];
+
+    internal ITokenizer CreateTokenizer() => Tokenizer switch
+    {
+        "byte" => ByteTokenizer.Instance,
+        _ => TiktokenTextTokenizer.Create(Tokenizer),
+    };
+
+    IEnumerable<string> IValidatableOptions.Validate()
+    {
+        foreach (var (name, value) in new (string, object?)[] { (nameof(Pruning), Pruning), (nameof(Merging), Merging), (nameof(Search), Search), (nameof(Export), Export), (nameof(ProxyTraining), ProxyTraining), (nameof(NGramProxy), NGramProxy) })
+        {
+            if (value is not null)
+            {
+                foreach (string e in OptionsValidation.GetErrors(value))
+                {
+                    yield return $"{name}: {e}";
+                }
+            }
+        }
+
+        if (Tokenizer is not null && !KnownTokenizers.Contains(Tokenizer, StringComparer.Ordinal))
+        {
+            yield return $"{nameof(Tokenizer)}: '{Tokenizer}' is not a built-in tokenizer ({string.Join(", ", KnownTokenizers)}); plug another in with WithTokenizer.";
+        }
+    }
+}

@@ -1,0 +1,56 @@
+namespace Climb;
+
+/// <summary>Learns the map from mixture weights to a score (larger is better) from proxy results, to rank unseen mixtures.</summary>
+public interface IMixturePredictor
+{
+    /// <summary>Gets a canonical description of the predictor and its settings (used in search fingerprints).</summary>
+    string Description { get; }
+
+    /// <summary>
+    /// Fits the predictor on (mixture, target) pairs and measures its held-out rank correlation. The same data and seed give
+    /// the same model.
+    /// </summary>
+    /// <param name="observations">The training pairs; every mixture has the same number of weights.</param>
+    /// <param name="seed">The random seed (fold assignment, validation split, trainer seed).</param>
+    /// <param name="cancellationToken">Cancels the fit.</param>
+    /// <returns>The fitted model.</returns>
+    IFittedMixturePredictor Fit(IReadOnlyList<(MixtureWeights Mixture, double Target)> observations, int seed, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A fitted mixture predictor.</summary>
+public interface IFittedMixturePredictor
+{
+    /// <summary>Gets how the fit went, with the held-out Spearman correlation.</summary>
+    MixturePredictorReport Report { get; }
+
+    /// <summary>Predicts the target of many mixtures at once (parallel over the cores).</summary>
+    /// <param name="mixtures">The mixtures.</param>
+    /// <param name="destination">Receives one prediction per mixture.</param>
+    /// <param name="cancellationToken">Cancels the prediction.</param>
+    void Predict(IReadOnlyList<MixtureWeights> mixtures, Span<double> destination, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What a predictor fit reports.</summary>
+public sealed class MixturePredictorReport
+{
+    /// <summary>Gets the predictor's description.</summary>
+    public required string Predictor { get; init; }
+
+    /// <summary>Gets the number of training pairs.</summary>
+    public required int TrainingCount { get; init; }
+
+    /// <summary>
+    /// Gets the Spearman rank correlation between held-out predictions and targets: out-of-fold predictions of a
+    /// <see cref="Folds"/>-fold cross-validation, pooled; NaN when too few pairs or no variance.
+    /// </summary>
+    public required double HeldOutSpearman { get; init; }
+
+    /// <summary>Gets the number of cross-validation folds behind <see cref="HeldOutSpearman"/>.</summary>
+    public required int Folds { get; init; }
+
+    /// <summary>Gets the number of boosting rounds kept (early stopping), or 0 for non-iterative predictors.</summary>
+    public int Iterations { get; init; }
+
+    /// <summary>Gets the wall-clock time of the fit, cross-validation included.</summary>
+    public TimeSpan Elapsed { get; init; }
+}

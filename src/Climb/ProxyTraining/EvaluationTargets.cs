@@ -1,0 +1,363 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.Json;
+
+namespace Climb;
+
+/// <summary>Something a proxy model is scored on: a name (used in metric keys) and a weight in the composite objective.</summary>
+public abstract class EvaluationTarget
+{
+    /// <summary>Initializes the name and weight.</summary>
+    /// <param name="name">The name; metric keys are "target:&lt;name&gt;/…" or "mc:&lt;name&gt;/…".</param>
+    /// <param name="weight">The non-negative weight in the objective (0 = reported only).</param>
+    protected EvaluationTarget(string name, double weight)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (!double.IsFinite(weight) || weight < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(weight), weight, "The weight must be finite and non-negative.");
+        }
+
+        Name = name;
+        Weight = weight;
+    }
+
+    /// <summary>Gets the name.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the weight in the composite objective.</summary>
+    public double Weight { get; }
+}
+
+/// <summary>
+/// Target texts scored by token-weighted loss (mean negative log-likelihood in nats per token), perplexity and
+/// bits per UTF-8 byte. Metric keys: target:&lt;name&gt;/loss, /ppl, /bpb, /tokens.
+/// </summary>
+public sealed class TextTarget : EvaluationTarget
+{
+    /// <summary>Initializes the target.</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="texts">The texts (each scored as a document starting after an end of text).</param>
+    /// <param name="weight">The weight in the objective.</param>
+    public TextTarget(string name, IReadOnlyList<string> texts, double weight = 1.0)
+        : base(name, weight)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        if (texts.Count == 0)
+        {
+            throw new ArgumentException($"Target '{name}' has no texts.", nameof(texts));
+        }
+
+        Texts = texts;
+    }
+
+    /// <summary>Gets the texts.</summary>
+    public IReadOnlyList<string> Texts { get; }
+
+    /// <summary>Reads texts from a JSON-lines file (gzip when the name ends in .gz), one object per line.</summary>
+    /// <param name="name">The target name.</param>
+    /// <param name="path">The file.</param>
+    /// <param name="field">The string field holding the text.</param>
+    /// <param name="weight">The weight in the objective.</param>
+    /// <param name="maxDocuments">Reads at most this many lines (null = all).</param>
+    /// <returns>The target.</returns>
+    public static TextTarget FromJsonl(string name, string path, string field = "text", double weight = 1.0, int? maxDocuments = null)
+    {
+        var texts = new List<string>();
+        foreach (var (line, root) in JsonlReader.Read(path))
+        {
+            if (maxDocuments is { } m && texts.Count >= m)
+            {
+                break;
+            }
+
+            texts.Add(JsonlReader.String(root, field, path, line));
+        }
+
+        return new TextTarget(name, texts, weight);
+    }
+}
+
+/// <summary>One multiple-choice question: a context, its candidate continuations and the index of the right one.</summary>
+/// <param name="Context">The context (for example "Question: …\nAnswer:").</param>
+/// <param name="Choices">The continuations, each scored after a single space.</param>
+/// <param name="Label">The index of the correct continuation.</param>
+public sealed record MultipleChoiceItem(string Context, IReadOnlyList<string> Choices, int Label);
+
+/// <summary>
+/// Multiple-choice questions scored as lm-evaluation-harness does: each choice's log-likelihood given the
+/// context is summed over its tokens; acc picks the largest sum, acc_norm the largest sum divided by the
+/// choice's UTF-8 byte length. Metric keys: mc:&lt;name&gt;/acc, /acc_norm, /gold_loss (nats per token of the
+/// correct continuation), /items.
+/// </summary>
+public sealed class MultipleChoiceTarget : EvaluationTarget
+{
+    /// <summary>Initializes the target.</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="items">The questions.</param>
+    /// <param name="weight">The weight in the objective.</param>
+    public MultipleChoiceTarget(string name, IReadOnlyList<MultipleChoiceItem> items, double weight = 1.0)
+        : base(name, weight)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count == 0)
+        {
+            throw new ArgumentException($"Target '{name}' has no items.", nameof(items));
+        }
+
+        for (int i = 0; i < items.Count; i++)
+        {
+            var it = items[i] ?? throw new ArgumentException($"Item {i} of '{name}' is null.", nameof(items));
+            if (it.Choices is null || it.Choices.Count < 2 || (uint)it.Label >= (uint)it.Choices.Count)
+            {
+                throw new ArgumentException($"Item {i} of '{name}' needs at least two choices and a label among them.", nameof(items));
+            }
+        }
+
+        Items = items;
+    }
+
+    /// <summary>Gets the questions.</summary>
+    public IReadOnlyList<MultipleChoiceItem> Items { get; }
+
+    /// <summary>Loads PIQA: JSON lines with goal, sol1, sol2 and a labels file with 0 or 1 per line. Context "Question: {goal}\nAnswer:".</summary>
+    /// <param name="jsonlPath">valid.jsonl.</param>
+    /// <param name="labelsPath">valid-labels.lst.</param>
+    /// <param name="name">The target name.</param>
+    /// <param name="weight">The weight in the objective.</param>
+    /// <param name="maxItems">Loads at most this many items (null = all).</param>
+    /// <returns>The target.</returns>
+    public static MultipleChoiceTarget LoadPiqa(string jsonlPath, string labelsPath, string name = "piqa", double weight = 1.0, int? maxItems = null)
+    {
+        ArgumentNullException.ThrowIfNull(labelsPath);
+        if (!File.Exists(labelsPath))
+        {
+            throw new FileNotFoundException($"{labelsPath}: PIQA labels file not found.", labelsPath);
+        }
+
+        string[] labels = File.ReadAllLines(labelsPath);
+        var items = new List<MultipleChoiceItem>();
+        foreach (var (line, root) in JsonlReader.Read(jsonlPath))
+        {
+            if (maxItems is { } m && items.Count >= m)
+            {
+                break;
+            }
+
+            if (line > labels.Length)
+            {
+                throw new InvalidDataException($"{labelsPath}: has {labels.Length} labels but {jsonlPath} has more items (line {line}).");
+            }
+
+            string lab = labels[line - 1].Trim();
+            if (lab is not ("0" or "1"))
+            {
+                throw new InvalidDataException($"{labelsPath}:{line}: label '{lab}' is not 0 or 1.");
+            }
+
+            string goal = JsonlReader.String(root, "goal", jsonlPath, line);
+            items.Add(new MultipleChoiceItem(
+                $"Question: {goal}\nAnswer:",
+                [JsonlReader.String(root, "sol1", jsonlPath, line), JsonlReader.String(root, "sol2", jsonlPath, line)],
+                lab == "0" ? 0 : 1));
+        }
+
+        return new MultipleChoiceTarget(name, items, weight);
+    }
+
+    /// <summary>
+    /// Loads ARC (Easy or Challenge) JSON lines: question (a string, or an object with "stem" and "choices"),
+    /// choices ({"text": [...], "label": [...]} or a list of {"text","label"}), answerKey. Context "Question: {question}\nAnswer:".
+    /// </summary>
+    /// <param name="jsonlPath">The file.</param>
+    /// <param name="name">The target name.</param>
+    /// <param name="weight">The weight in the objective.</param>
+    /// <param name="maxItems">Loads at most this many items (null = all).</param>
+    /// <returns>The target.</returns>
+    public static MultipleChoiceTarget LoadArc(string jsonlPath, string name = "arc_easy", double weight = 1.0, int? maxItems = null)
+    {
+        var items = new List<MultipleChoiceItem>();
+        foreach (var (line, root) in JsonlReader.Read(jsonlPath))
+        {
+            if (maxItems is { } m && items.Count >= m)
+            {
+                break;
+            }
+
+            var q = JsonlReader.Get(root, "question", jsonlPath, line);
+            string question;
+            JsonElement choices;
+            if (q.ValueKind == JsonValueKind.Object)
+            {
+                question = JsonlReader.String(q, "stem", jsonlPath, line);
+                choices = JsonlReader.Get(q, "choices", jsonlPath, line);
+            }
+            else
+            {
+                question = JsonlReader.String(root, "question", jsonlPath, line);
+                choices = JsonlReader.Get(root, "choices", jsonlPath, line);
+            }
+
+            var texts = new List<string>();
+            var labels = new List<string>();
+            if (choices.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var t in JsonlReader.Get(choices, "text", jsonlPath, line).EnumerateArray())
+                {
+                    texts.Add(t.GetString() ?? string.Empty);
+                }
+
+                foreach (var l in JsonlReader.Get(choices, "label", jsonlPath, line).EnumerateArray())
+                {
+                    labels.Add(l.GetString() ?? string.Empty);
+                }
+            }
+            else if (choices.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var c in choices.EnumerateArray())
+                {
+                    texts.Add(JsonlReader.String(c, "text", jsonlPath, line));
+                    labels.Add(JsonlReader.String(c, "label", jsonlPath, line));
+                }
+            }
+            else
+            {
+                throw new InvalidDataException($"{jsonlPath}:{line}: 'choices' must be an object or an array.");
+            }
+
+            string key = JsonlReader.String(root, "answerKey", jsonlPath, line);
+            int label = labels.IndexOf(key);
+            if (label < 0 || texts.Count != labels.Count)
+            {
+                throw new InvalidDataException($"{jsonlPath}:{line}: answerKey '{key}' is not among the choice labels [{string.Join(",", labels)}].");
+            }
+
+            items.Add(new MultipleChoiceItem($"Question: {question}\nAnswer:", texts, label));
+        }
+
+        return new MultipleChoiceTarget(name, items, weight);
+    }
+
+    /// <summary>
+    /// Loads HellaSwag JSON lines: ctx (or ctx_a and ctx_b), endings, label, optional activity_label; preprocessed as
+    /// lm-evaluation-harness does (context "{activity_label}: {ctx}", "[title]" to ". ", bracketed tags removed).
+    /// </summary>
+    /// <param name="jsonlPath">The file.</param>
+    /// <param name="name">The target name.</param>
+    /// <param name="weight">The weight in the objective.</param>
+    /// <param name="maxItems">Loads at most this many items (null = all).</param>
+    /// <returns>The target.</returns>
+    public static MultipleChoiceTarget LoadHellaSwag(string jsonlPath, string name = "hellaswag", double weight = 1.0, int? maxItems = null)
+    {
+        var items = new List<MultipleChoiceItem>();
+        foreach (var (line, root) in JsonlReader.Read(jsonlPath))
+        {
+            if (maxItems is { } m && items.Count >= m)
+            {
+                break;
+            }
+
+            string ctx;
+            if (root.TryGetProperty("ctx_a", out var a) && root.TryGetProperty("ctx_b", out var b))
+            {
+                string cb = b.GetString() ?? string.Empty;
+                ctx = (a.GetString() ?? string.Empty) + " " + (cb.Length > 0 ? char.ToUpperInvariant(cb[0]) + cb[1..] : cb);
+            }
+            else
+            {
+                ctx = JsonlReader.String(root, "ctx", jsonlPath, line);
+            }
+
+            if (root.TryGetProperty("activity_label", out var act) && act.ValueKind == JsonValueKind.String)
+            {
+                ctx = act.GetString() + ": " + ctx;
+            }
+
+            var endings = JsonlReader.Get(root, "endings", jsonlPath, line);
+            if (endings.ValueKind != JsonValueKind.Array)
+            {
+                throw new InvalidDataException($"{jsonlPath}:{line}: 'endings' must be an array.");
+            }
+
+            var choices = endings.EnumerateArray().Select(e => HellaSwagPreprocess(e.GetString() ?? string.Empty)).ToList();
+            var lab = JsonlReader.Get(root, "label", jsonlPath, line);
+            int label = lab.ValueKind == JsonValueKind.Number ? lab.GetInt32()
+                : int.TryParse(lab.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int l) ? l
+                : throw new InvalidDataException($"{jsonlPath}:{line}: 'label' is not an integer.");
+            if ((uint)label >= (uint)choices.Count)
+            {
+                throw new InvalidDataException($"{jsonlPath}:{line}: label {label} is outside the {choices.Count} endings.");
+            }
+
+            items.Add(new MultipleChoiceItem(HellaSwagPreprocess(ctx), choices, label));
+        }
+
+        return new MultipleChoiceTarget(name, items, weight);
+    }
+
+    internal static string HellaSwagPreprocess(string text)
+    {
+        text = text.Trim().Replace(" [title]", ". ", StringComparison.Ordinal);
+        text = System.Text.RegularExpressions.Regex.Replace(text, "\\[.*?\\]", string.Empty);
+        return text.Replace("  ", " ", StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Reads JSON-lines files with errors that name the file and line.</summary>
+internal static class JsonlReader
+{
+    public static IEnumerable<(int Line, JsonElement Root)> Read(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: file not found.", path);
+        }
+
+        using var file = File.OpenRead(path);
+        using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        using var reader = new StreamReader(stream);
+        int line = 0;
+        while (reader.ReadLine() is { } text)
+        {
+            line++;
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                continue;
+            }
+
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(text);
+            }
+            catch (JsonException ex)
+            {
+                throw new InvalidDataException($"{path}:{line}: invalid JSON ({ex.Message}).", ex);
+            }
+
+            using (doc)
+            {
+                if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    throw new InvalidDataException($"{path}:{line}: expected a JSON object.");
+                }
+
+                yield return (line, doc.RootElement.Clone());
+            }
+        }
+    }
+
+    public static JsonElement Get(JsonElement obj, string field, string path, int line) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(field, out var v)
+            ? v
+            : throw new InvalidDataException($"{path}:{line}: missing field '{field}'.");
+
+    public static string String(JsonElement obj, string field, string path, int line)
+    {
+        var v = Get(obj, field, path, line);
+        return v.ValueKind == JsonValueKind.String
+            ? v.GetString()!
+            : throw new InvalidDataException($"{path}:{line}: field '{field}' is not a string.");
+    }
+}

@@ -1,0 +1,100 @@
+namespace Climb;
+
+/// <summary>Trains a proxy language model on a mixture of tokenised clusters and scores it on the targets.</summary>
+public interface IProxyTrainer
+{
+    /// <summary>Trains one proxy and evaluates it.</summary>
+    /// <param name="request">The mixture, seed, data and targets.</param>
+    /// <param name="progress">Receives training progress.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>The scores of the proxy.</returns>
+    Task<ProxyResult> TrainAsync(ProxyTrainingRequest request, IProgress<ProxyTrainingProgress>? progress = null, CancellationToken cancellationToken = default);
+}
+
+/// <summary>One proxy run: what to train on and what to score.</summary>
+public sealed class ProxyTrainingRequest
+{
+    /// <summary>Gets the mixture: one weight per cluster of <see cref="Data"/>, in cluster order.</summary>
+    public required MixtureWeights Mixture { get; init; }
+
+    /// <summary>Gets the seed (initialisation and data order).</summary>
+    public required int Seed { get; init; }
+
+    /// <summary>Gets the tokenised clusters.</summary>
+    public required TokenizedClusterStore Data { get; init; }
+
+    /// <summary>Gets the targets (text sets and/or multiple-choice sets), each with a name and an objective weight.</summary>
+    public required IReadOnlyList<EvaluationTarget> Targets { get; init; }
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Mixture, nameof(Mixture));
+        ArgumentNullException.ThrowIfNull(Data, nameof(Data));
+        ArgumentNullException.ThrowIfNull(Targets, nameof(Targets));
+        if (Mixture.Count != Data.ClusterCount)
+        {
+            throw new ArgumentException($"The mixture has {Mixture.Count} weights but the data has {Data.ClusterCount} clusters.", nameof(Mixture));
+        }
+
+        if (Targets.Count == 0)
+        {
+            throw new ArgumentException("At least one evaluation target is needed.", nameof(Targets));
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var t in Targets)
+        {
+            if (t is null || !names.Add(t.Name))
+            {
+                throw new ArgumentException($"Target names must be unique and non-null ('{t?.Name}').", nameof(Targets));
+            }
+        }
+    }
+}
+
+/// <summary>Progress of a proxy run.</summary>
+/// <param name="Phase">"train" or "evaluate".</param>
+/// <param name="Step">Optimiser steps done.</param>
+/// <param name="TotalSteps">Optimiser steps planned.</param>
+/// <param name="Loss">The training loss of the last step (NaN when not applicable).</param>
+/// <param name="TokensTrained">Training tokens consumed so far.</param>
+/// <param name="Elapsed">Time since the run started.</param>
+public sealed record ProxyTrainingProgress(string Phase, int Step, int TotalSteps, double Loss, long TokensTrained, TimeSpan Elapsed);
+
+/// <summary>How the per-target metrics are combined into <see cref="ProxyResult.Objective"/>.</summary>
+public enum ProxyObjectiveKind
+{
+    /// <summary><see cref="WeightedAccuracy"/> when every target is multiple choice, otherwise <see cref="WeightedLoss"/>.</summary>
+    Auto = 0,
+
+    /// <summary>
+    /// Minimise Σ wₜ·lossₜ / Σ wₜ over all targets: lossₜ is target:&lt;name&gt;/loss for text targets and
+    /// mc:&lt;name&gt;/gold_loss (nats per token of the correct continuation) for multiple-choice targets.
+    /// </summary>
+    WeightedLoss = 1,
+
+    /// <summary>Maximise Σ wₜ·accₜ / Σ wₜ over the multiple-choice targets (text targets are reported, not counted).</summary>
+    WeightedAccuracy = 2,
+}
+
+/// <summary>Which multiple-choice accuracy enters a <see cref="ProxyObjectiveKind.WeightedAccuracy"/> objective.</summary>
+public enum MultipleChoiceMetric
+{
+    /// <summary>Length-normalised accuracy (log-likelihood divided by the continuation's UTF-8 byte length).</summary>
+    AccNorm = 0,
+
+    /// <summary>Plain accuracy (summed log-likelihood).</summary>
+    Acc = 1,
+}
+
+/// <summary>The composition of the objective a search optimises.</summary>
+public sealed class ProxyObjectiveOptions
+{
+    /// <summary>Gets or sets how the targets combine.</summary>
+    /// <value>Default <see cref="ProxyObjectiveKind.Auto"/>.</value>
+    public ProxyObjectiveKind Kind { get; set; } = ProxyObjectiveKind.Auto;
+
+    /// <summary>Gets or sets the accuracy used by <see cref="ProxyObjectiveKind.WeightedAccuracy"/>.</summary>
+    /// <value>Default <see cref="MultipleChoiceMetric.AccNorm"/> (the paper reports acc_norm where lm-eval-harness has it).</value>
+    public MultipleChoiceMetric MultipleChoiceMetric { get; set; } = MultipleChoiceMetric.AccNorm;
+}

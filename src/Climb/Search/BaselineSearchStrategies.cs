@@ -1,0 +1,138 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+
+namespace Climb;
+
+/// <summary>Options of <see cref="RegMixSearchStrategy"/>.</summary>
+public sealed class RegMixSearchOptions
+{
+    /// <summary>Gets or sets the number of proxy runs (one round).</summary>
+    /// <value>112 (CLIMB's default total, for equal-budget comparisons).</value>
+    [Range(2, 1_000_000)]
+    public int Budget { get; set; } = 112;
+
+    /// <summary>Gets or sets the number of candidates ranked for the answer.</summary>
+    /// <value>100,000.</value>
+    [Range(1, 100_000_000)]
+    public int CandidatePoolSize { get; set; } = 100_000;
+
+    /// <summary>Gets or sets how many top-predicted candidates are averaged into the answer.</summary>
+    /// <value>128 (RegMix).</value>
+    [Range(1, 100_000_000)]
+    public int AnswerTopK { get; set; } = 128;
+
+    internal string Describe() => string.Create(CultureInfo.InvariantCulture, $"budget={Budget},pool={CandidatePoolSize},answerTopK={AnswerTopK}");
+}
+
+/// <summary>
+/// RegMix: one round of mixtures drawn from the sampler, a predictor fitted on them, and the mean of the top-128 predicted
+/// candidates as the answer.
+/// </summary>
+public sealed class RegMixSearchStrategy : IMixtureSearchStrategy
+{
+    private readonly RegMixSearchOptions _options;
+    private readonly IMixtureSampler _sampler;
+    private readonly IMixturePredictor _predictor;
+
+    /// <summary>Initializes the strategy.</summary>
+    /// <param name="options">The options; defaults when <see langword="null"/>.</param>
+    /// <param name="sampler">The sampler; a default <see cref="DirichletMixtureSampler"/> when <see langword="null"/>.</param>
+    /// <param name="predictor">The predictor; a default <see cref="LightGbmMixturePredictor"/> when <see langword="null"/>.</param>
+    public RegMixSearchStrategy(RegMixSearchOptions? options = null, IMixtureSampler? sampler = null, IMixturePredictor? predictor = null)
+    {
+        _options = OptionsValidation.Validate(options ?? new RegMixSearchOptions(), nameof(options));
+        _sampler = sampler ?? new DirichletMixtureSampler();
+        _predictor = predictor ?? new LightGbmMixturePredictor();
+    }
+
+    /// <inheritdoc />
+    public string Name => "regmix";
+
+    /// <inheritdoc />
+    public string Configuration => $"{_options.Describe()};sampler={_sampler.Description};predictor={_predictor.Description}";
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> RoundBudgets => [_options.Budget];
+
+    /// <inheritdoc />
+    public MixtureRoundPlan PlanRound(MixtureSearchContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new MixtureRoundPlan { Mixtures = _sampler.Sample(context.Prior, _options.Budget, SeedMixer.Derive(context.Seed, 0xC1, 0), cancellationToken) };
+    }
+
+    /// <inheritdoc />
+    public MixtureSearchAnswer SelectAnswer(MixtureSearchContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return PredictiveSearch.PredictedAnswer(context, _sampler, _predictor, _options.CandidatePoolSize, _options.AnswerTopK, includeEvaluated: false, cancellationToken);
+    }
+}
+
+/// <summary>The paper's CLIMB-Best@N baseline: N mixtures drawn from the sampler, the best measured one is the answer.</summary>
+public sealed class BestOfNSearchStrategy : IMixtureSearchStrategy
+{
+    private readonly int _count;
+    private readonly IMixtureSampler _sampler;
+
+    /// <summary>Initializes the strategy.</summary>
+    /// <param name="count">The number of proxy runs, N.</param>
+    /// <param name="sampler">The sampler; a default <see cref="DirichletMixtureSampler"/> when <see langword="null"/>.</param>
+    public BestOfNSearchStrategy(int count = 112, IMixtureSampler? sampler = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        _count = count;
+        _sampler = sampler ?? new DirichletMixtureSampler();
+    }
+
+    /// <inheritdoc />
+    public string Name => "best-of-n";
+
+    /// <inheritdoc />
+    public string Configuration => string.Create(CultureInfo.InvariantCulture, $"n={_count};sampler={_sampler.Description}");
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> RoundBudgets => [_count];
+
+    /// <inheritdoc />
+    public MixtureRoundPlan PlanRound(MixtureSearchContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new MixtureRoundPlan { Mixtures = _sampler.Sample(context.Prior, _count, SeedMixer.Derive(context.Seed, 0xC1, 0), cancellationToken) };
+    }
+
+    /// <inheritdoc />
+    public MixtureSearchAnswer SelectAnswer(MixtureSearchContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var best = context.Results.Select((r, i) => (r, i)).OrderByDescending(p => p.r.Utility).ThenBy(p => p.i).First().r;
+        return new MixtureSearchAnswer { Mixture = best.Mixture, Method = $"best measured of {context.Results.Count}" };
+    }
+}
+
+/// <summary>The uniform-weights baseline: every cluster gets the same weight; one proxy run measures it.</summary>
+public sealed class UniformSearchStrategy : IMixtureSearchStrategy
+{
+    /// <inheritdoc />
+    public string Name => "uniform";
+
+    /// <inheritdoc />
+    public string Configuration => "uniform";
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> RoundBudgets => [1];
+
+    /// <inheritdoc />
+    public MixtureRoundPlan PlanRound(MixtureSearchContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new MixtureRoundPlan { Mixtures = [MixtureWeights.Uniform(context.Prior.Count)] };
+    }
+
+    /// <inheritdoc />
+    public MixtureSearchAnswer SelectAnswer(MixtureSearchContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new MixtureSearchAnswer { Mixture = MixtureWeights.Uniform(context.Prior.Count), Method = "uniform weights" };
+    }
+}

@@ -1,0 +1,123 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Climb.Tests.Pipeline;
+
+public class ClimbPipelineBuilderTests
+{
+    private static string TempDir() => Directory.CreateTempSubdirectory("climb-builder-").FullName;
+
+    /// <summary>A real embedder (hashed character trigrams) that counts its calls.</summary>
+    private sealed class CountingTrigramEmbedder : IEmbedder
+    {
+        public int Calls;
+
+        public EmbedderInfo Info { get; } = new("test/trigram-64", 64);
+
+        public Task<EmbeddingMatrix> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref Calls);
+            var m = new EmbeddingMatrix(texts.Count, 64);
+            for (int i = 0; i < texts.Count; i++)
+            {
+                var row = m[i];
+                string t = texts[i];
+                for (int j = 0; j + 3 <= t.Length; j++)
+                {
+                    row[(int)((uint)string.GetHashCode(t.AsSpan(j, 3), StringComparison.Ordinal) % 64)] += 1;
+                }
+
+                float norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(row));
+                if (norm > 0)
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Divide(row, norm, row);
+                }
+            }
+
+            return Task.FromResult(m);
+        }
+    }
+
+    /// <summary>Wraps the ridge predictor and counts fits, so the test can tell it was the one used.</summary>
+    private sealed class CountingPredictor : IMixturePredictor
+    {
+        private readonly RidgeMixturePredictor _inner = new();
+        public int Fits;
+
+        public string Description => "counting-ridge";
+
+        public IFittedMixturePredictor Fit(IReadOnlyList<(MixtureWeights Mixture, double Target)> observations, int seed, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref Fits);
+            return _inner.Fit(observations, seed, cancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task Custom_embedder_and_predictor_plugged_in_through_the_builder_are_the_ones_used()
+    {
+        var embedder = new CountingTrigramEmbedder();
+        var predictor = new CountingPredictor();
+        var result = await PipelineFixtures.SmallBuilder(TempDir())
+            .WithEmbedder(embedder)
+            .WithMixturePredictor(_ => predictor)
+            .Build()
+            .RunAsync(ClimbCorpus.FromDocuments(PipelineFixtures.Corpus), [PipelineFixtures.Target("bible")]);
+
+        Assert.True(embedder.Calls > 0);
+        Assert.True(predictor.Fits >= 2); // rounds 2 and 3 are planned with it (and the answer)
+        Assert.NotNull(result.Search.Rounds[1].Predictor);
+        Assert.Contains("counting-ridge", result.Search.Fingerprint.Length > 0 ? await File.ReadAllTextAsync(Path.Combine(result.ArtifactsFolder, "07-search", "journal.jsonl")) : string.Empty, StringComparison.Ordinal);
+        using var store = EmbeddingStore.Open(Path.Combine(result.ArtifactsFolder, "01-embed", "store"));
+        Assert.Equal("test/trigram-64", store.ModelId);
+    }
+
+    [Fact]
+    public void Build_reports_every_problem_at_once()
+    {
+        var builder = new ClimbPipelineBuilder()
+            .Configure(o =>
+            {
+                o.ClusterCount = 1;
+                o.Tokenizer = "nope";
+                o.Export.TokenBudget = 0;
+            })
+            .ConfigureSearch(s => s.RoundBudgets = [8, 0]);
+        var ex = Assert.Throws<ValidationException>(() => builder.Build());
+        Assert.Contains("ClusterCount", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Tokenizer", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("TokenBudget", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("RoundBudgets", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_built_builder_is_frozen()
+    {
+        var builder = new ClimbPipelineBuilder();
+        builder.Build();
+        var ex = Assert.Throws<InvalidOperationException>(() => builder.WithArtifactsFolder("x"));
+        Assert.Contains("after it has been used to build", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_failing_factory_is_reported_with_its_slot()
+    {
+        var ex = Assert.Throws<ValidationException>(() => new ClimbPipelineBuilder()
+            .WithProxyTrainer(_ => throw new InvalidOperationException("no GPU here"))
+            .Build());
+        Assert.Contains("proxy trainer: no GPU here", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddClimb_builds_the_pipeline_from_the_container_with_factories_resolving_services()
+    {
+        var services = new ServiceCollection();
+        var embedder = new CountingTrigramEmbedder();
+        services.AddSingleton<IEmbedder>(embedder);
+        services.AddClimb(b => b.WithEmbedder(sp => sp.GetRequiredService<IEmbedder>()).WithArtifactsFolder("di-artifacts"));
+        using var sp = services.BuildServiceProvider();
+        var pipeline = sp.GetRequiredService<ClimbPipeline>();
+        Assert.Same(pipeline, sp.GetRequiredService<ClimbPipeline>());
+        Assert.Equal("di-artifacts", pipeline.Options.ArtifactsFolder);
+    }
+}
