@@ -7,6 +7,7 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["kmeans-peers"] = Climb.Benchmarks.Clustering.KMeansPeersCommand.RunAsync,
     ["proxy"] = Climb.Benchmarks.ProxyTraining.ProxyTrainingBenchmark.RunAsync,
     ["search"] = a => Task.FromResult(Climb.Benchmarks.Search.SearchBench.Run(a)),
+    ["quality"] = Climb.Benchmarks.Quality.QualityThroughputCommand.RunAsync,
 };
 
 if (args.Length > 0 && commands.TryGetValue(args[0], out var command))
