@@ -69,6 +69,15 @@ class ProxyTransformer(nn.Module):
         return F.linear(self.ln_f(x), self.wte.weight)
 
 
+def peak_rss_mb():
+    # VmHWM belongs to this process image; ru_maxrss would also count the parent that exec'd us (Linux keeps it across exec).
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--layers", type=int, default=3)
@@ -117,7 +126,7 @@ def main():
         "tokens_per_second": tokens / seconds,
         "seconds": seconds,
         "tokens_per_cpu_second": a.steps * a.batch * a.ctx / cpu_seconds,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "peak_rss_mb": peak_rss_mb(),
         "final_loss": loss_value,
         "threads": torch.get_num_threads(),
     }))
