@@ -168,16 +168,26 @@ async Task<int> RunAsync(ParseResult parse, string lastStage, CancellationToken 
         AnsiConsole.MarkupLine($"[bold]climb[/] {lastStage}: corpus [blue]{Markup.Escape(corpus.Description)}[/], artifacts [blue]{Markup.Escape(artifacts)}[/]");
         IReadOnlyList<StageReport> stages;
         ClimbResult? result = null;
-        var sink = new ConsoleProgress(AnsiConsole.Profile.Capabilities.Interactive);
-        if (lastStage == "report")
+        // Progress bars on a terminal; plain timestamped lines when output is redirected (CI, logs).
+        async Task<(IReadOnlyList<StageReport>, ClimbResult?)> Work(IProgress<ClimbProgress> sink)
         {
-            result = await pipeline.RunAsync(corpus, targets, sink, ct);
-            stages = result.Stages;
+            if (lastStage == "report")
+            {
+                var r = await pipeline.RunAsync(corpus, targets, sink, ct);
+                return (r.Stages, r);
+            }
+
+            return (await pipeline.RunUntilAsync(corpus, targets, lastStage, sink, ct), null);
         }
-        else
-        {
-            stages = await pipeline.RunUntilAsync(corpus, targets, lastStage, sink, ct);
-        }
+
+        (stages, result) = AnsiConsole.Profile.Capabilities.Interactive
+            ? await ProgressBars.RunAsync(async bars =>
+            {
+                var outcome = await Work(bars);
+                ((ProgressBars)bars).Finish();
+                return outcome;
+            })
+            : await Work(new ConsoleProgress(interactive: false));
 
         var table = new Table().AddColumns("stage", "outcome", "seconds", "folder");
         foreach (var s in stages)

@@ -59,5 +59,11 @@ public class ClimbPipelineTests
 
         using var weights = JsonDocument.Parse(await File.ReadAllTextAsync(result.WeightsPath));
         Assert.Equal(result.Mixture.Count, weights.RootElement.GetProperty("components").GetArrayLength());
+
+        // The pipeline's own report renders all six plots in a real browser.
+        string dom = await Climb.Tests.Reporting.HeadlessChromium.RunAsync(result.ReportPath!, "--dump-dom", TimeSpan.FromSeconds(90));
+        Assert.Contains("data-plots-rendered=\"6\"", dom, StringComparison.Ordinal);
+        Assert.Contains("id=\"catalogue\"", dom, StringComparison.Ordinal);
+        Assert.Contains("id=\"pruning\"", dom, StringComparison.Ordinal);
     }
 }
