@@ -55,6 +55,21 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
         string work = Path.GetFullPath(Path.IsPathRooted(settings.WorkFolder) ? settings.WorkFolder : Path.Combine(root, settings.WorkFolder));
         string runFolder = Path.Combine(work, settings.RunTag);
         Directory.CreateDirectory(runFolder);
+        if (settings.ReportOnly)
+        {
+            string saved = Path.Combine(runFolder, "facts.json");
+            if (!File.Exists(saved))
+            {
+                throw new FileNotFoundException($"--report-only: no saved run at {saved}; run the experiment with the same settings first.", saved);
+            }
+
+            var old = JsonSerializer.Deserialize<RunFacts>(await File.ReadAllTextAsync(saved, ct), Json)!;
+            string target = Path.IsPathRooted(settings.OutputMarkdown) ? settings.OutputMarkdown : Path.Combine(root, settings.OutputMarkdown);
+            await File.WriteAllTextAsync(target, EvidenceReport.Write(old), ct);
+            Say($"wrote {target} from {saved}");
+            return;
+        }
+
         string loadStart = LoadAverage();
         Say($"evidence: work folder {work}, run {settings.RunTag}, load average {loadStart}");
         await File.WriteAllTextAsync(Path.Combine(runFolder, "settings.json"), JsonSerializer.Serialize(settings, Json), ct);
@@ -73,13 +88,14 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
         Say($"corpus: {all.Count} documents; {heldOut.Count} held out as the target ({string.Join(", ", settings.TargetDomains)}), {training.Count} for training");
 
         // 2. The real pipeline up to tokenisation (reused from the artifacts folder when complete).
-        string artifacts = Path.Combine(work, "artifacts-k" + settings.SuperClusters.ToString(CultureInfo.InvariantCulture));
+        string artifacts = Path.Combine(work, $"artifacts-k{settings.SuperClusters.ToString(CultureInfo.InvariantCulture)}-{settings.Tokenizer}");
         var pipeline = new ClimbPipelineBuilder()
             .WithArtifactsFolder(artifacts)
             .Configure(o =>
             {
                 o.Merging = new CentroidMergerOptions { TargetClusterCount = settings.SuperClusters };
                 o.Device = ComputeDevice.Cpu;
+                o.Tokenizer = settings.Tokenizer;
             })
             .Build();
         var lastReport = Stopwatch.StartNew();
@@ -101,6 +117,11 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
 
         // 3. Base models on the uniform mixture: one of the proxy size, one of the target size.
         var proxyModel = ProxyModelOptions.FromPreset(ProxyModelSize.Tiny);
+        if (store.Tokenizer.Identity == "byte")
+        {
+            proxyModel.ContextLength = 256; // bytes carry a quarter of what BPE tokens do: keep about the same text span
+        }
+
         var targetModel = new ProxyModelOptions { Layers = settings.TargetLayers, ModelDimension = settings.TargetDimension, Heads = 4, ContextLength = proxyModel.ContextLength };
         var proxyBase = await EnsureBaseAsync(Path.Combine(runFolder, "proxy-base"), proxyModel, settings.BaseTokens, store, target, ct);
         var targetBase = await EnsureBaseAsync(Path.Combine(runFolder, "target-base"), targetModel, settings.TargetBaseTokens, store, target, ct);
@@ -109,6 +130,8 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
             Model = proxyModel,
             TokenBudget = settings.ProxyTokens,
             BaseCheckpointPath = proxyBase.Path,
+            BatchSize = settings.BatchSize,
+            LearningRate = settings.ContinueLearningRate,
             Threads = settings.Threads,
             Device = ComputeDevice.Cpu,
         });
@@ -117,17 +140,31 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
             Model = targetModel,
             TokenBudget = settings.TargetTokens,
             BaseCheckpointPath = targetBase.Path,
+            BatchSize = settings.BatchSize,
+            LearningRate = settings.ContinueLearningRate,
             Threads = settings.Threads,
             Device = ComputeDevice.Cpu,
         });
 
         MultipleChoiceTarget? piqa = null;
+        int piqaSkipped = 0;
         string piqaFolder = Path.GetFullPath(Path.Combine(root, "..", "shared", "eval", "piqa"));
         if (settings.PiqaItems > 0)
         {
             if (File.Exists(Path.Combine(piqaFolder, "valid.jsonl")))
             {
-                piqa = MultipleChoiceTarget.LoadPiqa(Path.Combine(piqaFolder, "valid.jsonl"), Path.Combine(piqaFolder, "valid-labels.lst"), "piqa", 1.0, settings.PiqaItems);
+                // The models see ContextLength tokens: items whose answers do not fit (long byte-level answers) are left out, first N of the rest.
+                var allItems = MultipleChoiceTarget.LoadPiqa(Path.Combine(piqaFolder, "valid.jsonl"), Path.Combine(piqaFolder, "valid-labels.lst")).Items;
+                var ids = new List<int>();
+                var fitting = allItems.Where(item => item.Choices.All(c =>
+                {
+                    ids.Clear();
+                    store.EncodeForModel(" " + c, ids);
+                    return ids.Count < proxyModel.ContextLength - 8;
+                })).ToList();
+                piqaSkipped = allItems.Count - fitting.Count;
+                piqa = new MultipleChoiceTarget("piqa", fitting.Take(settings.PiqaItems).ToList());
+                Say($"PIQA: {piqa.Items.Count} items scored ({piqaSkipped} of {allItems.Count} have an answer longer than the context)");
             }
             else
             {
@@ -171,46 +208,61 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
                 Say($"seed {s}: {name} answer {result.Answer.Method}; best proxy loss {run.BestProxyLoss:F4}; target model loss {outcome.Loss:F4}" +
                     (outcome.PiqaAccNorm is double an ? $", PIQA acc_norm {an:P1}" : string.Empty));
             }
+
+            if (s < settings.Seeds)
+            {
+                await WriteReportAsync(s);
+            }
         }
 
-        // 5. The report.
-        var proxyTimes = Directory.EnumerateFiles(runFolder, "proxy-cache.jsonl", SearchOption.AllDirectories)
-            .SelectMany(p => new ProxyCache(p).Entries).ToList();
-        var facts = new RunFacts
+        // 5. The report (rewritten after every seed, so a run cut short still leaves the seeds it finished).
+        async Task WriteReportAsync(int seedsDone)
         {
-            Settings = settings,
-            CorpusDocuments = all.Count,
-            TrainingDocuments = training.Count,
-            HeldOut = heldOut.GroupBy(d => d.Source ?? "?").ToDictionary(g => g.Key, g => g.Count()),
-            TargetScoredTokens = proxyTimes.Select(e => e.Metrics.GetValueOrDefault("target:heldout/tokens")).FirstOrDefault(),
-            Pipeline = pipelineFacts,
-            StageSeconds = StageSeconds(artifacts),
-            StageOutcomes = stageReports.ToDictionary(r => r.Stage, r => r.Outcome.ToString()),
-            Tokens = store.TotalTokens,
-            Vocabulary = store.ModelVocabularySize,
-            ProxyModel = proxyModel.Describe(),
-            ProxyParameters = proxyModel.ParameterCount(store.ModelVocabularySize),
-            TargetModel = targetModel.Describe(),
-            TargetParameters = targetModel.ParameterCount(store.ModelVocabularySize),
-            ProxyBase = proxyBase,
-            TargetBase = targetBase,
-            ProxiesTrained = proxyTimes.Count,
-            ProxySecondsMean = proxyTimes.Count == 0 ? 0 : proxyTimes.Average(e => e.Seconds),
-            ProxySecondsTotal = proxyTimes.Sum(e => e.Seconds),
-            ProxyTokensPerSecond = proxyTimes.Count == 0 ? 0 : proxyTimes.Average(e => e.Metrics.GetValueOrDefault("train/tokens_per_second")),
-            Runs = runs,
-            WallSeconds = Clock.Elapsed.TotalSeconds,
-            LoadStart = loadStart,
-            LoadEnd = LoadAverage(),
-            PiqaUsed = piqa is not null,
-            Machine = $"{Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}",
-            Command = "dotnet run -c Release --project benchmarks/Climb.Benchmarks -- evidence " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2)),
-        };
-        await File.WriteAllTextAsync(Path.Combine(runFolder, "facts.json"), JsonSerializer.Serialize(facts, Json), ct);
-        string md = Path.IsPathRooted(settings.OutputMarkdown) ? settings.OutputMarkdown : Path.Combine(root, settings.OutputMarkdown);
-        Directory.CreateDirectory(Path.GetDirectoryName(md)!);
-        await File.WriteAllTextAsync(md, EvidenceReport.Write(facts), ct);
-        Say($"wrote {md} ({Clock.Elapsed.TotalMinutes:F1} min, load average {facts.LoadEnd})");
+            var proxyTimes = Directory.EnumerateFiles(runFolder, "proxy-cache.jsonl", SearchOption.AllDirectories)
+                .SelectMany(p => new ProxyCache(p).Entries).ToList();
+            var facts = new RunFacts
+            {
+                Settings = settings,
+                CorpusDocuments = all.Count,
+                TrainingDocuments = training.Count,
+                HeldOut = heldOut.GroupBy(d => d.Source ?? "?").ToDictionary(g => g.Key, g => g.Count()),
+                TargetScoredTokens = proxyTimes.Select(e => e.Metrics.GetValueOrDefault("target:heldout/tokens")).FirstOrDefault(),
+                Pipeline = pipelineFacts,
+                StageSeconds = StageSeconds(artifacts),
+                StageOutcomes = stageReports.ToDictionary(r => r.Stage, r => r.Outcome.ToString()),
+                Tokens = store.TotalTokens,
+                Vocabulary = store.ModelVocabularySize,
+                TokenizerIdentity = store.Tokenizer.Identity,
+                ProxyModel = proxyModel.Describe(),
+                ContextLength = proxyModel.ContextLength,
+                ProxyParameters = proxyModel.ParameterCount(store.ModelVocabularySize),
+                TargetModel = targetModel.Describe(),
+                TargetParameters = targetModel.ParameterCount(store.ModelVocabularySize),
+                ProxyBase = proxyBase,
+                TargetBase = targetBase,
+                ProxiesTrained = proxyTimes.Count,
+                ProxySecondsMean = proxyTimes.Count == 0 ? 0 : proxyTimes.Average(e => e.Seconds),
+                ProxySecondsTotal = proxyTimes.Sum(e => e.Seconds),
+                ProxyTokensPerSecond = proxyTimes.Count == 0 ? 0 : proxyTimes.Average(e => e.Metrics.GetValueOrDefault("train/tokens_per_second")),
+                Runs = runs,
+                SeedsDone = seedsDone,
+                WallSeconds = Clock.Elapsed.TotalSeconds,
+                LoadStart = loadStart,
+                LoadEnd = LoadAverage(),
+                PiqaUsed = piqa is not null,
+                PiqaItems = piqa?.Items.Count ?? 0,
+                PiqaSkipped = piqaSkipped,
+                Machine = $"{Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}",
+                Command = "dotnet run -c Release --project benchmarks/Climb.Benchmarks -- evidence " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2)),
+            };
+            await File.WriteAllTextAsync(Path.Combine(runFolder, "facts.json"), JsonSerializer.Serialize(facts, Json), ct);
+            string md = Path.IsPathRooted(settings.OutputMarkdown) ? settings.OutputMarkdown : Path.Combine(root, settings.OutputMarkdown);
+            Directory.CreateDirectory(Path.GetDirectoryName(md)!);
+            await File.WriteAllTextAsync(md, EvidenceReport.Write(facts), ct);
+            Say($"wrote {md} ({Clock.Elapsed.TotalMinutes:F1} min, load average {facts.LoadEnd})");
+        }
+
+        await WriteReportAsync(settings.Seeds);
     }
 
     private IMixtureSearchStrategy CreateStrategy(string name) => name switch
@@ -257,7 +309,7 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
         }
 
         Say($"base {model.Describe()}: pre-training on the uniform mixture for {tokens:N0} tokens");
-        var trainer = new TorchSharpProxyTrainer(new ProxyTrainerOptions { Model = model, TokenBudget = tokens, Threads = settings.Threads, Device = ComputeDevice.Cpu });
+        var trainer = new TorchSharpProxyTrainer(new ProxyTrainerOptions { Model = model, TokenBudget = tokens, Threads = settings.Threads, Device = ComputeDevice.Cpu, BatchSize = settings.BatchSize, LearningRate = settings.BaseLearningRate });
         var clock = Stopwatch.StartNew();
         var checkpoint = await trainer.PretrainBaseAsync(store, path, tokens, 0, null, [target], null, ct);
         var result = new BaseFacts

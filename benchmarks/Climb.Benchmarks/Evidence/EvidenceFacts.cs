@@ -165,7 +165,11 @@ internal sealed class RunFacts
 
     public int Vocabulary { get; set; }
 
+    public string TokenizerIdentity { get; set; } = string.Empty;
+
     public string ProxyModel { get; set; } = string.Empty;
+
+    public int ContextLength { get; set; }
 
     public long ProxyParameters { get; set; }
 
@@ -187,6 +191,8 @@ internal sealed class RunFacts
 
     public List<StrategyRun> Runs { get; set; } = [];
 
+    public int SeedsDone { get; set; }
+
     public double WallSeconds { get; set; }
 
     public string LoadStart { get; set; } = string.Empty;
@@ -194,6 +200,10 @@ internal sealed class RunFacts
     public string LoadEnd { get; set; } = string.Empty;
 
     public bool PiqaUsed { get; set; }
+
+    public int PiqaItems { get; set; }
+
+    public int PiqaSkipped { get; set; }
 
     public string Machine { get; set; } = string.Empty;
 

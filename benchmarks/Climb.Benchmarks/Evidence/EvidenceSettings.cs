@@ -22,10 +22,10 @@ internal sealed class EvidenceSettings
     public string[] TargetDomains { get; set; } = ["foldoc", "python"];
 
     /// <summary>Gets or sets the held-out documents per target domain.</summary>
-    public int HeldOutPerDomain { get; set; } = 120;
+    public int HeldOutPerDomain { get; set; } = 40;
 
     /// <summary>Gets or sets the characters of each held-out document scored (its beginning).</summary>
-    public int HeldOutMaxChars { get; set; } = 1500;
+    public int HeldOutMaxChars { get; set; } = 800;
 
     /// <summary>Gets or sets the folder of the full corpus (<c>build-sample-corpus.py --full</c>); built into the output folder when null.</summary>
     public string? Corpus { get; set; }
@@ -40,16 +40,16 @@ internal sealed class EvidenceSettings
     public int SuperClusters { get; set; } = 20;
 
     /// <summary>Gets or sets the tokens each proxy trains on (continuing the base).</summary>
-    public long ProxyTokens { get; set; } = 60_000;
+    public long ProxyTokens { get; set; } = 50_000;
 
     /// <summary>Gets or sets the tokens of the proxy-size base model (uniform mixture).</summary>
-    public long BaseTokens { get; set; } = 400_000;
+    public long BaseTokens { get; set; } = 300_000;
 
     /// <summary>Gets or sets the tokens each target model trains on (continuing the target-size base).</summary>
-    public long TargetTokens { get; set; } = 150_000;
+    public long TargetTokens { get; set; } = 100_000;
 
     /// <summary>Gets or sets the tokens of the target-size base model (uniform mixture).</summary>
-    public long TargetBaseTokens { get; set; } = 400_000;
+    public long TargetBaseTokens { get; set; } = 300_000;
 
     /// <summary>Gets or sets the target model's layers.</summary>
     public int TargetLayers { get; set; } = 4;
@@ -58,10 +58,26 @@ internal sealed class EvidenceSettings
     public int TargetDimension { get; set; } = 192;
 
     /// <summary>Gets or sets the PIQA validation items scored on each target model (0 = skip PIQA).</summary>
-    public int PiqaItems { get; set; } = 1838;
+    public int PiqaItems { get; set; } = 500;
+
+    /// <summary>Gets or sets the proxy tokenizer: <c>byte</c> (default here: a 257-entry softmax keeps CPU proxies cheap) or <c>cl100k_base</c>/<c>o200k_base</c> (the pipeline default; its 61k-entry compacted softmax dominates a tiny model's cost).</summary>
+    public string Tokenizer { get; set; } = "byte";
 
     /// <summary>Gets or sets a value indicating whether this is the few-minute smoke configuration.</summary>
     public bool Quick { get; set; }
+
+    /// <summary>Gets or sets the sequences per optimiser step (bases, proxies and target models).</summary>
+    public int BatchSize { get; set; } = 8;
+
+    /// <summary>Gets or sets the peak learning rate of the base pre-training.</summary>
+    public double BaseLearningRate { get; set; } = 3e-3;
+
+    /// <summary>Gets or sets the peak learning rate when a proxy or target model continues its base (lower than the base's, so the restart does not undo it).</summary>
+    public double ContinueLearningRate { get; set; } = 1e-3;
+
+    /// <summary>Gets or sets a value indicating whether only the results file is rewritten from the run's saved facts (no training).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool ReportOnly { get; set; }
 
     /// <summary>Gets or sets the torch threads (0 = all cores).</summary>
     public int Threads { get; set; }
@@ -82,13 +98,17 @@ internal sealed class EvidenceSettings
 
     /// <summary>Gets a short fingerprint of everything the proxies and target models depend on (runs with other settings get their own folder).</summary>
     public string RunTag => (Quick ? "quick-" : "run-") + Fingerprint.Of(
-        "evidence/v1",
+        "evidence/v2",
         Budget,
         string.Join(",", RoundBudgets),
         string.Join(",", TargetDomains),
         HeldOutPerDomain,
         HeldOutMaxChars,
         SuperClusters,
+        Tokenizer,
+        BatchSize,
+        BaseLearningRate,
+        ContinueLearningRate,
         ProxyTokens,
         BaseTokens,
         TargetTokens,
@@ -101,13 +121,14 @@ internal sealed class EvidenceSettings
     {
         var s = new EvidenceSettings();
         bool quick = args.Contains("--quick");
+        s.ReportOnly = args.Contains("--report-only");
         if (quick)
         {
             s.Quick = true;
             s.Seeds = 2;
             s.Budget = 8;
             s.ClimbRounds = [4, 2, 2];
-            s.HeldOutPerDomain = 30;
+            s.HeldOutMaxChars = 300; // same held-out documents as the default run: the pipeline artifacts are shared
             s.ProxyTokens = 8_000;
             s.BaseTokens = 40_000;
             s.TargetTokens = 8_000;
@@ -118,7 +139,7 @@ internal sealed class EvidenceSettings
         for (int i = 0; i < args.Count; i++)
         {
             string a = args[i];
-            if (a == "--quick")
+            if (a is "--quick" or "--report-only")
             {
                 continue;
             }
@@ -143,6 +164,10 @@ internal sealed class EvidenceSettings
                 case "--target-layers": s.TargetLayers = Int(a, Value(), 1); break;
                 case "--target-dim": s.TargetDimension = Int(a, Value(), 16); break;
                 case "--piqa-items": s.PiqaItems = Int(a, Value(), 0); break;
+                case "--batch": s.BatchSize = Int(a, Value(), 1); break;
+                case "--base-lr": s.BaseLearningRate = Double(a, Value()); break;
+                case "--continue-lr": s.ContinueLearningRate = Double(a, Value()); break;
+                case "--tokenizer": s.Tokenizer = Value(); break;
                 case "--threads": s.Threads = Int(a, Value(), 0); break;
                 default: throw new ArgumentException($"Unknown option '{a}'. " + Usage);
             }
@@ -162,9 +187,9 @@ internal sealed class EvidenceSettings
     }
 
     public const string Usage =
-        "Usage: evidence [--quick] [--seeds 3] [--budget 32] [--climb-rounds 16,8,8] [--target-domains foldoc,python] " +
-        "[--heldout-per-domain 120] [--heldout-max-chars 1500] [--corpus DIR] [--out docs/results.md] [--work benchmarks/out/evidence] " +
-        "[--super-clusters 20] [--proxy-tokens N] [--base-tokens N] [--target-tokens N] [--target-base-tokens N] [--target-layers 4] [--target-dim 192] [--piqa-items 1838] [--threads 0]";
+        "Usage: evidence [--quick] [--report-only] [--seeds 3] [--budget 32] [--climb-rounds 16,8,8] [--target-domains foldoc,python] " +
+        "[--heldout-per-domain 40] [--heldout-max-chars 800] [--corpus DIR] [--out docs/results.md] [--work benchmarks/out/evidence] " +
+        "[--super-clusters 20] [--proxy-tokens N] [--base-tokens N] [--target-tokens N] [--target-base-tokens N] [--target-layers 4] [--target-dim 192] [--piqa-items 500] [--tokenizer byte|cl100k_base] [--batch 8] [--base-lr 3e-3] [--continue-lr 1e-3] [--threads 0]";
 
     public string Describe() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = false });
 
@@ -172,6 +197,11 @@ internal sealed class EvidenceSettings
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min
             ? v
             : throw new ArgumentException($"Option {option} needs an integer ≥ {min}, not '{value}'.");
+
+    private static double Double(string option, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && double.IsFinite(v)
+            ? v
+            : throw new ArgumentException($"Option {option} needs a positive number, not '{value}'.");
 
     private static long Long(string option, string value)
     {
