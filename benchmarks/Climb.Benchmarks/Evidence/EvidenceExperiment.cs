@@ -64,9 +64,9 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
             }
 
             var old = JsonSerializer.Deserialize<RunFacts>(await File.ReadAllTextAsync(saved, ct), Json)!;
-            string target = Path.IsPathRooted(settings.OutputMarkdown) ? settings.OutputMarkdown : Path.Combine(root, settings.OutputMarkdown);
-            await File.WriteAllTextAsync(target, EvidenceReport.Write(old), ct);
-            Say($"wrote {target} from {saved}");
+            string output = Path.IsPathRooted(settings.OutputMarkdown) ? settings.OutputMarkdown : Path.Combine(root, settings.OutputMarkdown);
+            await File.WriteAllTextAsync(output, EvidenceReport.Write(old, KeptDiscussion(output)), ct);
+            Say($"wrote {output} from {saved}");
             return;
         }
 
@@ -258,7 +258,7 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
             await File.WriteAllTextAsync(Path.Combine(runFolder, "facts.json"), JsonSerializer.Serialize(facts, Json), ct);
             string md = Path.IsPathRooted(settings.OutputMarkdown) ? settings.OutputMarkdown : Path.Combine(root, settings.OutputMarkdown);
             Directory.CreateDirectory(Path.GetDirectoryName(md)!);
-            await File.WriteAllTextAsync(md, EvidenceReport.Write(facts), ct);
+            await File.WriteAllTextAsync(md, EvidenceReport.Write(facts, KeptDiscussion(md)), ct);
             Say($"wrote {md} ({Clock.Elapsed.TotalMinutes:F1} min, load average {facts.LoadEnd})");
         }
 
@@ -500,6 +500,19 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
         }
 
         throw new DirectoryNotFoundException("Run the experiment from inside the Climb repository (Climb.sln not found above the current directory).");
+    }
+
+    /// <summary>The hand-written discussion at the end of an existing results file (kept when the file is regenerated).</summary>
+    private static string? KeptDiscussion(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        string text = File.ReadAllText(path);
+        int i = text.IndexOf(EvidenceReport.DiscussionMarker, StringComparison.Ordinal);
+        return i < 0 ? null : text[i..];
     }
 
     internal static string LoadAverage()

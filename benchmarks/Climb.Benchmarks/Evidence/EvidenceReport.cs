@@ -8,7 +8,10 @@ internal static class EvidenceReport
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static string Write(RunFacts f)
+    /// <summary>Everything from this line on is written by hand and kept when the file is regenerated.</summary>
+    public const string DiscussionMarker = "<!-- discussion: written by hand, kept when the file is regenerated -->";
+
+    public static string Write(RunFacts f, string? discussion = null)
     {
         var s = f.Settings;
         var md = new StringBuilder();
@@ -166,6 +169,12 @@ internal static class EvidenceReport
         L("## Cost");
         L();
         L($"{f.ProxiesTrained} distinct proxies trained, {F(f.ProxySecondsMean, "F1")} s each on average (training at {F(f.ProxyTokensPerSecond, "F0")} tokens/s; the time includes scoring the target), {F(f.ProxySecondsTotal / 60, "F1")} min in all; target models {F(f.Runs.Average(r => r.Target.Seconds), "F0")} s each ({F(f.Runs.Average(r => r.Target.TokensPerSecond), "F0")} tokens/s, PIQA scoring included in the time).");
+        if (discussion is not null)
+        {
+            L();
+            md.Append(discussion.TrimEnd()).Append('\n');
+        }
+
         return md.ToString();
     }
 
