@@ -98,7 +98,7 @@ internal sealed class EvidenceSettings
 
     /// <summary>Gets a short fingerprint of everything the proxies and target models depend on (runs with other settings get their own folder).</summary>
     public string RunTag => (Quick ? "quick-" : "run-") + Fingerprint.Of(
-        "evidence/v2",
+        "evidence/v3",
         Budget,
         string.Join(",", RoundBudgets),
         string.Join(",", TargetDomains),

@@ -170,14 +170,16 @@ internal sealed class ProxyTransformer : nn.Module<Tensor, Tensor>
         private readonly Linear mlp_c_proj;
         private readonly int _heads;
         private readonly int _headDim;
-        private readonly ProxyTransformer _owner;
+        // Not a Module-typed field: RegisterComponents would register the parent as a child of its own block and the
+        // blocks' parameters would drop out of parameters() (then the optimiser, save and load skip them).
+        private readonly Func<ProxyTransformer> _owner;
 
         public Block(string name, ProxyModelOptions config, ProxyTransformer owner)
             : base(name)
         {
             _heads = config.Heads;
             _headDim = config.HeadDimension;
-            _owner = owner;
+            _owner = () => owner;
             int d = config.ModelDimension;
             ln_1 = nn.LayerNorm(d);
             ln_2 = nn.LayerNorm(d);
@@ -192,7 +194,7 @@ internal sealed class ProxyTransformer : nn.Module<Tensor, Tensor>
         {
             long b = x.shape[0], t = x.shape[1], d = x.shape[2];
             var h = ln_1.forward(x);
-            var qkv = _owner.Linear(h, c_attn.weight!, c_attn.bias).view(b, t, 3, _heads, _headDim).permute(2, 0, 3, 1, 4);
+            var qkv = _owner().Linear(h, c_attn.weight!, c_attn.bias).view(b, t, 3, _heads, _headDim).permute(2, 0, 3, 1, 4);
             var q = qkv[0];
             var k = qkv[1];
             var v = qkv[2];
@@ -202,10 +204,10 @@ internal sealed class ProxyTransformer : nn.Module<Tensor, Tensor>
                 k = ApplyRotary(k, cos, sin);
             }
 
-            var y = _owner.Attention(q, k, v).transpose(1, 2).contiguous().view(b, t, d);
-            x = x + _owner.Linear(y, attn_c_proj.weight!, attn_c_proj.bias);
-            var m = nn.functional.gelu(_owner.Linear(ln_2.forward(x), c_fc.weight!, c_fc.bias));
-            return x + _owner.Linear(m, mlp_c_proj.weight!, mlp_c_proj.bias);
+            var y = _owner().Attention(q, k, v).transpose(1, 2).contiguous().view(b, t, d);
+            x = x + _owner().Linear(y, attn_c_proj.weight!, attn_c_proj.bias);
+            var m = nn.functional.gelu(_owner().Linear(ln_2.forward(x), c_fc.weight!, c_fc.bias));
+            return x + _owner().Linear(m, mlp_c_proj.weight!, mlp_c_proj.bias);
         }
     }
 }
