@@ -32,6 +32,13 @@ internal static class EvidenceReport
             ? "> **Smoke-run settings (`--quick`).** The budgets below are far too small for conclusions; the file shows that the experiment runs end to end. Rerun without `--quick` for the evidence."
             : $"> Run `{f.Settings.RunTag}`: {seeds.Length} seeds, {s.Budget} proxy runs per searching strategy, proxies of {s.ProxyTokens:N0} tokens, target models of {s.TargetTokens:N0} tokens.");
         L();
+        var d = new EvidenceSettings();
+        if (!s.Quick && (s.Seeds, s.Budget, s.ProxyTokens, s.BaseTokens, s.TargetTokens, s.TargetBaseTokens, s.PiqaItems) != (d.Seeds, d.Budget, d.ProxyTokens, d.BaseTokens, d.TargetTokens, d.TargetBaseTokens, d.PiqaItems))
+        {
+            L($"> **Reduced settings, not the default run.** Defaults: {d.Seeds} seeds, budget {d.Budget}, proxies of {d.ProxyTokens:N0} tokens on a {d.BaseTokens:N0}-token base, target models of {d.TargetTokens:N0} tokens on a {d.TargetBaseTokens:N0}-token base, {d.PiqaItems} PIQA items.");
+            L();
+        }
+
         if (f.SeedsDone < s.Seeds)
         {
             L($"> **Partial: {f.SeedsDone} of the {s.Seeds} seeds are done** (the file is rewritten after every seed; rerun the command to continue).");
@@ -219,10 +226,14 @@ internal static class EvidenceReport
         var proxyGap = climb.Where(r => best.ContainsKey(r.Seed)).Select(r => r.BestProxyLoss - best[r.Seed].BestProxyLoss).ToArray();
         if (proxyGap.Length > 0)
         {
-            yield return $"Search quality at equal budget: CLIMB's best measured proxy is {F(Math.Abs(proxyGap.Average()))} nats/token {(proxyGap.Average() < 0 ? "below" : "above")} Best-of-N's on average (CLIMB lower in {proxyGap.Count(x => x < 0)} of {proxyGap.Length} seeds). " +
-                (proxyGap.Average() < 0
-                    ? "Its later rounds spent the budget where the predictor expected low loss, and found better mixtures than independent draws."
-                    : "Half of CLIMB's budget goes to rounds the predictor steers; when the predictor ranks poorly (see its Spearman) those rounds find no better mixtures than independent draws would.");
+            double gap = proxyGap.Average(), gapSd = proxyGap.Length > 1 ? Std(proxyGap) : double.NaN;
+            bool clear = proxyGap.Length > 1 && Math.Abs(gap) > gapSd;
+            yield return $"Search quality at equal budget: CLIMB's best measured proxy is {F(Math.Abs(gap))} nats/token {(gap < 0 ? "below" : "above")} Best-of-N's on average (± {F(gapSd)} over seeds; CLIMB lower in {proxyGap.Count(x => x < 0)} of {proxyGap.Length} seeds). " +
+                (!clear
+                    ? "That is within the seeds' spread: at this budget the predictor-steered rounds found no clearly better mixtures than independent draws."
+                    : gap < 0
+                        ? "Its later rounds spent the budget where the predictor expected low loss, and found better mixtures than independent draws."
+                        : "The predictor-steered rounds found worse mixtures than independent draws: the predictor ranks poorly here (see its Spearman).");
         }
 
         var share = EvidenceExperiment.StrategyNames.ToDictionary(s => s, s => of(s).Select(r => r.TargetDomainShare).DefaultIfEmpty(double.NaN).Average());
