@@ -1,8 +1,19 @@
 using BenchmarkDotNet.Running;
 
-if (args.Length > 0 && args[0] == "evidence")
+// Side-by-side peer runs (Climb against FAISS, PyTorch, ...) are plain commands: `-- <name> [options]`.
+// Everything else goes to BenchmarkDotNet: `-- --filter '*Name*'`.
+var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ordinal)
 {
-    return await Climb.Benchmarks.Evidence.EvidenceExperiment.MainAsync(args[1..]);
+    ["kmeans-peers"] = Climb.Benchmarks.Clustering.KMeansPeersCommand.RunAsync,
+    ["proxy"] = Climb.Benchmarks.ProxyTraining.ProxyTrainingBenchmark.RunAsync,
+    ["search"] = a => Task.FromResult(Climb.Benchmarks.Search.SearchBench.Run(a)),
+    ["quality"] = Climb.Benchmarks.Quality.QualityThroughputCommand.RunAsync,
+    ["evidence"] = Climb.Benchmarks.Evidence.EvidenceExperiment.MainAsync,
+};
+
+if (args.Length > 0 && commands.TryGetValue(args[0], out var command))
+{
+    return await command(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

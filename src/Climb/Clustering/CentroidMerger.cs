@@ -242,8 +242,13 @@ public sealed partial class CentroidMerger : ICentroidMerger
         var acc = session.Accelerator;
         using var bc = acc.Allocate1D(centroids.Buffer);
         using var bd = acc.Allocate1D<float>((long)k * k);
-        session.Kernels.Pairwise(bc.View, bd.View, k, centroids.Dimension);
-        acc.Synchronize();
+        var kernels = session.Kernels;
+        lock (kernels.LaunchLock)
+        {
+            kernels.Pairwise(bc.View, bd.View, k, centroids.Dimension);
+            acc.Synchronize();
+        }
+
         ((ILGPU.ArrayView<float>)bd.View).CopyToCPU(distances.AsSpan());
     }
 

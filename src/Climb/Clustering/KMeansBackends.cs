@@ -168,14 +168,20 @@ internal sealed class IlgpuKMeansBackend : IKMeansBackend
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _labels;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _partial;
 
-    public IlgpuKMeansBackend(AcceleratorSession session, bool ownsSession, float[] rows, int rowCount, int dimension)
+    /// <param name="session">The accelerator.</param>
+    /// <param name="ownsSession">Whether disposing this backend disposes the session.</param>
+    /// <param name="rows">The rows, row-major.</param>
+    /// <param name="rowCount">The number of rows.</param>
+    /// <param name="dimension">D.</param>
+    /// <param name="assignOnly">Skip the row-major copy the update needs (streaming assignment of a chunk).</param>
+    public IlgpuKMeansBackend(AcceleratorSession session, bool ownsSession, float[] rows, int rowCount, int dimension, bool assignOnly = false)
     {
         _session = session;
         _ownsSession = ownsSession;
         _rowCount = rowCount;
         _dimension = dimension;
         var acc = session.Accelerator;
-        _rows = acc.Allocate1D(rows.AsSpan(0, rowCount * dimension).ToArray());
+        _rows = assignOnly ? acc.Allocate1D<float>(1) : acc.Allocate1D(rows.AsSpan(0, rowCount * dimension).ToArray());
         var t = new float[(long)rowCount * dimension];
         for (int i = 0; i < rowCount; i++)
         {
@@ -217,13 +223,22 @@ internal sealed class IlgpuKMeansBackend : IKMeansBackend
 
         using var bc = acc.Allocate1D(c);
         using var bn = acc.Allocate1D(norms);
-        session.Kernels.Assign(rowsT, bc.View, bn.View, labels, partial, new AssignShape(rowCount, rowStride, dimension, padded, tile));
-        acc.Synchronize();
+        var kernels = session.Kernels;
+        lock (kernels.LaunchLock)
+        {
+            kernels.Assign(rowsT, bc.View, bn.View, labels, partial, new AssignShape(rowCount, rowStride, dimension, padded, tile));
+            acc.Synchronize();
+        }
     }
 
     public void Update(int[] labels, int clusterCount, float[] centroids, long[] sizes, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (_rows.Length < (long)_rowCount * _dimension)
+        {
+            throw new InvalidOperationException("This backend was created for assignment only.");
+        }
+
         var (order, offsets) = KMeansCpu.GroupByCluster(labels.AsSpan(0, _rowCount), clusterCount);
         for (int k = 0; k < clusterCount; k++)
         {
@@ -234,8 +249,13 @@ internal sealed class IlgpuKMeansBackend : IKMeansBackend
         using var bo = acc.Allocate1D(order.Length == 0 ? new int[1] : order);
         using var boff = acc.Allocate1D(offsets);
         using var bc = acc.Allocate1D<float>(clusterCount * _dimension);
-        _session.Kernels.Update(_rows.View, bo.View, boff.View, bc.View, clusterCount, _dimension);
-        acc.Synchronize();
+        var kernels = _session.Kernels;
+        lock (kernels.LaunchLock)
+        {
+            kernels.Update(_rows.View, bo.View, boff.View, bc.View, clusterCount, _dimension);
+            acc.Synchronize();
+        }
+
         ((ArrayView<float>)bc.View).CopyToCPU(centroids.AsSpan(0, clusterCount * _dimension));
     }
 

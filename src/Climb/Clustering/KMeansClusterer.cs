@@ -286,7 +286,7 @@ public sealed partial class KMeansClusterer : IClusterer
     {
         var partial = new float[n];
         backend.Assign(centroids, k, assignments, partial, ct);
-        return Tally(rows, n, d, centroids, assignments, sizes);
+        return Tally(rows, n, d, centroids, assignments, sizes, _options.MaxDegreeOfParallelism);
     }
 
     private double AssignStreaming(IEmbeddingSource source, AcceleratorSession? session, int n, int d, float[] centroids, int k, int[] assignments, long[] sizes, IProgress<ClusteringProgress>? progress, CancellationToken ct)
@@ -320,12 +320,12 @@ public sealed partial class KMeansClusterer : IClusterer
             }
             else
             {
-                using var chunkBackend = new IlgpuKMeansBackend(session!, ownsSession: false, buffer, count, d);
+                using var chunkBackend = new IlgpuKMeansBackend(session!, ownsSession: false, buffer, count, d, assignOnly: true);
                 chunkBackend.Assign(centroids, k, labels, partial, ct);
             }
 
             labels.AsSpan(0, count).CopyTo(assignments.AsSpan(start, count));
-            total += Tally(buffer, count, d, centroids, labels, sizes);
+            total += Tally(buffer, count, d, centroids, labels, sizes, _options.MaxDegreeOfParallelism);
             progress?.Report(new ClusteringProgress("assign", 0, start + count, n, null));
         }
 
@@ -333,13 +333,13 @@ public sealed partial class KMeansClusterer : IClusterer
     }
 
     /// <summary>Adds the sizes and returns the exact (double) sum of squared distances of <paramref name="count"/> rows to their centroids.</summary>
-    private static double Tally(float[] rows, int count, int d, float[] centroids, int[] labels, long[] sizes)
+    private static double Tally(float[] rows, int count, int d, float[] centroids, int[] labels, long[] sizes, int maxDegreeOfParallelism)
     {
         // Fixed blocks summed in order: the total does not depend on the thread count.
         const int block = 4096;
         int blocks = (count + block - 1) / block;
         var sums = new double[blocks];
-        Parallel.For(0, blocks, b =>
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, b =>
         {
             int end = Math.Min(count, (b + 1) * block);
             double s = 0;

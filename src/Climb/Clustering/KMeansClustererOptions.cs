@@ -5,7 +5,7 @@ namespace Climb;
 /// <summary>How <see cref="KMeansClusterer"/> chooses its first centroids.</summary>
 public enum KMeansInitialization
 {
-    /// <summary>k-means++ (Arthur and Vassilvitskii): each new centroid drawn with probability proportional to the squared distance to the nearest chosen one. Cost O(K·S·D) over the fit sample.</summary>
+    /// <summary>Greedy k-means++ (Arthur and Vassilvitskii; 2 + ln K trials per step as scikit-learn): each new centroid drawn with probability proportional to the squared distance to the nearest chosen one, on at most 20·K rows of the fit sample.</summary>
     KMeansPlusPlus = 0,
 
     /// <summary>Scalable k-means‖ (Bahmani et al.): a few rounds that each draw about 2K candidates in parallel, then weighted k-means++ on the candidates. Preferable for large K × sample size.</summary>

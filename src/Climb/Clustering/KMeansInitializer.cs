@@ -3,8 +3,8 @@ namespace Climb;
 /// <summary>k-means++ and k-means‖ seeding over the in-memory fit sample (CPU, deterministic for a seed).</summary>
 internal static class KMeansInitializer
 {
-    /// <summary>k-means++ runs on at most this many rows per centroid of the fit sample (it costs O(K·rows·D)).</summary>
-    public const int PlusPlusRowsPerCentroid = 40;
+    /// <summary>k-means++ runs on at most this many rows per centroid of the fit sample (it costs O(K·log K·rows·D)).</summary>
+    public const int PlusPlusRowsPerCentroid = 20;
 
     public static float[] KMeansPlusPlus(float[] rows, int rowCount, int dimension, int k, Random rng, int maxDegreeOfParallelism, CancellationToken cancellationToken)
     {
@@ -27,40 +27,115 @@ internal static class KMeansInitializer
         return WeightedPlusPlus(pool, poolCount, dimension, null, k, rng, maxDegreeOfParallelism, cancellationToken);
     }
 
-    /// <summary>k-means++ over weighted points (weights null = 1).</summary>
+    /// <summary>
+    /// Greedy k-means++ over weighted points (weights null = 1), as scikit-learn: each step draws 2 + ⌊ln K⌋ candidates
+    /// with probability ∝ weight · D² and keeps the one that lowers the potential most (plain k-means++ often puts two
+    /// seeds in one well-separated cluster).
+    /// </summary>
     public static float[] WeightedPlusPlus(float[] points, int count, int dimension, double[]? weights, int k, Random rng, int maxDegreeOfParallelism, CancellationToken cancellationToken)
     {
+        const int block = 1024;
         var centroids = new float[k * dimension];
-        var minD2 = new double[count];
+        var norms = new float[count];
+        for (int i = 0; i < count; i++)
+        {
+            var x = points.AsSpan(i * dimension, dimension);
+            norms[i] = System.Numerics.Tensors.TensorPrimitives.Dot(x, x);
+        }
+
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
+        int blocks = (count + block - 1) / block;
+        int trials = 2 + (int)Math.Log(k);
+        var candidateD2 = new double[trials][];
+        for (int t = 0; t < trials; t++)
+        {
+            candidateD2[t] = new double[count];
+        }
+
+        var minD2 = new double[count];
+        Array.Fill(minD2, double.PositiveInfinity);
+        var cumulative = new double[count];
+
+        // One pass over the points evaluates every candidate: D² to each, folded with the current minimum, and the
+        // weighted potential per candidate (block sums added in block order, so the result is thread-count independent).
+        double[] Evaluate(int[] candidates)
+        {
+            int m = candidates.Length;
+            var sums = new double[blocks * m];
+            Parallel.For(0, blocks, options, b =>
+            {
+                Span<double> local = stackalloc double[m];
+                int end = Math.Min(count, (b + 1) * block);
+                for (int i = b * block; i < end; i++)
+                {
+                    var x = points.AsSpan(i * dimension, dimension);
+                    double w = weights is null ? 1.0 : weights[i];
+                    for (int t = 0; t < m; t++)
+                    {
+                        int c = candidates[t];
+                        double d2 = Math.Max(0.0, (double)norms[i] + norms[c] - (2.0 * System.Numerics.Tensors.TensorPrimitives.Dot(x, points.AsSpan(c * dimension, dimension))));
+                        double v = Math.Min(minD2[i], d2);
+                        candidateD2[t][i] = v;
+                        local[t] += w * v;
+                    }
+                }
+
+                local.CopyTo(sums.AsSpan(b * m, m));
+            });
+            var potentials = new double[m];
+            for (int b = 0; b < blocks; b++)
+            {
+                for (int t = 0; t < m; t++)
+                {
+                    potentials[t] += sums[(b * m) + t];
+                }
+            }
+
+            return potentials;
+        }
 
         int first = PickWeighted(weights, null, count, rng);
         points.AsSpan(first * dimension, dimension).CopyTo(centroids.AsSpan(0, dimension));
-        Array.Fill(minD2, double.PositiveInfinity);
-        for (int c = 0; c < k; c++)
+        Evaluate([first]);
+        Array.Copy(candidateD2[0], minD2, count);
+        var draws = new int[trials];
+        for (int c = 1; c < k; c++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int cc = c;
-            Parallel.For(0, (count + 4095) / 4096, options, block =>
+
+            // Draw all trials from the same D² distribution (as scikit-learn), by inverse CDF.
+            double total = 0;
+            for (int i = 0; i < count; i++)
             {
-                var center = centroids.AsSpan(cc * dimension, dimension);
-                int end = Math.Min(count, (block + 1) * 4096);
-                for (int i = block * 4096; i < end; i++)
-                {
-                    double d2 = KMeansCpu.SquaredDistance(points.AsSpan(i * dimension, dimension), center);
-                    if (d2 < minD2[i])
-                    {
-                        minD2[i] = d2;
-                    }
-                }
-            });
-            if (c + 1 == k)
-            {
-                break;
+                total += (weights is null ? 1.0 : weights[i]) * minD2[i];
+                cumulative[i] = total;
             }
 
-            int next = PickWeighted(weights, minD2, count, rng);
-            points.AsSpan(next * dimension, dimension).CopyTo(centroids.AsSpan((c + 1) * dimension, dimension));
+            for (int t = 0; t < trials; t++)
+            {
+                if (!(total > 0) || double.IsInfinity(total))
+                {
+                    draws[t] = rng.Next(count);
+                    continue;
+                }
+
+                int at = Array.BinarySearch(cumulative, rng.NextDouble() * total);
+                at = at >= 0 ? at + 1 : ~at;
+                draws[t] = Math.Min(at, count - 1);
+            }
+
+            var potentials = Evaluate(draws);
+            int best = 0;
+            for (int t = 1; t < trials; t++)
+            {
+                if (potentials[t] < potentials[best])
+                {
+                    best = t;
+                }
+            }
+
+            points.AsSpan(draws[best] * dimension, dimension).CopyTo(centroids.AsSpan(c * dimension, dimension));
+            Array.Copy(candidateD2[best], minD2, count);
         }
 
         return centroids;

@@ -40,6 +40,13 @@ internal sealed partial class EmbeddingStoreBuilder
             CheckCompatible(existing);
         }
 
+        // Temporary files left by a killed run (the rename never happened) are garbage.
+        foreach (string stale in Directory.EnumerateFiles(_folder, "*.tmp")
+            .Where(f => Path.GetFileName(f).StartsWith("shard-", StringComparison.Ordinal) || Path.GetFileName(f).StartsWith(EmbeddingStoreManifest.FileName + ".", StringComparison.Ordinal)))
+        {
+            File.Delete(stale);
+        }
+
         var manifest = new EmbeddingStoreManifest
         {
             ModelId = _info.ModelId,
@@ -84,7 +91,7 @@ internal sealed partial class EmbeddingStoreBuilder
 
         manifest.RowCount = manifest.Shards.Sum(s => (long)s.Rows);
         manifest.Complete = true;
-        manifest.Write(_folder);
+        await manifest.WriteAsync(_folder, CancellationToken.None).ConfigureAwait(false);
         LogFinished(_folder, manifest.RowCount, counters.ShardsWritten, counters.ShardsSkipped, clock.Elapsed.TotalSeconds);
         return EmbeddingStore.Open(_folder);
     }
@@ -172,8 +179,8 @@ internal sealed partial class EmbeddingStoreBuilder
             DataHash = Convert.ToHexStringLower(SHA256.HashData(data)),
         };
         cancellationToken.ThrowIfCancellationRequested();
-        AtomicFile.Write(Path.Combine(_folder, entry.IdsFile), JsonSerializer.SerializeToUtf8Bytes(documents.Select(d => d.Id).ToArray()));
-        AtomicFile.Write(Path.Combine(_folder, entry.DataFile), data);
+        await EmbeddingStoreManifest.WriteBytesAsync(Path.Combine(_folder, entry.IdsFile), JsonSerializer.SerializeToUtf8Bytes(documents.Select(d => d.Id).ToArray()), CancellationToken.None).ConfigureAwait(false);
+        await EmbeddingStoreManifest.WriteBytesAsync(Path.Combine(_folder, entry.DataFile), data, CancellationToken.None).ConfigureAwait(false);
         manifest.Shards.Add(entry);
 
         // Record progress; keep the earlier run's later shards listed so that they can still be reused.
@@ -186,7 +193,7 @@ internal sealed partial class EmbeddingStoreBuilder
             Shards = [.. manifest.Shards, .. existing?.Shards.Skip(manifest.Shards.Count) ?? []],
         };
         partial.RowCount = partial.Shards.Sum(s => (long)s.Rows);
-        partial.Write(_folder);
+        await partial.WriteAsync(_folder, CancellationToken.None).ConfigureAwait(false);
         counters.ShardsWritten++;
         LogShardWritten(index, documents.Count, clock.Elapsed.TotalSeconds);
         progress?.Report(counters.Snapshot(clock));

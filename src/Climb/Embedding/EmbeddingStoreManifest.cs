@@ -62,10 +62,12 @@ internal sealed class EmbeddingStoreManifest
         return manifest;
     }
 
-    public void Write(string folder)
-    {
-        AtomicFile.Write(Path.Combine(folder, FileName), JsonSerializer.SerializeToUtf8Bytes(this, Json));
-    }
+    public Task WriteAsync(string folder, CancellationToken cancellationToken) =>
+        WriteBytesAsync(Path.Combine(folder, FileName), JsonSerializer.SerializeToUtf8Bytes(this, Json), cancellationToken);
+
+    /// <summary>Writes a file atomically (temporary file, flush, rename).</summary>
+    public static Task WriteBytesAsync(string path, byte[] content, CancellationToken cancellationToken) =>
+        AtomicFile.WriteAsync(path, s => s.WriteAsync(content, cancellationToken).AsTask(), cancellationToken);
 
     internal sealed class ShardEntry
     {

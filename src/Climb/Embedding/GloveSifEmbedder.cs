@@ -352,6 +352,7 @@ public sealed partial class GloveSifEmbedder : IEmbedder
     {
         var sb = new StringBuilder();
         sb.Append(_modelPrefix).Append("-sif/v1")
+          .Append(";vectors=").Append(_vectors.ContentHash)
           .Append(";words=").Append(_vectors.Count.ToString(CultureInfo.InvariantCulture))
           .Append(";a=").Append(_options.Smoothing.ToString("R", CultureInfo.InvariantCulture));
         if (_options.WordFrequencies is { } table)

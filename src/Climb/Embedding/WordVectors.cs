@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Numerics.Tensors;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Climb;
@@ -15,7 +16,7 @@ internal sealed class WordVectors
 
     private readonly Dictionary<string, int> _index;
 
-    public WordVectors(string[] words, int[] ranks, float[] vectors, int dimension, string description)
+    public WordVectors(string[] words, int[] ranks, float[] vectors, int dimension, string description, string? contentHash = null)
     {
         ArgumentNullException.ThrowIfNull(words);
         ArgumentNullException.ThrowIfNull(ranks);
@@ -30,6 +31,7 @@ internal sealed class WordVectors
         Vectors = vectors;
         Dimension = dimension;
         Description = description;
+        ContentHash = contentHash ?? HashOf(words, vectors);
         _index = new Dictionary<string, int>(words.Length, StringComparer.Ordinal);
         for (int i = 0; i < words.Length; i++)
         {
@@ -54,6 +56,9 @@ internal sealed class WordVectors
     public int Count => Words.Length;
 
     public string Description { get; }
+
+    /// <summary>Gets a short SHA-256 of the table's content, part of the model identity.</summary>
+    public string ContentHash { get; }
 
     public Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> Lookup { get; }
 
@@ -116,7 +121,15 @@ internal sealed class WordVectors
 
         var vectors = new float[values];
         TensorPrimitives.ConvertToSingle(halves, vectors);
-        return new WordVectors(words, ranks, vectors, dim, description);
+        return new WordVectors(words, ranks, vectors, dim, description, Convert.ToHexStringLower(SHA256.HashData(b))[..12]);
+    }
+
+    private static string HashOf(string[] words, float[] vectors)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(string.Join('\n', words)));
+        hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(vectors.AsSpan()));
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..12];
     }
 
     private static WordVectors LoadGlove()

@@ -83,6 +83,9 @@ internal sealed class KMeansKernels
     /// <summary>Gets the accelerator the kernels were loaded on.</summary>
     public Accelerator Accelerator { get; }
 
+    /// <summary>Gets a lock that serialises launch + synchronise on this accelerator (concurrent clusterings may share a caller-owned accelerator).</summary>
+    public object LaunchLock { get; } = new();
+
     /// <summary>Gets the kernels for an accelerator, compiling them on first use only.</summary>
     public static KMeansKernels For(Accelerator accelerator)
     {

@@ -44,6 +44,8 @@ public sealed class LightGbmMixturePredictor : IMixturePredictor
             y[i] = observations[i].Target;
         }
 
+        var all = Enumerable.Range(0, n).ToArray();
+        var finalTask = Task.Run(() => Train(x, y, k, all, seed, cancellationToken), cancellationToken);
         var (spearman, folds) = PredictorFitting.CrossValidate(
             n,
             _options.CrossValidationFolds,
@@ -62,8 +64,7 @@ public sealed class LightGbmMixturePredictor : IMixturePredictor
             },
             cancellationToken);
 
-        var all = Enumerable.Range(0, n).ToArray();
-        var final = Train(x, y, k, all, seed, cancellationToken);
+        var final = finalTask.GetAwaiter().GetResult();
         var report = new MixturePredictorReport
         {
             Predictor = Description,
@@ -80,6 +81,13 @@ public sealed class LightGbmMixturePredictor : IMixturePredictor
     internal CompiledTreeEnsemble Train(float[] x, double[] y, int k, int[] rows, int seed, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (rows.Length < 2 * _options.MinimumExamplesPerLeaf)
+        {
+            // No split can satisfy the leaf minimum: the boosted model would be the mean. Skip LightGBM, which rejects
+            // data sets this small.
+            return CompiledTreeEnsemble.Constant(rows.Average(i => y[i]));
+        }
+
         var ml = new MLContext(seed);
         int nValid = (int)Math.Round(rows.Length * _options.ValidationFraction);
         bool early = _options.EarlyStoppingRounds > 0 && nValid >= 2 && rows.Length - nValid >= 2;
@@ -198,6 +206,8 @@ internal sealed class CompiledTreeEnsemble
     }
 
     public int TreeCount => _roots.Length;
+
+    public static CompiledTreeEnsemble Constant(double value) => new([], [], [], [], [], [], value);
 
     public static CompiledTreeEnsemble From(RegressionTreeEnsemble ensemble)
     {

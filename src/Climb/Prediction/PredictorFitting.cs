@@ -85,22 +85,31 @@ internal static class PredictorFitting
 
         var perm = Permutation(n, SeedMixer.Derive(seed, 0xF01D));
         var oof = new double[n];
-        for (int f = 0; f < folds; f++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var test = new List<int>();
-            var train = new List<int>();
-            for (int i = 0; i < n; i++)
-            {
-                (i % folds == f ? test : train).Add(perm[i]);
-            }
 
-            var testArr = test.ToArray();
-            var preds = fitAndPredict(train.ToArray(), testArr, SeedMixer.Derive(seed, 0xF01D, f + 1));
-            for (int i = 0; i < testArr.Length; i++)
+        // Folds are independent (own seed, own data), so running them in parallel does not change the result.
+        try
+        {
+            Parallel.For(0, folds, new ParallelOptions { CancellationToken = cancellationToken }, f =>
             {
-                oof[testArr[i]] = preds[i];
-            }
+                var test = new List<int>();
+                var train = new List<int>();
+                for (int i = 0; i < n; i++)
+                {
+                    (i % folds == f ? test : train).Add(perm[i]);
+                }
+
+                var testArr = test.ToArray();
+                var preds = fitAndPredict(train.ToArray(), testArr, SeedMixer.Derive(seed, 0xF01D, f + 1));
+                for (int i = 0; i < testArr.Length; i++)
+                {
+                    oof[testArr[i]] = preds[i];
+                }
+            });
+        }
+        catch (AggregateException ae) when (ae.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ae.InnerExceptions[0]).Throw();
+            throw;
         }
 
         return (RankStatistics.Spearman(oof, targets), folds);

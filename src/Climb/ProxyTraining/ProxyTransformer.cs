@@ -17,6 +17,7 @@ internal sealed class ProxyTransformer : nn.Module<Tensor, Tensor>
     private readonly ModuleList<Block> blocks;
     private readonly LayerNorm ln_f;
     private readonly ProxyModelOptions _config;
+    private readonly MixedPrecision _precision = new();
     private Tensor? _cos;
     private Tensor? _sin;
 
@@ -30,7 +31,7 @@ internal sealed class ProxyTransformer : nn.Module<Tensor, Tensor>
         blocks = new ModuleList<Block>();
         for (int i = 0; i < config.Layers; i++)
         {
-            blocks.Add(new Block($"block{i}", config, this));
+            blocks.Add(new Block($"block{i}", config, _precision));
         }
 
         ln_f = nn.LayerNorm(config.ModelDimension);
@@ -40,7 +41,11 @@ internal sealed class ProxyTransformer : nn.Module<Tensor, Tensor>
 
     public int VocabularySize { get; }
 
-    public bool LowPrecision { get; set; }
+    public bool LowPrecision
+    {
+        get => _precision.Low;
+        set => _precision.Low = value;
+    }
 
     public long ParameterCount => parameters().Sum(p => p.numel());
 
@@ -73,28 +78,34 @@ internal sealed class ProxyTransformer : nn.Module<Tensor, Tensor>
         }
 
         x = ln_f.forward(x);
-        return Linear(x, wte.weight!, null);
+        return _precision.Linear(x, wte.weight!, null);
     }
 
-    internal Tensor Linear(Tensor x, Tensor weight, Tensor? bias)
+    /// <summary>Casts matrix products to bfloat16 when <see cref="Low"/> is set (a manual autocast). Not a module, so blocks can share it.</summary>
+    internal sealed class MixedPrecision
     {
-        if (!LowPrecision)
+        public bool Low { get; set; }
+
+        internal Tensor Linear(Tensor x, Tensor weight, Tensor? bias)
         {
-            return nn.functional.linear(x, weight, bias);
+            if (!Low)
+            {
+                return nn.functional.linear(x, weight, bias);
+            }
+
+            var y = nn.functional.linear(x.to(ScalarType.BFloat16), weight.to(ScalarType.BFloat16), bias?.to(ScalarType.BFloat16));
+            return y.to(ScalarType.Float32);
         }
 
-        var y = nn.functional.linear(x.to(ScalarType.BFloat16), weight.to(ScalarType.BFloat16), bias?.to(ScalarType.BFloat16));
-        return y.to(ScalarType.Float32);
-    }
-
-    internal Tensor Attention(Tensor q, Tensor k, Tensor v)
-    {
-        if (!LowPrecision)
+        internal Tensor Attention(Tensor q, Tensor k, Tensor v)
         {
-            return nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
-        }
+            if (!Low)
+            {
+                return nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
+            }
 
-        return nn.functional.scaled_dot_product_attention(q.to(ScalarType.BFloat16), k.to(ScalarType.BFloat16), v.to(ScalarType.BFloat16), is_casual: true).to(ScalarType.Float32);
+            return nn.functional.scaled_dot_product_attention(q.to(ScalarType.BFloat16), k.to(ScalarType.BFloat16), v.to(ScalarType.BFloat16), is_casual: true).to(ScalarType.Float32);
+        }
     }
 
     private void EnsureRotary(Device device)
@@ -111,8 +122,8 @@ internal sealed class ProxyTransformer : nn.Module<Tensor, Tensor>
         var angles = torch.outer(pos, invFreq);
         _cos?.Dispose();
         _sin?.Dispose();
-        _cos = angles.cos().to(ScalarType.Float32).to(device).MoveToOuterDisposeScope();
-        _sin = angles.sin().to(ScalarType.Float32).to(device).MoveToOuterDisposeScope();
+        _cos = angles.cos().to(ScalarType.Float32).to(device).DetachFromDisposeScope();
+        _sin = angles.sin().to(ScalarType.Float32).to(device).DetachFromDisposeScope();
     }
 
     private void Initialize()
@@ -170,16 +181,14 @@ internal sealed class ProxyTransformer : nn.Module<Tensor, Tensor>
         private readonly Linear mlp_c_proj;
         private readonly int _heads;
         private readonly int _headDim;
-        // Not a Module-typed field: RegisterComponents would register the parent as a child of its own block and the
-        // blocks' parameters would drop out of parameters() (then the optimiser, save and load skip them).
-        private readonly Func<ProxyTransformer> _owner;
+        private readonly MixedPrecision _owner;
 
-        public Block(string name, ProxyModelOptions config, ProxyTransformer owner)
+        public Block(string name, ProxyModelOptions config, MixedPrecision owner)
             : base(name)
         {
             _heads = config.Heads;
             _headDim = config.HeadDimension;
-            _owner = () => owner;
+            _owner = owner;
             int d = config.ModelDimension;
             ln_1 = nn.LayerNorm(d);
             ln_2 = nn.LayerNorm(d);
@@ -194,7 +203,7 @@ internal sealed class ProxyTransformer : nn.Module<Tensor, Tensor>
         {
             long b = x.shape[0], t = x.shape[1], d = x.shape[2];
             var h = ln_1.forward(x);
-            var qkv = _owner().Linear(h, c_attn.weight!, c_attn.bias).view(b, t, 3, _heads, _headDim).permute(2, 0, 3, 1, 4);
+            var qkv = _owner.Linear(h, c_attn.weight!, c_attn.bias).view(b, t, 3, _heads, _headDim).permute(2, 0, 3, 1, 4);
             var q = qkv[0];
             var k = qkv[1];
             var v = qkv[2];
@@ -204,10 +213,10 @@ internal sealed class ProxyTransformer : nn.Module<Tensor, Tensor>
                 k = ApplyRotary(k, cos, sin);
             }
 
-            var y = _owner().Attention(q, k, v).transpose(1, 2).contiguous().view(b, t, d);
-            x = x + _owner().Linear(y, attn_c_proj.weight!, attn_c_proj.bias);
-            var m = nn.functional.gelu(_owner().Linear(ln_2.forward(x), c_fc.weight!, c_fc.bias));
-            return x + _owner().Linear(m, mlp_c_proj.weight!, mlp_c_proj.bias);
+            var y = _owner.Attention(q, k, v).transpose(1, 2).contiguous().view(b, t, d);
+            x = x + _owner.Linear(y, attn_c_proj.weight!, attn_c_proj.bias);
+            var m = nn.functional.gelu(_owner.Linear(ln_2.forward(x), c_fc.weight!, c_fc.bias));
+            return x + _owner.Linear(m, mlp_c_proj.weight!, mlp_c_proj.bias);
         }
     }
 }

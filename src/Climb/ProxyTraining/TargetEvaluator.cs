@@ -188,14 +188,12 @@ internal sealed class TargetEvaluator
                 store.EncodeForModel(item.Context + continuation, whole);
                 // As lm-eval-harness: the continuation is what the whole encoding adds after the context's encoding.
                 int contLen = Math.Max(1, whole.Count - ctx.Count);
-                if (contLen >= maxLen)
-                {
-                    throw new ArgumentException($"A continuation of target '{target.Name}' has {contLen} tokens, more than the model's context of {maxLen - 1}.");
-                }
 
+                // As lm-eval-harness, the window keeps the last maxLen tokens; a continuation longer than the window
+                // loses its first tokens (they are neither context nor scored), which only happens with tiny contexts.
                 int start = Math.Max(0, whole.Count - maxLen);
                 int[] tokens = whole.GetRange(start, whole.Count - start).ToArray();
-                requests.Add(new ScoringRequest(tokens, tokens.Length - contLen));
+                requests.Add(new ScoringRequest(tokens, Math.Max(1, tokens.Length - contLen)));
                 bytes.Add(Math.Max(1, Encoding.UTF8.GetByteCount(continuation)));
             }
         }

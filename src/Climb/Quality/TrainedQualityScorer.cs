@@ -276,8 +276,9 @@ public sealed partial class TrainedQualityScorer : IQualityScorer
         pipeline = pipeline
             .Append(ml.Transforms.Concatenate("CharGrams", [.. charColumns]))
             .Append(ml.Transforms.NormalizeLpNorm("CharFeatures", "CharGrams"))
-            .Append(ml.Transforms.Concatenate("Features", "WordFeatures", "CharFeatures"))
-            .Append(ml.Transforms.DropColumns(["NormText", "Chars", "CharGrams", "WordFeatures", "CharFeatures", .. charColumns]))
+            .Append(ml.Transforms.Concatenate("AllFeatures", "WordFeatures", "CharFeatures"))
+            .Append(ml.Transforms.FeatureSelection.SelectFeaturesBasedOnCount("Features", "AllFeatures", o.MinFeatureDocumentCount))
+            .Append(ml.Transforms.DropColumns(["NormText", "Chars", "CharGrams", "WordFeatures", "CharFeatures", "AllFeatures", .. charColumns]))
             .AppendCacheCheckpoint(ml);
 
         foreach (var criterion in Criteria)
@@ -302,7 +303,7 @@ public sealed partial class TrainedQualityScorer : IQualityScorer
                 {
                     LabelColumnName = criterion,
                     FeatureColumnName = "Features",
-                    MaximumNumberOfIterations = o.NumberOfIterations,
+                    MaximumNumberOfIterations = o.SdcaMaximumIterations,
                     NumberOfThreads = o.NumberOfThreads ?? 1,
                     Shuffle = true,
                 }),

@@ -24,8 +24,11 @@ public sealed class DirichletMixtureSampler : IMixtureSampler
         _options = OptionsValidation.Validate(options ?? new DirichletMixtureSamplerOptions(), nameof(options));
     }
 
-    /// <summary>Gets a canonical description of the options (for journal fingerprints).</summary>
-    public override string ToString() => _options.Describe();
+    /// <inheritdoc />
+    public string Description => _options.Describe();
+
+    /// <inheritdoc />
+    public override string ToString() => Description;
 
     /// <inheritdoc />
     public IReadOnlyList<MixtureWeights> Sample(MixturePrior prior, int count, int seed, CancellationToken cancellationToken = default)

@@ -3,6 +3,9 @@ namespace Climb;
 /// <summary>Draws candidate mixtures over the clusters of a <see cref="MixturePrior"/>.</summary>
 public interface IMixtureSampler
 {
+    /// <summary>Gets a canonical description of the sampler and its settings (part of search fingerprints).</summary>
+    string Description { get; }
+
     /// <summary>
     /// Draws <paramref name="count"/> distinct mixtures. The same prior, count and seed give the same mixtures in the same
     /// order, whatever the number of cores.

@@ -49,7 +49,7 @@ public sealed class RegMixSearchStrategy : IMixtureSearchStrategy
     public string Name => "regmix";
 
     /// <inheritdoc />
-    public string Configuration => $"{_options.Describe()};sampler={_sampler};predictor={_predictor.Description}";
+    public string Configuration => $"{_options.Describe()};sampler={_sampler.Description};predictor={_predictor.Description}";
 
     /// <inheritdoc />
     public IReadOnlyList<int> RoundBudgets => [_options.Budget];
@@ -89,7 +89,7 @@ public sealed class BestOfNSearchStrategy : IMixtureSearchStrategy
     public string Name => "best-of-n";
 
     /// <inheritdoc />
-    public string Configuration => string.Create(CultureInfo.InvariantCulture, $"n={_count};sampler={_sampler}");
+    public string Configuration => string.Create(CultureInfo.InvariantCulture, $"n={_count};sampler={_sampler.Description}");
 
     /// <inheritdoc />
     public IReadOnlyList<int> RoundBudgets => [_count];

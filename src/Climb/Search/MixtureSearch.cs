@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -108,8 +110,19 @@ public sealed partial class MixtureSearch
                 {
                     var mixture = plan.Mixtures[i];
                     int seed = ProxySeed(currentRound, i);
-                    var result = await evaluator(mixture, seed, token).ConfigureAwait(false)
-                        ?? throw new InvalidOperationException($"The proxy evaluator returned null for round {currentRound}, mixture {i}.");
+                    ProxyResult? returned;
+                    try
+                    {
+                        returned = await evaluator(mixture, seed, token).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        throw new InvalidOperationException(
+                            $"The proxy run for round {currentRound}, mixture {i} ({mixture}, seed {seed}) failed: {ex.Message} Finished runs are kept in the journal; rerun to resume.",
+                            ex);
+                    }
+
+                    var result = returned ?? throw new InvalidOperationException($"The proxy evaluator returned null for round {currentRound}, mixture {i}.");
                     if (!double.IsFinite(result.Objective))
                     {
                         throw new InvalidOperationException(
@@ -164,6 +177,48 @@ public sealed partial class MixtureSearch
         };
     }
 
+    /// <summary>Runs the search as a stream: one update per finished round, then a last update carrying the result.</summary>
+    /// <param name="prior">The clusters' token shares.</param>
+    /// <param name="evaluator">Trains and scores one proxy.</param>
+    /// <param name="cancellationToken">Stops the search; finished proxy results stay in the journal.</param>
+    /// <returns>The updates.</returns>
+    public async IAsyncEnumerable<MixtureSearchUpdate> StreamAsync(
+        MixturePrior prior,
+        ProxyEvaluator evaluator,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prior);
+        ArgumentNullException.ThrowIfNull(evaluator);
+        var channel = Channel.CreateUnbounded<MixtureSearchRound>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var run = RunAsync(prior, evaluator, new ChannelProgress(channel.Writer), linked.Token);
+        _ = run.ContinueWith(t => channel.Writer.TryComplete(t.Exception?.InnerException), TaskScheduler.Default);
+        try
+        {
+            await foreach (var round in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return new MixtureSearchUpdate { Round = round };
+            }
+
+            yield return new MixtureSearchUpdate { Result = await run.ConfigureAwait(false) };
+        }
+        finally
+        {
+            if (!run.IsCompleted)
+            {
+                // The consumer stopped early: stop the search too (finished runs stay in the journal).
+                await linked.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await run.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }
+    }
+
     private int ProxySeed(int round, int index) => _options.ProxySeed ?? SeedMixer.Derive(_options.Seed, 0x9A0, round, index);
 
     private string CanonicalConfiguration(MixturePrior prior) => string.Create(
@@ -215,4 +270,20 @@ public sealed partial class MixtureSearch
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Search {Strategy} answer {Mixture} ({Method})")]
     private partial void LogAnswer(string strategy, string mixture, string method);
+
+    /// <summary>Forwards rounds synchronously into a channel (no synchronisation-context posting, unlike Progress&lt;T&gt;).</summary>
+    private sealed class ChannelProgress(ChannelWriter<MixtureSearchRound> writer) : IProgress<MixtureSearchRound>
+    {
+        public void Report(MixtureSearchRound value) => writer.TryWrite(value);
+    }
+}
+
+/// <summary>One item of <see cref="MixtureSearch.StreamAsync"/>: a finished round, or (last) the result.</summary>
+public sealed class MixtureSearchUpdate
+{
+    /// <summary>Gets the round that finished, or null on the last update.</summary>
+    public MixtureSearchRound? Round { get; init; }
+
+    /// <summary>Gets the search result on the last update, otherwise null.</summary>
+    public MixtureSearchResult? Result { get; init; }
 }

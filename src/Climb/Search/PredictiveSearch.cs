@@ -81,13 +81,26 @@ internal static class PredictiveSearch
         var predictions = new double[pool.Count];
         fitted.Predict(pool, predictions, cancellationToken);
         var ranked = RankDescending(predictions);
-        var answer = MeanOfTop(pool, ranked, topK);
+
+        // Tree ensembles are piecewise constant: many candidates can tie at the top. Rather than letting the pool order pick
+        // one of them, a best-of answer averages the tied set (points sharing every tree's leaf form an axis-aligned box,
+        // so their mean keeps the predicted value).
+        int ties = 1;
+        while (ties < ranked.Length && predictions[ranked[ties]] >= predictions[ranked[0]])
+        {
+            ties++;
+        }
+
+        int k = topK <= 1 ? ties : topK;
+        var answer = MeanOfTop(pool, ranked, k);
         var one = new double[1];
         fitted.Predict([answer], one, cancellationToken);
         return new MixtureSearchAnswer
         {
             Mixture = answer,
-            Method = topK <= 1 ? $"predicted best of {pool.Count}" : $"mean of the predicted top {Math.Min(topK, pool.Count)} of {pool.Count}",
+            Method = k <= 1 ? $"predicted best of {pool.Count}"
+                : topK <= 1 ? $"mean of the {k} tied predicted best of {pool.Count}"
+                : $"mean of the predicted top {Math.Min(topK, pool.Count)} of {pool.Count}",
             PredictedUtility = one[0],
             Predictor = fitted.Report,
             CandidatesConsidered = pool.Count,

@@ -14,6 +14,7 @@ internal sealed class SearchJournal : IDisposable
     private readonly Dictionary<(int Round, int Index), Entry> _entries;
     private readonly FileStream _stream;
     private readonly Lock _gate = new();
+    private FileStream? _lock;
 
     private SearchJournal(string path, FileStream stream, Dictionary<(int, int), Entry> entries)
     {
@@ -36,14 +37,36 @@ internal sealed class SearchJournal : IDisposable
             Directory.CreateDirectory(dir);
         }
 
-        var entries = new Dictionary<(int, int), Entry>();
-        long keep = 0;
-        if (File.Exists(full))
+        // An exclusive lock file beside the journal keeps two searches from appending to it at once, while readers
+        // (tail, notebooks) can still open the journal itself.
+        FileStream lockFile;
+        try
         {
-            keep = Read(full, fingerprint, configuration, entries);
+            lockFile = new FileStream(full + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"Search journal '{full}' is in use by another search (lock file '{full}.lock'): {ex.Message}", ex);
         }
 
-        var stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        var entries = new Dictionary<(int, int), Entry>();
+        long keep = 0;
+        FileStream stream;
+        try
+        {
+            if (File.Exists(full))
+            {
+                keep = Read(full, fingerprint, configuration, entries);
+            }
+
+            stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        }
+        catch
+        {
+            lockFile.Dispose();
+            throw;
+        }
+
         try
         {
             if (stream.Length != keep)
@@ -52,7 +75,7 @@ internal sealed class SearchJournal : IDisposable
             }
 
             stream.Seek(0, SeekOrigin.End);
-            var journal = new SearchJournal(full, stream, entries);
+            var journal = new SearchJournal(full, stream, entries) { _lock = lockFile };
             if (keep == 0)
             {
                 journal.WriteLine(w =>
@@ -71,6 +94,7 @@ internal sealed class SearchJournal : IDisposable
         catch
         {
             stream.Dispose();
+            lockFile.Dispose();
             throw;
         }
     }
@@ -114,7 +138,11 @@ internal sealed class SearchJournal : IDisposable
         }
     }
 
-    public void Dispose() => _stream.Dispose();
+    public void Dispose()
+    {
+        _stream.Dispose();
+        _lock?.Dispose();
+    }
 
     private static void WriteDouble(Utf8JsonWriter w, string name, double value)
     {

@@ -113,6 +113,47 @@ public sealed class EmbeddingStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_run_killed_between_writing_a_shard_and_recording_it_resumes_to_the_same_files()
+    {
+        var corpus = Corpus(47);
+        var options = new EmbeddingStoreOptions { ShardSize = 10, BatchSize = 5, DataType = EmbeddingDataType.Float16 };
+        using (await EmbeddingStore.BuildAsync(Stream(corpus), DelegateEmbedder.Hashing(), Folder("clean"), options))
+        {
+        }
+
+        // The state a kill can leave: shard 2's files renamed into place but the manifest still listing shards 0-1
+        // (incomplete), and a temporary file of shard 3 that was never renamed.
+        Directory.CreateDirectory(Folder("killed"));
+        foreach (string file in Directory.GetFiles(Folder("clean")))
+        {
+            File.Copy(file, Path.Combine(Folder("killed"), Path.GetFileName(file)));
+        }
+
+        string manifestPath = Path.Combine(Folder("killed"), "manifest.json");
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!;
+        var shards = manifest["shards"]!.AsArray();
+        while (shards.Count > 2)
+        {
+            shards.RemoveAt(shards.Count - 1);
+        }
+
+        manifest["complete"] = false;
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+        File.Delete(Path.Combine(Folder("killed"), "shard-00003.f16"));
+        File.WriteAllBytes(Path.Combine(Folder("killed"), "shard-00003.f16.1234.abcdef01.tmp"), new byte[7]);
+        Assert.Throws<InvalidOperationException>(() => EmbeddingStore.Open(Folder("killed")));
+
+        var embedder = DelegateEmbedder.Hashing();
+        using (var store = await EmbeddingStore.BuildAsync(Stream(corpus), embedder, Folder("killed"), options))
+        {
+            Assert.Equal(47, store.RowCount);
+        }
+
+        Assert.Equal(27, embedder.TextsEmbedded); // shards 2, 3 and 4 (10 + 10 + 7); 0 and 1 reused
+        AssertSameFiles(Folder("clean"), Folder("killed"));
+    }
+
+    [Fact]
     public async Task Changed_documents_or_damaged_shards_are_recomputed_and_stale_shards_dropped()
     {
         var options = new EmbeddingStoreOptions { ShardSize = 10, BatchSize = 10 };

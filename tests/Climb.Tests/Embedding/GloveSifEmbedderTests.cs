@@ -126,6 +126,36 @@ public sealed class GloveSifEmbedderTests
     }
 
     [Fact]
+    public async Task Fitting_on_a_document_stream_samples_reproducibly_by_seed()
+    {
+        string[] topics = ["the cat sat", "the dog ran", "the car road", "the road", "cat dog", "sat ran car"];
+        var corpus = Enumerable.Range(0, 300).Select(i => new Document($"d{i}", topics[i % topics.Length] + (i % 7 == 0 ? " the the" : ""))).ToList();
+        static async IAsyncEnumerable<Document> Stream(List<Document> docs)
+        {
+            foreach (var d in docs)
+            {
+                await Task.Yield();
+                yield return d;
+            }
+        }
+
+        var options = new GloveSifEmbedderOptions { FitSampleSize = 5, Smoothing = 1.0 };
+        var a = await Tiny(options).FitAsync(Stream(corpus));
+        var b = await Tiny(options).FitAsync(Stream(corpus));
+        Assert.Equal(a.Info.ModelId, b.Info.ModelId);
+        var ids = new HashSet<string>();
+        for (int seed = 0; seed < 6; seed++)
+        {
+            var options2 = options.Clone();
+            options2.Seed = seed;
+            ids.Add((await Tiny(options2).FitAsync(Stream(corpus))).Info.ModelId);
+        }
+
+        Assert.True(ids.Count > 1, "different seeds should draw different samples");
+        await Assert.ThrowsAsync<ArgumentException>(() => Tiny(options).FitAsync(Stream([])));
+    }
+
+    [Fact]
     public void Model_identity_changes_with_every_option_that_changes_the_vectors()
     {
         string Id(GloveSifEmbedderOptions o) => Tiny(o).Info.ModelId;
@@ -167,11 +197,30 @@ public sealed class GloveSifEmbedderTests
     }
 
     [Fact]
+    public async Task Rows_do_not_depend_on_the_batch_or_the_degree_of_parallelism()
+    {
+        var texts = Enumerable.Range(0, 400).Select(i => $"Text {i}: the quick brown fox number {i % 13} jumps over {i % 7} lazy dogs; don't panic.").ToList();
+        var fitted = await new GloveSifEmbedder().FitAsync(texts);
+        var all = await fitted.EmbedAsync(texts);
+        var serial = new GloveSifEmbedder(new GloveSifEmbedderOptions { CommonComponents = fitted.Options.CommonComponents, MaxDegreeOfParallelism = 1 });
+        Assert.Equal(fitted.Info.ModelId, serial.Info.ModelId);
+        for (int start = 0; start < texts.Count; start += 37)
+        {
+            var part = await serial.EmbedAsync(texts.Skip(start).Take(37).ToList());
+            for (int r = 0; r < part.Rows; r++)
+            {
+                Assert.True(part[r].SequenceEqual(all[start + r]), $"row {start + r} differs");
+            }
+        }
+    }
+
+    [Fact]
     public async Task Embedded_glove_vectors_carry_real_semantics()
     {
         var embedder = new GloveSifEmbedder();
         Assert.Equal(100, embedder.Info.Dimension);
         Assert.Equal(100_000, embedder.VocabularySize);
+        Assert.Matches("^glove-6b-100d-sif/v1;vectors=[0-9a-f]{12};words=100000;a=0.001;p=zipf1;pc=none;norm=1$", embedder.Info.ModelId);
         var m = await embedder.EmbedAsync(["king", "queen", "banana", "The stock market fell sharply today.", "Shares dropped on Wall Street.", "The recipe needs flour and sugar."]);
         static double Cos(Span<float> a, Span<float> b) => System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(a, b);
         Assert.True(Cos(m[0], m[1]) > Cos(m[0], m[2]) + 0.3, $"king~queen {Cos(m[0], m[1])}, king~banana {Cos(m[0], m[2])}");

@@ -84,6 +84,17 @@ public class PredictorTests
     }
 
     [Fact]
+    public void LightGbm_with_too_few_points_for_a_split_predicts_the_mean()
+    {
+        var train = Data(6, 1, Smooth);
+        var fitted = new LightGbmMixturePredictor().Fit(train, 1);
+        var predictions = new double[3];
+        fitted.Predict(Data(3, 2, Smooth).Select(t => t.Item1).ToArray(), predictions);
+        Assert.All(predictions, p => Assert.Equal(train.Average(t => t.Item2), p, 12));
+        Assert.Equal(0, fitted.Report.Iterations);
+    }
+
+    [Fact]
     public void Ridge_recovers_a_linear_objective()
     {
         Func<MixtureWeights, double> linear = m => (2 * m[0]) - (3 * m[4]) + m[7];

@@ -4,19 +4,6 @@ namespace Climb.Tests.ProxyTraining;
 
 public class ProxyTransformerTests
 {
-    [Theory]
-    [InlineData(PositionEncoding.Learned)]
-    [InlineData(PositionEncoding.Rotary)]
-    public void Every_block_parameter_is_registered(PositionEncoding positions)
-    {
-        // Regression: blocks used to hold their parent in a Module-typed field, and every block parameter dropped out of
-        // parameters() — the optimiser trained only the embeddings and checkpoints saved only the embeddings.
-        var options = new ProxyModelOptions { Layers = 2, ModelDimension = 32, Heads = 4, ContextLength = 16, Positions = positions };
-        using var model = new ProxyTransformer(options, 50);
-        Assert.Equal(options.ParameterCount(50), model.ParameterCount);
-        Assert.Contains(model.named_parameters(), p => p.name.StartsWith("blocks.1.", StringComparison.Ordinal));
-    }
-
     [Fact]
     public void A_saved_model_loads_into_a_differently_initialised_one_with_identical_outputs()
     {
@@ -35,6 +22,7 @@ public class ProxyTransformerTests
             using var expected = saved.forward(input);
             using var actual = loaded.forward(input);
             Assert.False(before.allclose(expected), "two seeds should give different initial models");
+            // Fails when a block weight is not a registered parameter: load would leave it at its seed-2 initial value.
             Assert.True(actual.allclose(expected, rtol: 0, atol: 0), "the loaded model must reproduce the saved one exactly (every block included)");
         }
         finally
