@@ -32,10 +32,10 @@ internal static class EvidenceReport
             ? "> **Smoke-run settings (`--quick`).** The budgets below are far too small for conclusions; the file shows that the experiment runs end to end. Rerun without `--quick` for the evidence."
             : $"> Run `{f.Settings.RunTag}`: {seeds.Length} seeds, {s.Budget} proxy runs per searching strategy, proxies of {s.ProxyTokens:N0} tokens, target models of {s.TargetTokens:N0} tokens.");
         L();
-        var d = new EvidenceSettings();
-        if (!s.Quick && (s.Seeds, s.Budget, s.ProxyTokens, s.BaseTokens, s.TargetTokens, s.TargetBaseTokens, s.PiqaItems) != (d.Seeds, d.Budget, d.ProxyTokens, d.BaseTokens, d.TargetTokens, d.TargetBaseTokens, d.PiqaItems))
+        var defaults = new EvidenceSettings();
+        if (!s.Quick && (s.Seeds, s.Budget, s.ProxyTokens, s.BaseTokens, s.TargetTokens, s.TargetBaseTokens, s.PiqaItems) != (defaults.Seeds, defaults.Budget, defaults.ProxyTokens, defaults.BaseTokens, defaults.TargetTokens, defaults.TargetBaseTokens, defaults.PiqaItems))
         {
-            L($"> **Reduced settings, not the default run.** Defaults: {d.Seeds} seeds, budget {d.Budget}, proxies of {d.ProxyTokens:N0} tokens on a {d.BaseTokens:N0}-token base, target models of {d.TargetTokens:N0} tokens on a {d.TargetBaseTokens:N0}-token base, {d.PiqaItems} PIQA items.");
+            L($"> **Reduced settings, not the default run.** Defaults: {defaults.Seeds} seeds, budget {defaults.Budget}, proxies of {defaults.ProxyTokens:N0} tokens on a {defaults.BaseTokens:N0}-token base, target models of {defaults.TargetTokens:N0} tokens on a {defaults.TargetBaseTokens:N0}-token base, {defaults.PiqaItems} PIQA items.");
             L();
         }
 
