@@ -8,6 +8,7 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["proxy"] = Climb.Benchmarks.ProxyTraining.ProxyTrainingBenchmark.RunAsync,
     ["search"] = a => Task.FromResult(Climb.Benchmarks.Search.SearchBench.Run(a)),
     ["quality"] = Climb.Benchmarks.Quality.QualityThroughputCommand.RunAsync,
+    ["evidence"] = Climb.Benchmarks.Evidence.EvidenceExperiment.MainAsync,
 };
 
 if (args.Length > 0 && commands.TryGetValue(args[0], out var command))
