@@ -1,5 +1,3 @@
-using System.IO.Compression;
-using System.Text.Json;
 using Xunit.Abstractions;
 
 namespace Climb.Tests.Clustering;
@@ -7,7 +5,7 @@ namespace Climb.Tests.Clustering;
 /// <summary>Embeds the committed sample corpus once (default GloVe-SIF embedder, fitted on the corpus).</summary>
 public sealed class EmbeddedSampleCorpusFixture
 {
-    public static readonly string[] Domains = ["fortunes", "bible", "foldoc", "jargon", "devil", "python"];
+    public static readonly string[] Domains = SampleCorpusData.Domains;
 
     public EmbeddedSampleCorpusFixture()
     {
@@ -15,12 +13,9 @@ public sealed class EmbeddedSampleCorpusFixture
         var tags = new List<int>();
         for (int d = 0; d < Domains.Length; d++)
         {
-            var path = Path.Combine(RepoPaths.SampleCorpus, Domains[d] + ".jsonl.gz");
-            using var reader = new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress));
-            while (reader.ReadLine() is { } line)
+            foreach (var doc in SampleCorpusData.Domain(Domains[d]))
             {
-                using var json = JsonDocument.Parse(line);
-                texts.Add(json.RootElement.GetProperty("text").GetString()!);
+                texts.Add(doc.Text);
                 tags.Add(d);
             }
         }

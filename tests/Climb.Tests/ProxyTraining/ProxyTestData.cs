@@ -1,30 +1,9 @@
-using System.IO.Compression;
-using System.Text.Json;
-
 namespace Climb.Tests.ProxyTraining;
 
 /// <summary>Sample-corpus documents and temporary token stores for the proxy tests.</summary>
 internal static class ProxyTestData
 {
-    public static List<Document> Domain(string domain, int skip, int take)
-    {
-        string path = Path.Combine(RepoPaths.SampleCorpus, domain + ".jsonl.gz");
-        using var reader = new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress));
-        var docs = new List<Document>();
-        int line = 0;
-        while (reader.ReadLine() is { } text && docs.Count < take)
-        {
-            if (line++ < skip)
-            {
-                continue;
-            }
-
-            using var json = JsonDocument.Parse(text);
-            docs.Add(new Document(json.RootElement.GetProperty("id").GetString()!, json.RootElement.GetProperty("text").GetString()!, domain));
-        }
-
-        return docs;
-    }
+    public static List<Document> Domain(string domain, int skip, int take) => [.. SampleCorpusData.Domain(domain).Skip(skip).Take(take)];
 
     public static async IAsyncEnumerable<Document> Stream(IEnumerable<Document> docs)
     {

@@ -1,30 +1,16 @@
-using System.IO.Compression;
-using System.Text.Json;
-
 namespace Climb.Tests.Quality;
 
 /// <summary>Loads the committed sample corpus (data/sample-corpus/*.jsonl.gz) once per test class.</summary>
 public sealed class SampleCorpusFixture
 {
-    public static readonly string[] Domains = ["fortunes", "bible", "foldoc", "jargon", "devil", "python"];
+    public static readonly string[] Domains = SampleCorpusData.Domains;
 
     public SampleCorpusFixture()
     {
         var byDomain = new Dictionary<string, IReadOnlyList<Document>>();
         foreach (var domain in Domains)
         {
-            var path = Path.Combine(RepoPaths.SampleCorpus, domain + ".jsonl.gz");
-            Assert.True(File.Exists(path), $"Sample corpus file missing: {path}");
-            var docs = new List<Document>();
-            using var reader = new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress));
-            while (reader.ReadLine() is { } line)
-            {
-                using var json = JsonDocument.Parse(line);
-                var root = json.RootElement;
-                docs.Add(new Document(root.GetProperty("id").GetString()!, root.GetProperty("text").GetString()!, domain));
-            }
-
-            byDomain[domain] = docs;
+            byDomain[domain] = SampleCorpusData.Domain(domain);
         }
 
         ByDomain = byDomain;
