@@ -900,22 +900,23 @@ public sealed class ClimbPipeline
                 resumable: false,
                 async (folder, token) =>
                 {
-                    // Exact token counts per document with the proxy tokenizer, grouped by super-cluster.
+                    // Exact token counts per document, from the token store's document offsets (the tokenize stage
+                    // streamed each super-cluster's documents in corpus order, so the k-th kept document of a
+                    // super-cluster is its k-th document in the store).
                     var superOfDoc = DocumentSuperClusters();
-                    var components = Enumerable.Range(0, Merge!.SuperClusterCount).Select(_ => new List<(string, int)>()).ToArray();
-                    var ids = new List<int>(1024);
-                    long i = 0;
-                    await foreach (var doc in corpus.ReadAsync(token).ConfigureAwait(false))
+                    var ids = Store!.ReadDocumentIds();
+                    int supers = Merge!.SuperClusterCount;
+                    var offsets = Enumerable.Range(0, supers).Select(Tokens!.DocumentOffsets).ToArray();
+                    var components = Enumerable.Range(0, supers).Select(_ => new List<(string, int)>()).ToArray();
+                    var next = new int[supers];
+                    for (int i = 0; i < superOfDoc.Length; i++)
                     {
-                        int s = i < superOfDoc.Length ? superOfDoc[i] : -1;
+                        int s = superOfDoc[i];
                         if (s >= 0)
                         {
-                            ids.Clear();
-                            Tokens!.Tokenizer.Encode(doc.Text, ids);
-                            components[s].Add((doc.Id, ids.Count + 1)); // + end-of-text, as the token store counts
+                            int k = next[s]++;
+                            components[s].Add((ids[i], checked((int)(offsets[s][k + 1] - offsets[s][k]))));
                         }
-
-                        i++;
                     }
 
                     var exporter = new MixedDatasetExporter(o, p._loggers.CreateLogger<MixedDatasetExporter>());

@@ -345,6 +345,27 @@ public sealed class TokenizedClusterStore : IDisposable
         }
     }
 
+    /// <summary>Gets the token offsets of one cluster's documents: document k spans [o[k], o[k + 1]), its end of text included.</summary>
+    /// <param name="cluster">The cluster.</param>
+    /// <returns>DocumentCounts[cluster] + 1 offsets, read from the cluster's index file.</returns>
+    internal long[] DocumentOffsets(int cluster)
+    {
+        string path = Path.Combine(DirectoryPath, ClusterFile(cluster)) + ".idx";
+        byte[] bytes = File.ReadAllBytes(path);
+        var offsets = new long[bytes.Length / sizeof(long)];
+        for (int i = 0; i < offsets.Length; i++)
+        {
+            offsets[i] = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(i * sizeof(long)));
+        }
+
+        if (offsets.Length != DocumentCounts[cluster] + 1)
+        {
+            throw new InvalidDataException($"{path}: {offsets.Length} offsets for {DocumentCounts[cluster]} documents.");
+        }
+
+        return offsets;
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
