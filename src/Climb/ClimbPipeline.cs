@@ -759,7 +759,7 @@ public sealed class ClimbPipeline
                     ? "kneser-ney " + JsonSerializer.Serialize(o.NGramProxy)
                     : "torchsharp " + JsonSerializer.Serialize(o.ProxyTraining) + $" base={o.BasePretrainingTokens}";
             string targetsFingerprint = TargetFingerprint(targets);
-            SearchFingerprint = Fingerprint.Of("search/v1", TokenFingerprint, targetsFingerprint, trainerIdentity, strategy.Name, strategy.Configuration, o.Seed);
+            SearchFingerprint = Fingerprint.Of("search/v1", TokenFingerprint, targetsFingerprint, trainerIdentity, strategy.Name, strategy.Identity, o.Seed);
             var prior = new MixturePrior(Tokens!.TokenCounts.Select(c => (double)c), Catalogue!.Names);
 
             async Task<Dictionary<string, double>> RunSearch(string folder, CancellationToken token)

@@ -4,6 +4,12 @@ namespace Climb;
 /// <remarks>Implementations must be safe for concurrent use.</remarks>
 public interface IClusterer
 {
+    /// <summary>Gets a stable identity of this component: its kind, every option that changes its output,
+    /// and a hash of any learned state. Two instances with equal identities produce equal outputs; the
+    /// pipeline fingerprints artifacts with it, so a retrained or reconfigured component never reuses
+    /// stale results.</summary>
+    string Identity { get; }
+
     /// <summary>Clusters every row of <paramref name="embeddings"/>.</summary>
     /// <param name="embeddings">The rows to cluster (in memory or an on-disk store).</param>
     /// <param name="progress">Receives progress reports, or <see langword="null"/>.</param>

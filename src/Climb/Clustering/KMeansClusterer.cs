@@ -47,6 +47,9 @@ public sealed partial class KMeansClusterer : IClusterer
     }
 
     /// <inheritdoc />
+    public string Identity => ComponentIdentity.Of("kmeans", _options);
+
+    /// <inheritdoc />
     public Task<ClusteringResult> ClusterAsync(IEmbeddingSource embeddings, IProgress<ClusteringProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(embeddings);

@@ -4,6 +4,13 @@ namespace Climb;
 /// <remarks>Implementations must be safe for concurrent use.</remarks>
 public interface IEmbedder
 {
+    /// <summary>Gets a stable identity of this component: its kind, every option that changes its output,
+    /// and a hash of any learned state. Two instances with equal identities produce equal outputs; the
+    /// pipeline fingerprints artifacts with it, so a retrained or reconfigured component never reuses
+    /// stale results.</summary>
+    /// <remarks>The default is <see cref="EmbedderInfo.ModelId"/>, which already names the model and its settings.</remarks>
+    string Identity => Info.ModelId;
+
     /// <summary>Gets what this embedder produces: its model identity and dimension.</summary>
     EmbedderInfo Info { get; }
 

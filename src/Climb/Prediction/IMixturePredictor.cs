@@ -3,8 +3,11 @@ namespace Climb;
 /// <summary>Learns the map from mixture weights to a score (larger is better) from proxy results, to rank unseen mixtures.</summary>
 public interface IMixturePredictor
 {
-    /// <summary>Gets a canonical description of the predictor and its settings (used in search fingerprints).</summary>
-    string Description { get; }
+    /// <summary>Gets a stable identity of this component: its kind, every option that changes its output,
+    /// and a hash of any learned state. Two instances with equal identities produce equal outputs; the
+    /// pipeline fingerprints artifacts with it, so a retrained or reconfigured component never reuses
+    /// stale results.</summary>
+    string Identity { get; }
 
     /// <summary>
     /// Fits the predictor on (mixture, target) pairs and measures its held-out rank correlation. The same data and seed give

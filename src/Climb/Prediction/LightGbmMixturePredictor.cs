@@ -23,7 +23,7 @@ public sealed class LightGbmMixturePredictor : IMixturePredictor
     }
 
     /// <inheritdoc />
-    public string Description => _options.Describe();
+    public string Identity => _options.Describe();
 
     /// <inheritdoc />
     public IFittedMixturePredictor Fit(IReadOnlyList<(MixtureWeights Mixture, double Target)> observations, int seed, CancellationToken cancellationToken = default)
@@ -67,7 +67,7 @@ public sealed class LightGbmMixturePredictor : IMixturePredictor
         var final = finalTask.GetAwaiter().GetResult();
         var report = new MixturePredictorReport
         {
-            Predictor = Description,
+            Predictor = Identity,
             TrainingCount = n,
             HeldOutSpearman = spearman,
             Folds = folds,

@@ -47,7 +47,7 @@ public sealed class RidgeMixturePredictor : IMixturePredictor
     }
 
     /// <inheritdoc />
-    public string Description => _options.Describe();
+    public string Identity => _options.Describe();
 
     /// <inheritdoc />
     public IFittedMixturePredictor Fit(IReadOnlyList<(MixtureWeights Mixture, double Target)> observations, int seed, CancellationToken cancellationToken = default)
@@ -82,7 +82,7 @@ public sealed class RidgeMixturePredictor : IMixturePredictor
         var model = Solve(x, y, k, Enumerable.Range(0, n).ToArray());
         var report = new MixturePredictorReport
         {
-            Predictor = Description,
+            Predictor = Identity,
             TrainingCount = n,
             HeldOutSpearman = spearman,
             Folds = folds,

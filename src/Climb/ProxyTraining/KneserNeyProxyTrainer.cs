@@ -76,6 +76,9 @@ public sealed partial class KneserNeyProxyTrainer : IProxyTrainer
     }
 
     /// <inheritdoc />
+    public string Identity => ComponentIdentity.Of("kneser-ney", _options);
+
+    /// <inheritdoc />
     public Task<ProxyResult> TrainAsync(ProxyTrainingRequest request, IProgress<ProxyTrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

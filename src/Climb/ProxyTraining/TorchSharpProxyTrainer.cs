@@ -41,6 +41,11 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
     }
 
     /// <inheritdoc />
+    /// <remarks>Includes a hash of the base checkpoint's bytes when <see cref="ProxyTrainerOptions.BaseCheckpointPath"/> is set.</remarks>
+    public string Identity => ComponentIdentity.Of("torchsharp", _options) +
+        (_options.BaseCheckpointPath is { } b ? ";base=" + (File.Exists(b) ? Fingerprint.OfFile(b) : "absent") : string.Empty);
+
+    /// <inheritdoc />
     public async Task<ProxyResult> TrainAsync(ProxyTrainingRequest request, IProgress<ProxyTrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -30,6 +30,9 @@ public sealed partial class RuleBasedQualityScorer : IQualityScorer
     }
 
     /// <inheritdoc />
+    public string Identity => ComponentIdentity.Of("rule-based-quality", _options);
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<QualityScores>> ScoreAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);

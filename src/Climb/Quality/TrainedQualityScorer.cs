@@ -27,6 +27,7 @@ public sealed partial class TrainedQualityScorer : IQualityScorer
     private readonly int _maxTextCharacters;
     private readonly ILogger _logger;
     private readonly int _seed;
+    private string? _identity;
 
     private TrainedQualityScorer(MLContext ml, ITransformer model, DataViewSchema inputSchema, int maxTextCharacters, QualityModelAlgorithm algorithm, int seed, ILogger? logger)
     {
@@ -38,6 +39,10 @@ public sealed partial class TrainedQualityScorer : IQualityScorer
         _seed = seed;
         _logger = logger ?? NullLogger.Instance;
     }
+
+    /// <inheritdoc />
+    /// <remarks>Includes a hash of the four models' parameters, so a retrained scorer has a new identity.</remarks>
+    public string Identity => _identity ??= $"trained-quality:{Algorithm};maxChars={_maxTextCharacters};model={ModelHash()}";
 
     /// <summary>Gets the learner the models were trained with.</summary>
     public QualityModelAlgorithm Algorithm { get; }
@@ -405,5 +410,13 @@ public sealed partial class TrainedQualityScorer : IQualityScorer
             2 => InformationalValue,
             _ => EducationalValue,
         };
+    }
+
+    private string ModelHash()
+    {
+        using var buffer = new MemoryStream();
+        _ml.Model.Save(_model, _inputSchema, buffer);
+        buffer.Position = 0;
+        return ComponentIdentity.HashZipContents(buffer);
     }
 }

@@ -49,7 +49,7 @@ public sealed class RegMixSearchStrategy : IMixtureSearchStrategy
     public string Name => "regmix";
 
     /// <inheritdoc />
-    public string Configuration => $"{_options.Describe()};sampler={_sampler.Description};predictor={_predictor.Description}";
+    public string Identity => $"regmix:{_options.Describe()};sampler={_sampler.Identity};predictor={_predictor.Identity}";
 
     /// <inheritdoc />
     public IReadOnlyList<int> RoundBudgets => [_options.Budget];
@@ -89,7 +89,7 @@ public sealed class BestOfNSearchStrategy : IMixtureSearchStrategy
     public string Name => "best-of-n";
 
     /// <inheritdoc />
-    public string Configuration => string.Create(CultureInfo.InvariantCulture, $"n={_count};sampler={_sampler.Description}");
+    public string Identity => string.Create(CultureInfo.InvariantCulture, $"best-of-n:n={_count};sampler={_sampler.Identity}");
 
     /// <inheritdoc />
     public IReadOnlyList<int> RoundBudgets => [_count];
@@ -117,7 +117,7 @@ public sealed class UniformSearchStrategy : IMixtureSearchStrategy
     public string Name => "uniform";
 
     /// <inheritdoc />
-    public string Configuration => "uniform";
+    public string Identity => "uniform";
 
     /// <inheritdoc />
     public IReadOnlyList<int> RoundBudgets => [1];

@@ -82,7 +82,7 @@ public sealed class ClimbSearchStrategy : IMixtureSearchStrategy
     public string Name => "climb";
 
     /// <inheritdoc />
-    public string Configuration => $"{_options.Describe()};sampler={_sampler.Description};predictor={_predictor.Description}";
+    public string Identity => $"climb:{_options.Describe()};sampler={_sampler.Identity};predictor={_predictor.Identity}";
 
     /// <inheritdoc />
     public IReadOnlyList<int> RoundBudgets => _budgets;
