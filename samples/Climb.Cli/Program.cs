@@ -31,8 +31,28 @@ var exportTokensOption = new Option<long>("--export-tokens") { Description = "To
 var formatOption = new Option<DatasetFormat>("--format") { Description = "Exported dataset format: Jsonl or Parquet.", DefaultValueFactory = _ => DatasetFormat.Jsonl };
 var seedOption = new Option<int>("--seed") { Description = "Seed of every seeded stage.", DefaultValueFactory = _ => 42 };
 var parallelOption = new Option<int>("--parallel") { Description = "Proxies trained at the same time.", DefaultValueFactory = _ => 1 };
+var pruningOption = new Option<PruningPreset>("--pruning") { Description = "Cluster-pruning thresholds: Paper (mean score >= 3 on each criterion) or NvidiaRecipe (lower thresholds, keeps more).", DefaultValueFactory = _ => PruningPreset.Paper };
 
-Option[] shared = [corpusOption, textFieldOption, targetOption, piqaOption, artifactsOption, clustersOption, superOption, budgetsOption, strategyOption, proxyOption, proxyTokensOption, tokenizerOption, deviceOption, exportTokensOption, formatOption, seedOption, parallelOption];
+// How the library's messages name the options this tool exposes.
+var optionNames = new Dictionary<string, string>
+{
+    ["ArtifactsFolder"] = "--artifacts",
+    ["ClusterCount"] = "--clusters",
+    ["Merging.TargetClusterCount"] = "--super-clusters",
+    ["Merging"] = "--super-clusters",
+    ["Pruning"] = "--pruning NvidiaRecipe",
+    ["Search.RoundBudgets"] = "--budgets",
+    ["Search"] = "--budgets",
+    ["Strategy"] = "--strategy",
+    ["Proxy"] = "--proxy",
+    ["Tokenizer"] = "--tokenizer",
+    ["Device"] = "--device",
+    ["Export.TokenBudget"] = "--export-tokens",
+    ["Export"] = "--export-tokens",
+    ["ProxyParallelism"] = "--parallel",
+};
+
+Option[] shared = [corpusOption, textFieldOption, targetOption, piqaOption, artifactsOption, clustersOption, superOption, budgetsOption, strategyOption, proxyOption, proxyTokensOption, tokenizerOption, deviceOption, exportTokensOption, formatOption, seedOption, parallelOption, pruningOption];
 
 var root = new RootCommand(
     "climb: find the best pre-training data mixture with CLIMB (embed, cluster, prune, merge, search mixture weights with proxy models, export).\n" +
@@ -136,9 +156,11 @@ async Task<int> RunAsync(ParseResult parse, string lastStage, CancellationToken 
         var builder = new ClimbPipelineBuilder()
             .WithArtifactsFolder(artifacts)
             .WithLoggerFactory(loggers)
+            .WithOptionNames(optionNames)
             .Configure(o =>
             {
                 o.ClusterCount = parse.GetValue(clustersOption);
+                o.Pruning = parse.GetValue(pruningOption) == PruningPreset.NvidiaRecipe ? ClusterPruningOptions.NvidiaRecipe() : ClusterPruningOptions.Paper();
                 o.Merging = new CentroidMergerOptions { TargetClusterCount = parse.GetValue(superOption) };
                 o.Strategy = parse.GetValue(strategyOption);
                 o.Proxy = parse.GetValue(proxyOption);
@@ -211,6 +233,12 @@ async Task<int> RunAsync(ParseResult parse, string lastStage, CancellationToken 
             if (result.Dataset is { } d)
             {
                 AnsiConsole.MarkupLine($"dataset: [green]{Markup.Escape(d.Folder)}[/] ({d.Documents:N0} documents, {d.Tokens:N0} tokens)");
+                if (d.IsShortOfBudget)
+                {
+                    AnsiConsole.MarkupLine(
+                        $"[yellow]warning[/]: the dataset holds {d.Tokens:N0} of the {d.TokenBudget:N0} tokens asked for (--export-tokens): some super-clusters ran out of documents, " +
+                        $"so the written shares differ from the weights by up to {d.MaxShareDeviation:0.000} (written: {string.Join(", ", d.WrittenShares.Select(x => x.ToString("0.000", CultureInfo.InvariantCulture)))}).");
+                }
             }
 
             AnsiConsole.MarkupLine($"report:  [green]{Markup.Escape(result.ReportPath ?? "-")}[/]");
@@ -259,6 +287,16 @@ static string? FindUp(string relative)
 
 namespace Climb.Cli
 {
+    /// <summary>The cluster-pruning presets the command line offers.</summary>
+    internal enum PruningPreset
+    {
+        /// <summary><see cref="ClusterPruningOptions.Paper"/>.</summary>
+        Paper = 0,
+
+        /// <summary><see cref="ClusterPruningOptions.NvidiaRecipe"/>.</summary>
+        NvidiaRecipe = 1,
+    }
+
     /// <summary>An error in what the user asked for: printed as one line, no stack trace.</summary>
     internal sealed class UserError(string message) : Exception(message);
 

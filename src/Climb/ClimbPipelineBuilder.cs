@@ -24,6 +24,7 @@ public sealed class ClimbPipelineBuilder
     private Func<IServiceProvider, ITokenizer>? _tokenizer;
     private ILoggerFactory? _loggerFactory;
     private IServiceProvider? _services;
+    private IReadOnlyDictionary<string, string>? _optionNames;
     private bool _built;
 
     /// <summary>Sets the embedder (default: <see cref="GloveSifEmbedder"/>, fitted on the corpus).</summary>
@@ -144,14 +145,28 @@ public sealed class ClimbPipelineBuilder
         return this;
     }
 
+    /// <summary>Sets how error messages name the pipeline's options, for hosts that expose them under other names.</summary>
+    /// <param name="names">Maps an option's path below <see cref="ClimbPipelineOptions"/> (for example <c>ClusterCount</c>,
+    /// <c>Merging.TargetClusterCount</c>, <c>Pruning</c>, <c>ArtifactsFolder</c>) to the host's name for it (for example
+    /// <c>--clusters</c>); unmapped options are named <c>ClimbPipelineOptions.Path</c>.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithOptionNames(IReadOnlyDictionary<string, string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ThrowIfBuilt();
+        _optionNames = new Dictionary<string, string>(names, StringComparer.Ordinal);
+        return this;
+    }
+
     /// <summary>Validates every option and component at once and builds the pipeline; the builder is frozen afterwards.</summary>
     /// <returns>The pipeline.</returns>
     /// <exception cref="ValidationException">One or more problems, all listed in the message.</exception>
     public ClimbPipeline Build()
     {
         ThrowIfBuilt();
+        var names = new OptionNames(_optionNames);
         var errors = new List<string>();
-        errors.AddRange(OptionsValidation.GetErrors(_options).Select(e => "options: " + e));
+        errors.AddRange(OptionsValidation.GetErrors(_options).Select(e => "options: " + names.Rename(e)));
         var sp = _services ?? EmptyServiceProvider.Instance;
         var loggers = _loggerFactory ?? NullLoggerFactory.Instance;
 
@@ -174,17 +189,14 @@ public sealed class ClimbPipelineBuilder
             }
         }
 
-        var components = new ClimbComponents
-        {
-            Embedder = Resolve("embedder", _embedder),
-            Clusterer = Resolve("clusterer", _clusterer),
-            QualityScorer = Resolve("quality scorer", _scorer),
-            ProxyTrainer = Resolve("proxy trainer", _trainer),
-            Predictor = Resolve("mixture predictor", _predictor),
-            Sampler = Resolve("mixture sampler", _sampler),
-            Tokenizer = Resolve("tokenizer", _tokenizer),
-        };
-
+        var embedder = Resolve("embedder", _embedder);
+        var clusterer = Resolve("clusterer", _clusterer);
+        var scorer = Resolve("quality scorer", _scorer);
+        var trainer = Resolve("proxy trainer", _trainer);
+        var predictor = Resolve("mixture predictor", _predictor);
+        var sampler = Resolve("mixture sampler", _sampler);
+        var tokenizer = Resolve("tokenizer", _tokenizer);
+        errors.AddRange(PipelineDefaults.IgnoredOptions(_options, names, _clusterer is not null, _trainer is not null, _tokenizer is not null, _predictor is not null, _sampler is not null));
         if (errors.Count > 0)
         {
             throw new ValidationException(
@@ -192,8 +204,9 @@ public sealed class ClimbPipelineBuilder
                 string.Join(Environment.NewLine, errors.Select(e => "  - " + e)));
         }
 
+        var components = PipelineDefaults.Resolve(_options, loggers, names, embedder, clusterer, scorer, trainer, predictor, sampler, tokenizer);
         _built = true;
-        return new ClimbPipeline(_options, components, loggers);
+        return new ClimbPipeline(_options, components, loggers, names);
     }
 
     private static Func<IServiceProvider, T> Instance<T>(T instance)
@@ -227,20 +240,18 @@ public sealed class ClimbPipelineBuilder
     }
 }
 
-/// <summary>The components a pipeline was built with; <see langword="null"/> means the default, made when first needed.</summary>
+/// <summary>The components a pipeline was built with, every default resolved by <see cref="ClimbPipelineBuilder.Build"/>.</summary>
 internal sealed class ClimbComponents
 {
-    public IEmbedder? Embedder { get; init; }
+    public required IEmbedder Embedder { get; init; }
 
-    public IClusterer? Clusterer { get; init; }
+    public required IClusterer Clusterer { get; init; }
 
-    public IQualityScorer? QualityScorer { get; init; }
+    public required IQualityScorer QualityScorer { get; init; }
 
-    public IProxyTrainer? ProxyTrainer { get; init; }
+    public required IProxyTrainer ProxyTrainer { get; init; }
 
-    public IMixturePredictor? Predictor { get; init; }
+    public required IMixtureSearchStrategy Strategy { get; init; }
 
-    public IMixtureSampler? Sampler { get; init; }
-
-    public ITokenizer? Tokenizer { get; init; }
+    public required ITokenizer Tokenizer { get; init; }
 }

@@ -1,9 +1,10 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Climb;
 
-/// <summary>The manifest.json of one stage folder: what went in, what came out, and whether it finished.</summary>
+/// <summary>The manifest.json of one stage folder: what went in, what came out (with content hashes), and whether it finished.</summary>
 internal sealed class StageManifest
 {
     public const string FileName = "manifest.json";
@@ -12,12 +13,13 @@ internal sealed class StageManifest
 
     public required string Stage { get; init; }
 
-    /// <summary>Hash of the upstream fingerprint and this stage's options and components.</summary>
+    /// <summary>Hash of the upstream fingerprints and this stage's component identities and options.</summary>
     public required string Fingerprint { get; init; }
 
-    public Dictionary<string, string> Options { get; init; } = [];
-
     public Dictionary<string, double> Counts { get; init; } = [];
+
+    /// <summary>Every file of the finished stage (relative path, '/'-separated) with its size and SHA-256.</summary>
+    public SortedDictionary<string, StageFile> Files { get; set; } = new(StringComparer.Ordinal);
 
     public double Seconds { get; set; }
 
@@ -50,4 +52,62 @@ internal sealed class StageManifest
     /// <summary>True when the folder holds a complete result with exactly this fingerprint.</summary>
     public static bool IsComplete(string folder, string fingerprint) =>
         TryLoad(folder) is { Complete: true } m && m.Fingerprint == fingerprint;
+
+    /// <summary>Hashes every file of a stage folder except the manifest itself.</summary>
+    public static SortedDictionary<string, StageFile> HashFolder(string folder, CancellationToken cancellationToken)
+    {
+        var files = new SortedDictionary<string, StageFile>(StringComparer.Ordinal);
+        foreach (string path in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            string relative = Path.GetRelativePath(folder, path).Replace(Path.DirectorySeparatorChar, '/');
+            if (relative == FileName)
+            {
+                continue;
+            }
+
+            files[relative] = new StageFile(new FileInfo(path).Length, HashFile(path));
+        }
+
+        return files;
+    }
+
+    /// <summary>Checks every recorded file against its size and content hash.</summary>
+    /// <returns><see langword="null"/> when all match, otherwise what differs (for the log).</returns>
+    public string? Verify(string folder, CancellationToken cancellationToken)
+    {
+        foreach (var (relative, expected) in Files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            string path = Path.Combine(folder, relative);
+            if (!File.Exists(path))
+            {
+                return $"{relative} is missing";
+            }
+
+            long size = new FileInfo(path).Length;
+            if (size != expected.Size)
+            {
+                return $"{relative} has {size} bytes, the manifest {expected.Size}";
+            }
+
+            if (!string.Equals(HashFile(path), expected.Sha256, StringComparison.Ordinal))
+            {
+                return $"{relative} does not match its content hash";
+            }
+        }
+
+        return null;
+    }
+
+    private static string HashFile(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
 }
+
+/// <summary>One file of a finished stage.</summary>
+/// <param name="Size">Its length in bytes.</param>
+/// <param name="Sha256">The SHA-256 of its bytes, lower-case hex.</param>
+internal sealed record StageFile(long Size, string Sha256);

@@ -25,7 +25,7 @@ namespace Climb;
 /// <para>A text with no vocabulary word becomes the zero vector (never NaN).</para>
 /// <para>The instance is immutable and safe for concurrent use.</para>
 /// </remarks>
-public sealed partial class GloveSifEmbedder : IEmbedder
+public sealed partial class GloveSifEmbedder : ICorpusFittedEmbedder
 {
     /// <summary>The GloVe 6B vocabulary size, the normalizer of the Zipf estimate.</summary>
     private const int GloveVocabularySize = 400_000;
@@ -151,6 +151,44 @@ public sealed partial class GloveSifEmbedder : IEmbedder
         }
 
         return await FitAsync(reservoir, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    bool ICorpusFittedEmbedder.IsFitted => IsFitted || _options.ComponentsToRemove == 0;
+
+    /// <inheritdoc />
+    async Task<ICorpusFittedEmbedder> ICorpusFittedEmbedder.FitAsync(IAsyncEnumerable<Document> corpus, CancellationToken cancellationToken) =>
+        await FitAsync(corpus, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    void ICorpusFittedEmbedder.SaveFit(Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        System.Text.Json.JsonSerializer.Serialize(destination, _options.CommonComponents ?? []);
+    }
+
+    /// <inheritdoc />
+    ICorpusFittedEmbedder ICorpusFittedEmbedder.LoadFit(Stream source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        float[][] components;
+        try
+        {
+            components = System.Text.Json.JsonSerializer.Deserialize<float[][]>(source) ?? [];
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new InvalidDataException("The saved SIF fit is not valid JSON: " + ex.Message, ex);
+        }
+
+        if (components.Length != _options.ComponentsToRemove || components.Any(c => c.Length != _vectors.Dimension))
+        {
+            throw new InvalidDataException($"The saved SIF fit has {components.Length} component(s); this embedder removes {_options.ComponentsToRemove} of dimension {_vectors.Dimension}.");
+        }
+
+        var options = _options.Clone();
+        options.CommonComponents = components;
+        return new GloveSifEmbedder(_vectors, SourceVocabularySize, _modelPrefix, options, _logger);
     }
 
     private static void CheckTexts(IReadOnlyList<string> texts)

@@ -17,6 +17,21 @@ public sealed class DatasetExportResult
 
     /// <summary>Gets the total number of tokens written.</summary>
     public long Tokens => Components.Sum(c => c.TokensWritten);
+
+    /// <summary>Gets the number of tokens the export was asked for (<see cref="DatasetExportOptions.TokenBudget"/>).</summary>
+    public long TokenBudget { get; init; }
+
+    /// <summary>Gets how many budgeted tokens could not be written (components that ran out of documents), or 0.</summary>
+    public long Shortfall => Math.Max(0, TokenBudget - Tokens);
+
+    /// <summary>Gets whether the export fell short of its budget by more than the rounding of whole documents (0.5%).</summary>
+    public bool IsShortOfBudget => Shortfall > TokenBudget / 200;
+
+    /// <summary>Gets each component's share of the written tokens, in component order (compare with the mixture's weights).</summary>
+    public IReadOnlyList<double> WrittenShares => Components.Select(c => Tokens == 0 ? 0 : (double)c.TokensWritten / Tokens).ToArray();
+
+    /// <summary>Gets the largest absolute difference between a component's written share and its mixture weight.</summary>
+    public double MaxShareDeviation => Components.Count == 0 ? 0 : Components.Zip(WrittenShares).Max(p => Math.Abs(p.First.Weight - p.Second));
 }
 
 /// <summary>What one mixture component contributed to an exported dataset.</summary>

@@ -59,7 +59,7 @@ public sealed partial class MixedDatasetExporter
         var shardPaths = Enumerable.Range(0, _options.ShardCount)
             .Select(i => Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"shard-{i:D5}{ext}"))).ToList();
         var writers = shardPaths.Select(p => ShardWriter.Create(p + ".tmp", _options.Format)).ToList();
-        var placement = new Random(HashCode.Combine(_options.Seed, 0x5A4D));
+        var placement = new Random(SeedMixer.Derive(_options.Seed, 0x5A4D)); // stable across processes (never HashCode)
         var found = new HashSet<string>(StringComparer.Ordinal);
         try
         {
@@ -108,10 +108,16 @@ public sealed partial class MixedDatasetExporter
             throw;
         }
 
-        var result = new DatasetExportResult { Folder = Path.GetFullPath(folder), Shards = shardPaths, Components = accounting };
+        var result = new DatasetExportResult { Folder = Path.GetFullPath(folder), Shards = shardPaths, Components = accounting, TokenBudget = _options.TokenBudget };
+        if (result.IsShortOfBudget)
+        {
+            var capped = accounting.Where(a => a.TokensWritten < a.TargetTokens).Select(a => a.Component.ToString(CultureInfo.InvariantCulture));
+            LogShortfall(result.Tokens, result.TokenBudget, string.Join(", ", capped), result.MaxShareDeviation);
+        }
+
         await AtomicFile.WriteAllTextAsync(
             Path.Combine(folder, "export.json"),
-            JsonSerializer.Serialize(new { options = _options, weights = weights.ToArray(), tokens = result.Tokens, documents = result.Documents, components = accounting, shards = shardPaths.Select(Path.GetFileName) }, ExportJson),
+            JsonSerializer.Serialize(new { options = _options, weights = weights.ToArray(), tokens = result.Tokens, documents = result.Documents, shortfall = result.Shortfall, writtenShares = result.WrittenShares, components = accounting, shards = shardPaths.Select(Path.GetFileName) }, ExportJson),
             cancellationToken).ConfigureAwait(false);
         LogExported(result.Documents, result.Tokens, shardPaths.Count, result.Folder);
         return result;
@@ -135,7 +141,7 @@ public sealed partial class MixedDatasetExporter
             if (target > 0 && available > 0)
             {
                 var order = Enumerable.Range(0, docs.Count).ToArray();
-                new Random(HashCode.Combine(_options.Seed, c)).Shuffle(order);
+                new Random(SeedMixer.Derive(_options.Seed, 0xC0, c)).Shuffle(order);
                 int maxEpochs = _options.AllowRepetition ? _options.MaxEpochs : 1;
                 while (written < target && epochs < maxEpochs)
                 {
@@ -181,6 +187,9 @@ public sealed partial class MixedDatasetExporter
     }
 
     internal readonly record struct Selection(int Component, int Tokens, int Copies);
+
+    [LoggerMessage(LogLevel.Warning, "The export wrote {Tokens} of the {Budget} budgeted tokens: component(s) {Components} ran out of documents (AllowRepetition, MaxEpochs); the written shares differ from the mixture by up to {Deviation:F3}.")]
+    private partial void LogShortfall(long tokens, long budget, string components, double deviation);
 
     [LoggerMessage(LogLevel.Information, "Exported {Documents} documents ({Tokens} tokens) into {Shards} shards in {Folder}.")]
     private partial void LogExported(long documents, long tokens, int shards, string folder);

@@ -1,0 +1,85 @@
+namespace Climb;
+
+/// <summary>Stage 1: embeds the corpus into a sharded, resumable <see cref="EmbeddingStore"/> (<c>store/</c>), fitting a
+/// <see cref="ICorpusFittedEmbedder"/> on the corpus first (<c>fit.json</c>).</summary>
+internal sealed class EmbedStage(ClimbCorpus corpus, IEmbedder embedder) : PipelineStage
+{
+    private const string StoreFolder = "store";
+    private const string FitFile = "fit.json";
+    private EmbeddingStore? _store;
+
+    public override string Name => "embed";
+
+    public override IReadOnlyList<PipelineStage> Upstream => [];
+
+    public override bool Resumable => true;
+
+    /// <summary>Gets the embeddings (one row per corpus document, in corpus order).</summary>
+    public EmbeddingStore Store => Ready(_store, Name);
+
+    protected override string ComputeFingerprint() => Climb.Fingerprint.Of("embed/v2", corpus.Fingerprint, embedder.Identity);
+
+    public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
+    {
+        var model = embedder;
+        if (embedder is ICorpusFittedEmbedder { IsFitted: false } unfitted)
+        {
+            model = await FitOrLoadAsync(unfitted, context, Path.Combine(folder, FitFile), cancellationToken).ConfigureAwait(false);
+        }
+
+        var progress = new SyncProgress<EmbeddingProgress>(e => context.Report(Name, "embedding", e.DocumentsEmbedded, null));
+        _store = await EmbeddingStore.BuildAsync(corpus.ReadAsync(cancellationToken), model, Path.Combine(folder, StoreFolder), new EmbeddingStoreOptions(), progress, context.Logger<EmbeddingStore>(), cancellationToken).ConfigureAwait(false);
+        if (_store.RowCount == 0)
+        {
+            throw new InvalidDataException(EmptyCorpusMessage());
+        }
+
+        return new Dictionary<string, double> { ["documents"] = _store.RowCount, ["dimension"] = _store.Dimension };
+    }
+
+    public override void Load(StageContext context, string folder)
+    {
+        var store = EmbeddingStore.Open(Path.Combine(folder, StoreFolder));
+        if (store.RowCount == 0)
+        {
+            throw new InvalidDataException($"{folder}: the embedding store is empty.");
+        }
+
+        _store = store;
+    }
+
+    /// <summary>Fits once and saves the fit, so a resumed run embeds its remaining shards with exactly the same model.</summary>
+    private async Task<IEmbedder> FitOrLoadAsync(ICorpusFittedEmbedder unfitted, StageContext context, string path, CancellationToken ct)
+    {
+        if (File.Exists(path))
+        {
+            using var saved = File.OpenRead(path);
+            return unfitted.LoadFit(saved);
+        }
+
+        context.Report(Name, "fitting the embedder on the corpus");
+        ICorpusFittedEmbedder fitted;
+        try
+        {
+            fitted = await unfitted.FitAsync(corpus.ReadAsync(ct), ct).ConfigureAwait(false);
+        }
+        catch (ArgumentException ex) when (ex.Message.Contains("empty", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException(EmptyCorpusMessage(), ex);
+        }
+
+        await AtomicFile.WriteAsync(path, s =>
+        {
+            fitted.SaveFit(s);
+            return Task.CompletedTask;
+        }, ct).ConfigureAwait(false);
+        return fitted;
+    }
+
+    private string EmptyCorpusMessage()
+    {
+        var stats = corpus.LastReadStatistics?.Invoke();
+        return $"The corpus {corpus.Description} has no documents to embed" +
+            (stats is null ? "." : $" ({stats.DocumentsRead} read, {stats.SkippedEmpty} empty, {stats.SkippedInvalid} invalid).");
+    }
+}

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace Climb;
+
+/// <summary>What <see cref="ClimbPipelineBuilder.Build"/> resolves: the default of every component slot left empty, and
+/// the options a plugged-in component would silently ignore.</summary>
+internal static class PipelineDefaults
+{
+    /// <summary>Lists option settings that cannot take effect with the components plugged in, or cannot be searched.</summary>
+    public static IEnumerable<string> IgnoredOptions(ClimbPipelineOptions o, OptionNames names, bool customClusterer, bool customTrainer, bool customTokenizer, bool customPredictor, bool customSampler)
+    {
+        var defaults = new ClimbPipelineOptions();
+        if (customClusterer && o.ClusterCount is not null)
+        {
+            yield return $"{names["ClusterCount"]} is ignored by the plugged-in clusterer: set the count on the clusterer itself, or leave {names["ClusterCount"]} unset.";
+        }
+
+        if (customTrainer)
+        {
+            if (o.Proxy != ProxyKind.Auto)
+            {
+                yield return $"{names["Proxy"]} chooses a built-in proxy trainer, but one is plugged in: leave {names["Proxy"]} at Auto.";
+            }
+
+            if (!SameJson(o.NGramProxy, defaults.NGramProxy) || !SameJson(o.ProxyTraining, defaults.ProxyTraining) || o.BasePretrainingTokens != defaults.BasePretrainingTokens)
+            {
+                yield return $"{names["ProxyTraining"]}, {names["NGramProxy"]} and {names["BasePretrainingTokens"]} configure the built-in proxy trainers and are ignored by the plugged-in one: configure it directly.";
+            }
+        }
+
+        if (customTokenizer && o.Tokenizer != defaults.Tokenizer)
+        {
+            yield return $"{names["Tokenizer"]} names a built-in tokenizer, but one is plugged in: leave {names["Tokenizer"]} unset.";
+        }
+
+        if (customPredictor && o.Strategy is SearchStrategyKind.BestOfN or SearchStrategyKind.Uniform)
+        {
+            yield return $"The {o.Strategy} strategy ({names["Strategy"]}) uses no predictor: the plugged-in mixture predictor would be ignored.";
+        }
+
+        if (customSampler && o.Strategy is SearchStrategyKind.Uniform)
+        {
+            yield return $"The Uniform strategy ({names["Strategy"]}) samples nothing: the plugged-in mixture sampler would be ignored.";
+        }
+
+        if (o.SingleRoundBudget is not null && o.Strategy is SearchStrategyKind.Climb or SearchStrategyKind.Uniform)
+        {
+            yield return $"{names["SingleRoundBudget"]} applies to the RegMix and BestOfN strategies only; the {o.Strategy} strategy ({names["Strategy"]}) would ignore it.";
+        }
+
+        if (o.Merging?.TargetClusterCount is 1)
+        {
+            yield return $"{names["Merging.TargetClusterCount"]} is 1: a mixture over one super-cluster has nothing to search; ask for at least 2.";
+        }
+    }
+
+    /// <summary>Fills every empty slot with Climb's default, configured from the options.</summary>
+    public static ClimbComponents Resolve(
+        ClimbPipelineOptions o,
+        ILoggerFactory loggers,
+        OptionNames names,
+        IEmbedder? embedder,
+        IClusterer? clusterer,
+        IQualityScorer? scorer,
+        IProxyTrainer? trainer,
+        IMixturePredictor? predictor,
+        IMixtureSampler? sampler,
+        ITokenizer? tokenizer)
+    {
+        sampler ??= new DirichletMixtureSampler();
+        predictor ??= new LightGbmMixturePredictor();
+        int singleBudget = o.SingleRoundBudget ?? o.Search.RoundBudgets.Sum();
+        IMixtureSearchStrategy strategy = o.Strategy switch
+        {
+            SearchStrategyKind.RegMix => new RegMixSearchStrategy(new RegMixSearchOptions { Budget = singleBudget }, sampler, predictor),
+            SearchStrategyKind.BestOfN => new BestOfNSearchStrategy(singleBudget, sampler),
+            SearchStrategyKind.Uniform => new UniformSearchStrategy(),
+            _ => new ClimbSearchStrategy(o.Search, sampler, predictor),
+        };
+
+        return new ClimbComponents
+        {
+            Embedder = embedder ?? new GloveSifEmbedder(logger: loggers.CreateLogger<GloveSifEmbedder>()),
+            Clusterer = clusterer ?? new DefaultKMeansClusterer(new KMeansClustererOptions { Seed = o.Seed, Device = o.Device }, o.ClusterCount, names["ClusterCount"], loggers),
+            QualityScorer = scorer ?? new RuleBasedQualityScorer(logger: loggers.CreateLogger<RuleBasedQualityScorer>()),
+            ProxyTrainer = trainer ?? DefaultTrainer(o, loggers),
+            Strategy = strategy,
+            Tokenizer = tokenizer ?? o.CreateTokenizer(),
+        };
+    }
+
+    private static IProxyTrainer DefaultTrainer(ClimbPipelineOptions o, ILoggerFactory loggers)
+    {
+        var kind = o.Proxy == ProxyKind.Auto ? (CudaAvailable(o.Device) ? ProxyKind.Transformer : ProxyKind.NGram) : o.Proxy;
+        if (kind == ProxyKind.NGram)
+        {
+            return new KneserNeyProxyTrainer(o.NGramProxy, loggers.CreateLogger<KneserNeyProxyTrainer>());
+        }
+
+        var options = JsonSerializer.Deserialize<ProxyTrainerOptions>(JsonSerializer.Serialize(o.ProxyTraining))!;
+        options.Device = o.Device == ComputeDevice.Auto ? options.Device : o.Device;
+        return o.BasePretrainingTokens > 0 && options.BaseCheckpointPath is null
+            ? new WarmStartedProxyTrainer(options, o.BasePretrainingTokens, loggers)
+            : new TorchSharpProxyTrainer(options, loggers.CreateLogger<TorchSharpProxyTrainer>());
+    }
+
+    private static bool CudaAvailable(ComputeDevice device)
+    {
+        if (device == ComputeDevice.Cpu)
+        {
+            return false;
+        }
+
+        try
+        {
+            return TorchSharp.torch.cuda.is_available();
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or NotSupportedException or InvalidOperationException)
+        {
+            return false; // no native libtorch: the CPU n-gram proxy needs none
+        }
+    }
+
+    private static bool SameJson<T>(T a, T b) => JsonSerializer.Serialize(a) == JsonSerializer.Serialize(b);
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+
+namespace Climb;
+
+/// <summary>Stage 4: drops clusters whose quality scores fail the pruning rules. Owns <c>kept.json</c> (what later stages
+/// read) and the human-readable <c>pruning.md</c>/<c>pruning.json</c> written by <see cref="ClusterPruningResult"/>.</summary>
+internal sealed class PruneStage(ClusterStage cluster, ScoreStage score, ClusterPruningOptions options) : PipelineStage
+{
+    private const string KeptFile = "kept.json";
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    private PruneOutput? _output;
+
+    public override string Name => "prune";
+
+    public override IReadOnlyList<PipelineStage> Upstream => [cluster, score];
+
+    /// <summary>Gets the kept cluster ids and the decision for every cluster.</summary>
+    public PruneOutput Output => Ready(_output, Name);
+
+    protected override string ComputeFingerprint() => Climb.Fingerprint.Of("prune/v2", cluster.Fingerprint, score.Fingerprint, JsonSerializer.Serialize(options));
+
+    public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
+    {
+        var clustering = cluster.Result;
+        var pruner = new ClusterPruner(options, context.Logger<ClusterPruner>());
+        var result = pruner.Prune(clustering.Assignments, score.Scores, null, clustering.ClusterCount);
+        await result.WriteReportAsync(folder, cancellationToken).ConfigureAwait(false);
+        if (result.KeptClusterIds.Count == 0)
+        {
+            throw new InvalidDataException(
+                $"Pruning dropped every one of the {clustering.ClusterCount} clusters; the scores of each cluster are in {Path.Combine(folder, "pruning.md")}. " +
+                $"Lower the thresholds ({context.Names["Pruning"]}).");
+        }
+
+        var output = new PruneOutput(
+            result.KeptClusterIds.ToArray(),
+            result.Clusters.Select(c => new PruneRow(c.ClusterId, c.Size, c.Kept, c.MeanScores, string.Join("; ", c.Reasons.Select(r => r.ToString())))).ToArray());
+        await AtomicFile.WriteAllTextAsync(Path.Combine(folder, KeptFile), JsonSerializer.Serialize(output, Json), cancellationToken).ConfigureAwait(false);
+        _output = output;
+        return new Dictionary<string, double>
+        {
+            ["clusters_kept"] = result.KeptClusterIds.Count,
+            ["clusters_dropped"] = result.DroppedClusterIds.Count,
+            ["documents_kept"] = result.KeptDocuments,
+            ["documents_dropped"] = result.DroppedDocuments,
+        };
+    }
+
+    public override void Load(StageContext context, string folder)
+    {
+        var output = JsonSerializer.Deserialize<PruneOutput>(File.ReadAllText(Path.Combine(folder, KeptFile)), Json)
+            ?? throw new InvalidDataException($"{folder}/{KeptFile} is empty.");
+        int k = cluster.Result.ClusterCount;
+        if (output.Clusters.Length != k || output.Kept.Length == 0 || output.Kept.Any(c => (uint)c >= (uint)k))
+        {
+            throw new InvalidDataException($"{folder}/{KeptFile} does not describe the {k} clusters of the cluster stage.");
+        }
+
+        _output = output;
+    }
+}
+
+/// <summary>The pruning decision for one cluster, as the report shows it.</summary>
+internal sealed record PruneRow(int ClusterId, int Size, bool Kept, QualityScores MeanScores, string Reasons);
+
+/// <summary>The kept cluster ids (ascending) and every cluster's decision.</summary>
+internal sealed record PruneOutput(int[] Kept, PruneRow[] Clusters);

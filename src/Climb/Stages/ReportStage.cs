@@ -1,0 +1,100 @@
+using System.Globalization;
+
+namespace Climb;
+
+/// <summary>Stage 9: renders <c>report.html</c> (published to the artifacts root) from every earlier stage's output.</summary>
+internal sealed class ReportStage(
+    ClimbCorpus corpus, EmbedStage embed, ClusterStage cluster, PruneStage prune, MergeStage merge, TokenizeStage tokenize, SearchStage search, ExportStage export, int seed)
+    : PipelineStage
+{
+    private const string ReportFile = "report.html";
+    private string? _path;
+
+    public override string Name => "report";
+
+    public override IReadOnlyList<PipelineStage> Upstream => [embed, cluster, prune, merge, tokenize, search, export];
+
+    public override IReadOnlyList<string> PublishedFiles => [ReportFile];
+
+    /// <summary>Gets the path of the published report (in the artifacts root).</summary>
+    public string ReportPath => Ready(_path, Name);
+
+    protected override string ComputeFingerprint() => Climb.Fingerprint.Of("report/v2", export.Fingerprint, corpus.Description, seed);
+
+    public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
+    {
+        await AtomicFile.WriteAllTextAsync(Path.Combine(folder, ReportFile), HtmlReportWriter.Render(Model()), cancellationToken).ConfigureAwait(false);
+        _path = Path.Combine(context.Root, ReportFile);
+        return new Dictionary<string, double>();
+    }
+
+    public override void Load(StageContext context, string folder) => _path = Path.Combine(context.Root, ReportFile);
+
+    private ReportModel Model()
+    {
+        var c = cluster.Result;
+        var s = search.Result;
+        var goal = s.BestMeasured.Goal;
+        var rounds = new List<ReportRound>();
+        double best = goal == ObjectiveGoal.Minimize ? double.PositiveInfinity : double.NegativeInfinity;
+        var predictedMeasured = new List<(double, double)>();
+        foreach (var r in s.Rounds)
+        {
+            var objectives = r.Results.Select(x => x.Objective).ToList();
+            foreach (double v in objectives)
+            {
+                best = goal == ObjectiveGoal.Minimize ? Math.Min(best, v) : Math.Max(best, v);
+            }
+
+            rounds.Add(new ReportRound(r.Round + 1, r.Results.Select(x => (IReadOnlyList<double>)x.Mixture.ToArray()).ToList(), objectives, best));
+            if (r.PredictedUtilities is { } predicted)
+            {
+                double sign = goal == ObjectiveGoal.Minimize ? -1 : 1; // both in the objective's own units
+                for (int i = 0; i < predicted.Count && i < r.Results.Count; i++)
+                {
+                    predictedMeasured.Add((sign * predicted[i], r.Results[i].Objective));
+                }
+            }
+        }
+
+        double? spearman = predictedMeasured.Count >= 3
+            ? RankStatistics.Spearman(predictedMeasured.Select(x => x.Item1).ToArray(), predictedMeasured.Select(x => x.Item2).ToArray())
+            : null;
+        var tokens = tokenize.Tokens;
+        var dataset = export.Result;
+        var summary = new List<(string, string)>
+        {
+            ("corpus", corpus.Description),
+            ("documents embedded", embed.Store.RowCount.ToString(CultureInfo.InvariantCulture)),
+            ("embedder", embed.Store.ModelId),
+            ("fine clusters (K_init)", c.ClusterCount.ToString(CultureInfo.InvariantCulture) + $" (fit on {c.FitSampleCount} points, {c.Iterations} iterations, device {c.Device})"),
+            ("clusters kept by pruning (K_pruned)", prune.Output.Kept.Length.ToString(CultureInfo.InvariantCulture)),
+            ("super-clusters (K_enhanced)", merge.Output.SuperClusterCount.ToString(CultureInfo.InvariantCulture)),
+            ("tokens (" + tokens.Tokenizer.Identity + ")", tokens.TotalTokens.ToString("N0", CultureInfo.InvariantCulture)),
+            ("search", $"{s.Strategy}: {s.ProxyResults.Count} proxy runs in {s.Rounds.Count} rounds; answer by {s.Answer.Method}"),
+            ("best measured objective", $"{s.BestMeasured.Objective:G6} ({goal})"),
+            ("final mixture", s.Mixture.ToString()),
+            ("exported dataset", string.Create(CultureInfo.InvariantCulture, $"{dataset.Documents:N0} documents, {dataset.Tokens:N0} of {dataset.TokenBudget:N0} budgeted tokens in {dataset.Shards.Count} shards ({dataset.Folder})")),
+        };
+        return new ReportModel
+        {
+            Title = "Climb report",
+            Summary = summary,
+            FineClusterSizes = c.Sizes,
+            CentroidProjection = Projection.Pca2(c.Centroids, seed),
+            CentroidGroups = merge.Output.SuperClusterOf,
+            ComponentNames = tokenize.Catalogue.Names,
+            Rounds = rounds,
+            PredictedVsMeasured = predictedMeasured,
+            PredictorSpearman = spearman,
+            FinalWeights = s.Mixture.ToArray(),
+            ObjectiveName = goal == ObjectiveGoal.Minimize ? "objective (lower is better)" : "objective (higher is better)",
+            Goal = goal,
+            Sections =
+            [
+                ("Super-cluster catalogue", ReportSections.Catalogue(tokenize.Catalogue, s.Mixture)),
+                ("Pruning", ReportSections.Pruning(prune.Output)),
+            ],
+        };
+    }
+}

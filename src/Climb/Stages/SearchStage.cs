@@ -1,0 +1,143 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
+
+namespace Climb;
+
+/// <summary>
+/// Stage 7: searches the mixture weights with proxy runs. Owns <c>journal.jsonl</c> (one line per finished proxy, what
+/// an interrupted search resumes from), <c>result.json</c> (the whole <see cref="MixtureSearchResult"/>, what a reused
+/// stage loads without refitting anything) and <c>weights.json</c> (published to the artifacts root).
+/// </summary>
+internal sealed class SearchStage(
+    TokenizeStage tokenize, IReadOnlyList<EvaluationTarget> targets, IProxyTrainer trainer, IMixtureSearchStrategy strategy, int seed, int parallelism) : PipelineStage
+{
+    private const string JournalFile = "journal.jsonl";
+    private const string ResultFile = "result.json";
+    private const string WeightsFile = "weights.json";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new MixtureWeightsConverter(), new JsonStringEnumConverter() },
+    };
+
+    private MixtureSearchResult? _result;
+
+    public override string Name => "search";
+
+    public override IReadOnlyList<PipelineStage> Upstream => [tokenize];
+
+    public override bool Resumable => true;
+
+    public override IReadOnlyList<string> PublishedFiles => [WeightsFile];
+
+    /// <summary>Gets the search result.</summary>
+    public MixtureSearchResult Result => Ready(_result, Name);
+
+    protected override string ComputeFingerprint() =>
+        Climb.Fingerprint.Of("search/v2", tokenize.Fingerprint, TargetFingerprint(targets), trainer.Identity, strategy.Identity, seed);
+
+    public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
+    {
+        var tokens = tokenize.Tokens;
+        var catalogue = tokenize.Catalogue;
+        if (trainer is IPreparedProxyTrainer prepared)
+        {
+            await prepared.PrepareAsync(tokens, folder, seed, m => context.Report(Name, m), cancellationToken).ConfigureAwait(false);
+        }
+
+        var search = new MixtureSearch(
+            strategy,
+            new MixtureSearchOptions
+            {
+                Seed = seed,
+                MaxDegreeOfParallelism = parallelism,
+                JournalPath = Path.Combine(folder, JournalFile),
+                ProxyConfiguration = trainer.Identity + " targets=" + TargetFingerprint(targets),
+            },
+            context.Logger<MixtureSearch>());
+        int total = strategy.RoundBudgets.Sum(), done = 0;
+        Task<ProxyResult> Evaluate(MixtureWeights mixture, int proxySeed, CancellationToken ct) =>
+            trainer.TrainAsync(new ProxyTrainingRequest { Mixture = mixture, Seed = proxySeed, Data = tokens, Targets = targets }, null, ct);
+
+        var roundSink = new SyncProgress<MixtureSearchRound>(r =>
+        {
+            done += r.Results.Count;
+            var goal = r.Results.Count > 0 ? r.Results[0].Goal : ObjectiveGoal.Maximize;
+            double bestObjective = goal == ObjectiveGoal.Minimize ? -r.BestUtilitySoFar : r.BestUtilitySoFar;
+            context.Report(Name, $"round {r.Round + 1} done, best objective so far {bestObjective:G5} ({goal.ToString().ToLowerInvariant()})", done, total);
+            context.Rounds?.Report(r);
+        });
+        var prior = new MixturePrior(tokens.TokenCounts.Select(c => (double)c), catalogue.Names);
+        var result = await search.RunAsync(prior, Evaluate, roundSink, cancellationToken).ConfigureAwait(false);
+        Log.SearchFinished(context.Loggers.CreateLogger<ClimbPipeline>(), strategy.Name, result.Mixture.ToString());
+        await AtomicFile.WriteAllTextAsync(Path.Combine(folder, ResultFile), JsonSerializer.Serialize(result, Json), cancellationToken).ConfigureAwait(false);
+        await AtomicFile.WriteAllTextAsync(Path.Combine(folder, WeightsFile), WeightsJson(result, catalogue), cancellationToken).ConfigureAwait(false);
+        _result = result;
+        var counts = new Dictionary<string, double>
+        {
+            ["proxy_runs"] = result.ProxyResults.Count,
+            ["proxy_runs_resumed"] = result.ResumedCount,
+            ["best_measured_objective"] = result.BestMeasured.Objective,
+        };
+        for (int r = 0; r < result.Rounds.Count; r++)
+        {
+            counts[$"round{r + 1}_heldout_spearman"] = result.Rounds[r].HeldOutSpearman;
+            counts[$"round{r + 1}_best_utility"] = result.Rounds[r].BestUtilitySoFar;
+        }
+
+        return counts;
+    }
+
+    public override void Load(StageContext context, string folder)
+    {
+        var result = JsonSerializer.Deserialize<MixtureSearchResult>(File.ReadAllText(Path.Combine(folder, ResultFile)), Json)
+            ?? throw new InvalidDataException($"{folder}/{ResultFile} is empty.");
+        if (result.Mixture.Count != tokenize.Tokens.ClusterCount)
+        {
+            throw new InvalidDataException($"{folder}/{ResultFile}: the mixture has {result.Mixture.Count} weights for {tokenize.Tokens.ClusterCount} super-clusters.");
+        }
+
+        _result = result;
+    }
+
+    /// <summary>The user-facing answer: the mixture with each component's name and size, and the best measured run.</summary>
+    private static string WeightsJson(MixtureSearchResult search, Catalogue catalogue) => JsonSerializer.Serialize(
+        new
+        {
+            strategy = search.Strategy,
+            method = search.Answer.Method,
+            fingerprint = search.Fingerprint,
+            components = catalogue.Entries.Select(e => new { index = e.SuperCluster, name = e.Name, weight = search.Mixture[e.SuperCluster], tokens = e.Tokens, documents = e.Documents, fine_clusters = e.FineClusters }),
+            best_measured = new { objective = search.BestMeasured.Objective, goal = search.BestMeasured.Goal.ToString(), mixture = search.BestMeasured.Mixture.ToArray() },
+        },
+        Json);
+
+    private static string TargetFingerprint(IReadOnlyList<EvaluationTarget> targets) => Climb.Fingerprint.Of(
+        targets.Select(t => t switch
+        {
+            TextTarget text => $"text|{t.Name}|{t.Weight}|{Climb.Fingerprint.Of(text.Texts.ToArray())}",
+            MultipleChoiceTarget mc => $"mc|{t.Name}|{t.Weight}|{Climb.Fingerprint.Of(mc.Items.Select(i => i.Context + "\u0001" + string.Join("\u0002", i.Choices) + "\u0001" + i.Label).ToArray())}",
+            _ => throw new ArgumentException($"Target '{t.Name}' is of an unknown kind ({t.GetType().Name}); use a TextTarget or a MultipleChoiceTarget.", nameof(targets)),
+        }).ToArray());
+
+    /// <summary>Writes a mixture as its array of weights.</summary>
+    private sealed class MixtureWeightsConverter : JsonConverter<MixtureWeights>
+    {
+        public override MixtureWeights Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            new(JsonSerializer.Deserialize<double[]>(ref reader, options) ?? throw new JsonException("A mixture is null."));
+
+        public override void Write(Utf8JsonWriter writer, MixtureWeights value, JsonSerializerOptions options) =>
+            JsonSerializer.Serialize(writer, value.ToArray(), options);
+    }
+}
+
+/// <summary>A proxy trainer that prepares shared state in the search stage's folder before the first proxy runs (for
+/// example a base model pre-trained on the uniform mixture that every proxy continues from).</summary>
+internal interface IPreparedProxyTrainer : IProxyTrainer
+{
+    /// <summary>Prepares (or reloads, when a resumed search finds it finished) the shared state.</summary>
+    Task PrepareAsync(TokenizedClusterStore data, string folder, int seed, Action<string> report, CancellationToken cancellationToken);
+}

@@ -1,0 +1,41 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace Climb;
+
+/// <summary>
+/// The pipeline's default transformer proxy: a base model is pre-trained once on the uniform mixture (in the search
+/// stage's folder), and every proxy continues from it, as in the paper.
+/// </summary>
+internal sealed class WarmStartedProxyTrainer(ProxyTrainerOptions options, long baseTokens, ILoggerFactory loggers) : IPreparedProxyTrainer
+{
+    private readonly ProxyTrainerOptions _options = OptionsValidation.Validate(Copy(options));
+    private TorchSharpProxyTrainer? _inner;
+
+    /// <inheritdoc />
+    public string Identity => ComponentIdentity.Of("torchsharp", _options) + string.Create(CultureInfo.InvariantCulture, $";warmStart=uniform:{baseTokens}");
+
+    public async Task PrepareAsync(TokenizedClusterStore data, string folder, int seed, Action<string> report, CancellationToken cancellationToken)
+    {
+        string basePath = Path.Combine(folder, "base", "base.ckpt");
+        if (!File.Exists(basePath + ".complete"))
+        {
+            report("pre-training the shared base model on the uniform mixture");
+            var pretrainer = new TorchSharpProxyTrainer(_options, loggers.CreateLogger<TorchSharpProxyTrainer>());
+            Directory.CreateDirectory(Path.GetDirectoryName(basePath)!);
+            await pretrainer.PretrainBaseAsync(data, basePath, baseTokens, seed, null, null, null, cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(basePath + ".complete", "complete", cancellationToken).ConfigureAwait(false);
+        }
+
+        var withBase = Copy(_options);
+        withBase.BaseCheckpointPath = basePath;
+        _inner = new TorchSharpProxyTrainer(withBase, loggers.CreateLogger<TorchSharpProxyTrainer>());
+    }
+
+    /// <inheritdoc />
+    public Task<ProxyResult> TrainAsync(ProxyTrainingRequest request, IProgress<ProxyTrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        (_inner ?? throw new InvalidOperationException("The base model has not been prepared.")).TrainAsync(request, progress, cancellationToken);
+
+    private static ProxyTrainerOptions Copy(ProxyTrainerOptions o) => JsonSerializer.Deserialize<ProxyTrainerOptions>(JsonSerializer.Serialize(o))!;
+}
