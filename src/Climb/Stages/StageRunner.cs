@@ -62,7 +62,7 @@ internal sealed class StageRunner(string root, ILogger logger, OptionNames names
         }
 
         var running = Enumerable.Range(0, last + 1).Where(i => !reusable[i]).ToList();
-        Discard(stages, running, keepResumable: i => manifests[i] is { Complete: false } m && m.Fingerprint == stages[i].Fingerprint && stages[i].Resumable);
+        Discard(stages, running, keepResumable: i => i <= last && manifests[i] is { Complete: false } m && m.Fingerprint == stages[i].Fingerprint && stages[i].Resumable);
 
         for (int i = 0; i <= last; i++)
         {

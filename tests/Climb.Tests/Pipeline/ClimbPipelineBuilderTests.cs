@@ -120,4 +120,47 @@ public class ClimbPipelineBuilderTests
         Assert.Same(pipeline, sp.GetRequiredService<ClimbPipeline>());
         Assert.Equal("di-artifacts", pipeline.Options.ArtifactsFolder);
     }
+
+    [Fact]
+    public void Options_a_plugged_in_component_would_ignore_are_rejected_by_their_host_names()
+    {
+        var ex = Assert.Throws<ValidationException>(() => new ClimbPipelineBuilder()
+            .WithClusterer(new KMeansClusterer(new KMeansClustererOptions { ClusterCount = 12 }))
+            .WithOptionNames(new Dictionary<string, string> { ["ClusterCount"] = "--clusters", ["Merging.TargetClusterCount"] = "--super-clusters" })
+            .Configure(o =>
+            {
+                o.ClusterCount = 30;
+                o.Merging = new CentroidMergerOptions { TargetClusterCount = 1 };
+            })
+            .Build());
+        Assert.Contains("--clusters is ignored by the plugged-in clusterer", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("--super-clusters is 1", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Component_identities_change_with_every_option_that_changes_the_output()
+    {
+        Assert.NotEqual(new KMeansClusterer(new KMeansClustererOptions { ClusterCount = 12 }).Identity, new KMeansClusterer(new KMeansClustererOptions { ClusterCount = 16 }).Identity);
+        Assert.NotEqual(new KMeansClusterer(new KMeansClustererOptions { Seed = 1 }).Identity, new KMeansClusterer(new KMeansClustererOptions { Seed = 2 }).Identity);
+        Assert.Equal(new KMeansClusterer(new KMeansClustererOptions { ClusterCount = 12 }).Identity, new KMeansClusterer(new KMeansClustererOptions { ClusterCount = 12 }).Identity);
+        Assert.NotEqual(new KneserNeyProxyTrainer(new KneserNeyOptions { Order = 3 }).Identity, new KneserNeyProxyTrainer(new KneserNeyOptions { Order = 4 }).Identity);
+        Assert.NotEqual(new RuleBasedQualityScorer(new RuleBasedQualityScorerOptions { CodeAware = false }).Identity, new RuleBasedQualityScorer().Identity);
+        Assert.NotEqual(new LightGbmMixturePredictor().Identity, new RidgeMixturePredictor().Identity);
+    }
+
+    [Fact]
+    public async Task A_reused_search_loads_its_answer_without_fitting_the_predictor_again()
+    {
+        string dir = TempDir();
+        var corpus = ClimbCorpus.FromDocuments(PipelineFixtures.Corpus);
+        var first = new CountingPredictor();
+        var r1 = await PipelineFixtures.SmallBuilder(dir).WithMixturePredictor(first).Build().RunAsync(corpus, [PipelineFixtures.Target("bible")]);
+        Assert.True(first.Fits > 0);
+        var again = new CountingPredictor();
+        var r2 = await PipelineFixtures.SmallBuilder(dir).WithMixturePredictor(again).Build().RunAsync(corpus, [PipelineFixtures.Target("bible")]);
+        Assert.Equal(StageOutcome.Reused, r2.Stages.Single(s => s.Stage == "search").Outcome);
+        Assert.Equal(0, again.Fits);
+        Assert.Equal(r1.Mixture.ToArray(), r2.Mixture.ToArray());
+        Assert.Equal(r1.Search.Rounds.Select(r => r.HeldOutSpearman), r2.Search.Rounds.Select(r => r.HeldOutSpearman));
+    }
 }
