@@ -143,8 +143,10 @@ public sealed partial class MixedDatasetExporter
                 var order = Enumerable.Range(0, docs.Count).ToArray();
                 new Random(SeedMixer.Derive(_options.Seed, 0xC0, c)).Shuffle(order);
                 int maxEpochs = _options.AllowRepetition ? _options.MaxEpochs : 1;
-                while (written < target && epochs < maxEpochs)
+                bool nearTarget = false;
+                while (written < target && epochs < maxEpochs && !nearTarget)
                 {
+                    // Another epoch (repeats) only when this one used every document and still fell short.
                     epochs++;
                     foreach (int i in order)
                     {
@@ -157,6 +159,7 @@ public sealed partial class MixedDatasetExporter
                         // Take the document unless it would overshoot by more than it fills.
                         if (written + tokens > target && (target - written) < tokens / 2)
                         {
+                            nearTarget = true;
                             continue;
                         }
 

@@ -147,4 +147,28 @@ public class MixedDatasetExporterTests
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => new MixedDatasetExporter().ExportAsync(components, MixtureWeights.Uniform(2), Stream(corpus), TempDir()));
         Assert.Equal("weights", ex.ParamName);
     }
+
+    [Fact]
+    public async Task A_budget_larger_than_the_data_reports_the_shortfall_and_the_shares_written()
+    {
+        var (components, corpus) = MakeCorpus();
+        long small = components[2].Sum(d => (long)d.Item2);
+        var weights = new MixtureWeights([0.2, 0.2, 0.6]);
+        long budget = 4 * small; // component 2 wants 2.4x its tokens; one epoch only
+        var exporter = new MixedDatasetExporter(new DatasetExportOptions { TokenBudget = budget, AllowRepetition = false, Seed = 3 });
+        var result = await exporter.ExportAsync(components, weights, Stream(corpus), TempDir());
+
+        Assert.True(result.IsShortOfBudget);
+        Assert.Equal(budget, result.TokenBudget);
+        Assert.Equal(budget - result.Tokens, result.Shortfall);
+        Assert.True(result.Shortfall > small, $"shortfall {result.Shortfall}");
+        Assert.Equal(small, result.Components[2].TokensWritten);
+        Assert.Equal(1.0, result.WrittenShares.Sum(), 9);
+        Assert.True(result.WrittenShares[2] < 0.6 - 0.05, "the capped component's written share is below its weight");
+        Assert.Equal(result.Components.Zip(result.WrittenShares).Max(p => Math.Abs(p.First.Weight - p.Second)), result.MaxShareDeviation, 12);
+
+        var met = await new MixedDatasetExporter(new DatasetExportOptions { TokenBudget = small, Seed = 3 }).ExportAsync(components, weights, Stream(corpus), TempDir());
+        Assert.False(met.IsShortOfBudget);
+        Assert.True(met.MaxShareDeviation < 0.02, $"deviation {met.MaxShareDeviation}");
+    }
 }
