@@ -13,7 +13,7 @@ public class ClimbPipelineTests
         var corpus = ClimbCorpus.FromDocuments(PipelineFixtures.Corpus);
         var target = PipelineFixtures.Target("bible");
 
-        var first = await PipelineFixtures.SmallBuilder(artifacts).Build().RunAsync(corpus, [target]);
+        var first = await PipelineFixtures.SmallBuilder(artifacts).WithMixturePredictor(new ClimbPipelineBuilderTests.CountingPredictor()).Build().RunAsync(corpus, [target]);
         Assert.Equal(ClimbPipeline.StageNames, first.Stages.Select(s => s.Stage));
         Assert.All(first.Stages, s => Assert.NotEqual(StageOutcome.Reused, s.Outcome));
         Assert.Equal(16, first.Search.ProxyResults.Count);
@@ -22,11 +22,14 @@ public class ClimbPipelineTests
         Assert.NotNull(first.Dataset);
         Assert.Equal(first.Mixture.Count, first.ComponentNames.Count);
 
-        var second = await PipelineFixtures.SmallBuilder(artifacts).Build().RunAsync(corpus, [target]);
+        var predictor = new ClimbPipelineBuilderTests.CountingPredictor();
+        var second = await PipelineFixtures.SmallBuilder(artifacts).WithMixturePredictor(predictor).Build().RunAsync(corpus, [target]);
         Assert.All(second.Stages, s => Assert.Equal(StageOutcome.Reused, s.Outcome));
         Assert.Equal(first.Mixture.ToArray(), second.Mixture.ToArray());
 
-        // The reused search is loaded from result.json, not replayed: the same proxy results and answer.
+        // The reused search is loaded from result.json, not replayed: no predictor fit, the same proxy results and answer.
+        Assert.Equal(0, predictor.Fits);
+        Assert.Equal(first.Search.Rounds.Select(r => r.HeldOutSpearman), second.Search.Rounds.Select(r => r.HeldOutSpearman));
         Assert.Equal(first.Search.ProxyResults.Select(r => r.Objective), second.Search.ProxyResults.Select(r => r.Objective));
         Assert.Equal(first.Search.Answer.Method, second.Search.Answer.Method);
         Assert.Equal(first.Dataset!.Tokens, second.Dataset!.Tokens);
