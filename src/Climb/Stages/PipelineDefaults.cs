@@ -29,6 +29,11 @@ internal static class PipelineDefaults
             }
         }
 
+        if (customClusterer && customTrainer && o.Device != defaults.Device)
+        {
+            yield return $"{names["Device"]} selects the device of the built-in clusterer and proxy trainer, but both are plugged in: set the device on them.";
+        }
+
         if (customTokenizer && o.Tokenizer != defaults.Tokenizer)
         {
             yield return $"{names["Tokenizer"]} names a built-in tokenizer, but one is plugged in: leave {names["Tokenizer"]} unset.";
