@@ -44,7 +44,7 @@ public sealed class ClimbPipelineOptions : IValidatableOptions
     [Range(2, 1_000_000)]
     public int? ClusterCount { get; set; }
 
-    /// <summary>Gets or sets the seed of every seeded stage (k-means, search, export).</summary>
+    /// <summary>Gets or sets the seed of the default k-means clusterer, the search and the proxies (the export has its own <see cref="DatasetExportOptions.Seed"/>).</summary>
     /// <value>The default is 42.</value>
     public int Seed { get; set; } = 42;
 
