@@ -84,6 +84,13 @@ internal static class JsonLines
         }
     }
 
+    /// <summary>Reads every object of a small JSON-lines file for a synchronous caller (see <see cref="ReadObjectsAsync"/>).</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="maxLineBytes">The longest line accepted.</param>
+    /// <returns>The 1-based line number and a detached copy of each object.</returns>
+    public static IEnumerable<(long Line, JsonElement Root)> ReadObjects(string path, int maxLineBytes = DefaultMaxLineBytes) =>
+        ReadObjectsAsync(path, maxLineBytes).ToBlockingEnumerable();
+
     /// <summary>Gets a field of an object, or throws naming the file, line and field.</summary>
     public static JsonElement Get(JsonElement obj, string field, string path, long line) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(field, out var v)

@@ -34,6 +34,7 @@ public sealed class JsonLinesHelperTests : IDisposable
 
         Assert.Equal([(1L, "a"), (4L, "b")], await ReadAsync(plain));
         Assert.Equal([(1L, "a"), (4L, "b")], await ReadAsync(gz));
+        Assert.Equal([1L, 4L], JsonLines.ReadObjects(gz).Select(o => o.Line));
     }
 
     [Theory]
