@@ -1,5 +1,10 @@
 // Notebook cells (scripts/build-notebook.py turns these into samples/notebooks/custom-embedder.ipynb, in cell order).
+// The project has no implicit usings, as a notebook has none: every namespace the cells need is listed here.
+using System;
+using System.Collections.Generic;
 using System.Numerics.Tensors;
+using System.Threading;
+using System.Threading.Tasks;
 using Climb;
 
 // cell 2: A small pipeline on the bundled sample corpus
@@ -14,10 +19,10 @@ var pipeline = new ClimbPipelineBuilder()
         o.ClusterCount = 48;
         o.Merging = new CentroidMergerOptions { TargetClusterCount = 10 };
         o.Proxy = ProxyKind.NGram;                 // seconds per proxy on a CPU
-        o.NGramProxy.TokenBudget = 300_000;
-        o.Export.TokenBudget = 1_000_000;
+        o.NGramProxy.TokenBudget = 200_000;
+        o.Export.TokenBudget = 500_000;
     })
-    .ConfigureSearch(s => s.RoundBudgets = [16, 8, 8])
+    .ConfigureSearch(s => s.RoundBudgets = [12, 6, 6])
     .Build();
 
 // cell 3: Watch each search round as it finishes
@@ -40,23 +45,33 @@ await foreach (var item in pipeline.RunStreamingAsync(corpus, [target]))
 }
 
 // cell 1: Plug your own embedder into Climb
-// An embedder is one small interface: a model identity + dimension, and a batch method.
+// An embedder is one small interface: a model identity + dimension, a stable identity, and a batch method.
 // This one hashes character trigrams into 256 buckets (a real, if simple, bag-of-n-grams encoder);
 // in practice you would call your own model here (an ONNX export, a service, ...).
 sealed class TrigramEmbedder : IEmbedder
 {
     public EmbedderInfo Info { get; } = new("notebook/char-trigram-256", 256);
 
+    // Everything that changes the output: the pipeline fingerprints its artifacts with it.
+    public string Identity => Info.ModelId + ";fnv1a;lower-invariant";
+
     public Task<EmbeddingMatrix> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         var m = new EmbeddingMatrix(texts.Count, Info.Dimension);
-        Parallel.For(0, texts.Count, i =>
+        Parallel.For(0, texts.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
             var row = m[i];
             var t = texts[i].ToLowerInvariant();
             for (int j = 0; j + 3 <= t.Length; j++)
             {
-                row[(int)((uint)string.GetHashCode(t.AsSpan(j, 3), StringComparison.Ordinal) % (uint)row.Length)] += 1;
+                // FNV-1a: the same bucket in every process (string.GetHashCode is randomised per process).
+                uint h = 2166136261;
+                foreach (char c in t.AsSpan(j, 3))
+                {
+                    h = (h ^ c) * 16777619;
+                }
+
+                row[(int)(h % (uint)row.Length)] += 1;
             }
 
             float norm = MathF.Sqrt(TensorPrimitives.SumOfSquares(row));
@@ -68,4 +83,3 @@ sealed class TrigramEmbedder : IEmbedder
         return Task.FromResult(m);
     }
 }
-

@@ -1,11 +1,18 @@
+using MathNet.Numerics.LinearAlgebra;
+
 namespace Climb;
 
-/// <summary>Principal-component projection to two dimensions (power iteration on the covariance).</summary>
+/// <summary>Principal-component projection to two dimensions (MathNet's symmetric eigendecomposition of the covariance).</summary>
 internal static class Projection
 {
+    /// <summary>Projects the rows onto their first two principal components.</summary>
+    /// <param name="m">The rows (e.g. cluster centroids).</param>
+    /// <param name="seed">Unused: the decomposition is exact and deterministic (kept for existing callers).</param>
+    /// <returns>(first, second) principal coordinates per row; each axis is signed so that its largest loading is positive.</returns>
     public static (double X, double Y)[] Pca2(EmbeddingMatrix m, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(m);
+        _ = seed;
         int n = m.Rows, d = m.Dimension;
         var result = new (double, double)[n];
         if (n == 0)
@@ -13,143 +20,30 @@ internal static class Projection
             return result;
         }
 
-        var mean = new double[d];
+        var x = Matrix<double>.Build.Dense(n, d, (i, j) => m[i][j]);
+        var mean = x.ColumnSums() / n;
         for (int i = 0; i < n; i++)
         {
-            var row = m[i];
-            for (int j = 0; j < d; j++)
-            {
-                mean[j] += row[j];
-            }
+            x.SetRow(i, x.Row(i) - mean);
         }
 
-        for (int j = 0; j < d; j++)
-        {
-            mean[j] /= n;
-        }
-
-        var centred = new double[n, d];
+        // Eigenvalues of the symmetric d×d scatter matrix come in ascending order: the last two columns are the axes.
+        var evd = x.TransposeThisAndMultiply(x).Evd(Symmetricity.Symmetric);
+        var pc1 = Axis(evd.EigenVectors, d - 1);
+        var pc2 = d >= 2 ? Axis(evd.EigenVectors, d - 2) : Vector<double>.Build.Dense(d);
+        var a = x * pc1;
+        var b = x * pc2;
         for (int i = 0; i < n; i++)
         {
-            var row = m[i];
-            for (int j = 0; j < d; j++)
-            {
-                centred[i, j] = row[j] - mean[j];
-            }
-        }
-
-        var pc1 = TopComponent(centred, null, seed);
-        var pc2 = TopComponent(centred, pc1, seed + 1);
-        for (int i = 0; i < n; i++)
-        {
-            double a = 0, b = 0;
-            for (int j = 0; j < d; j++)
-            {
-                a += centred[i, j] * pc1[j];
-                b += centred[i, j] * pc2[j];
-            }
-
-            result[i] = (a, b);
+            result[i] = (a[i], b[i]);
         }
 
         return result;
     }
 
-    private static double[] TopComponent(double[,] x, double[]? orthogonalTo, int seed)
+    private static Vector<double> Axis(Matrix<double> eigenVectors, int column)
     {
-        int n = x.GetLength(0), d = x.GetLength(1);
-        var rng = new Random(seed);
-        var v = new double[d];
-        for (int j = 0; j < d; j++)
-        {
-            v[j] = rng.NextDouble() - 0.5;
-        }
-
-        var xv = new double[n];
-        for (int it = 0; it < 100; it++)
-        {
-            if (orthogonalTo is not null)
-            {
-                double p = Dot(v, orthogonalTo);
-                for (int j = 0; j < d; j++)
-                {
-                    v[j] -= p * orthogonalTo[j];
-                }
-            }
-
-            Normalize(v);
-            for (int i = 0; i < n; i++)
-            {
-                double s = 0;
-                for (int j = 0; j < d; j++)
-                {
-                    s += x[i, j] * v[j];
-                }
-
-                xv[i] = s;
-            }
-
-            var next = new double[d];
-            for (int i = 0; i < n; i++)
-            {
-                for (int j = 0; j < d; j++)
-                {
-                    next[j] += x[i, j] * xv[i];
-                }
-            }
-
-            if (orthogonalTo is not null)
-            {
-                double p = Dot(next, orthogonalTo);
-                for (int j = 0; j < d; j++)
-                {
-                    next[j] -= p * orthogonalTo[j];
-                }
-            }
-
-            if (Normalize(next) == 0)
-            {
-                return v;
-            }
-
-            double change = 0;
-            for (int j = 0; j < d; j++)
-            {
-                change += Math.Abs(next[j] - v[j]);
-            }
-
-            v = next;
-            if (change < 1e-9)
-            {
-                break;
-            }
-        }
-
-        return v;
-    }
-
-    private static double Dot(double[] a, double[] b)
-    {
-        double s = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            s += a[i] * b[i];
-        }
-
-        return s;
-    }
-
-    private static double Normalize(double[] v)
-    {
-        double norm = Math.Sqrt(Dot(v, v));
-        if (norm > 0)
-        {
-            for (int i = 0; i < v.Length; i++)
-            {
-                v[i] /= norm;
-            }
-        }
-
-        return norm;
+        var v = eigenVectors.Column(column);
+        return v[v.AbsoluteMaximumIndex()] < 0 ? -v : v;
     }
 }

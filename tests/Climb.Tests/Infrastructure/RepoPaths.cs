@@ -19,6 +19,9 @@ internal static class RepoPaths
     /// <summary>Gets the folder with the committed sample corpus.</summary>
     public static string SampleCorpus => Path.Combine(Root, "data", "sample-corpus");
 
-    /// <summary>Gets ../shared/eval beside the repository (PIQA and other evaluation sets).</summary>
-    public static string SharedEval => Path.Combine(Root, "..", "shared", "eval");
+    /// <summary>
+    /// Gets the evaluation sets committed to the repository (data/eval: PIQA validation with its licence), so the
+    /// tests need nothing beside a fresh clone. The name is historical: it once pointed at a shared folder beside the clone.
+    /// </summary>
+    public static string SharedEval => Path.Combine(Root, "data", "eval");
 }

@@ -12,10 +12,9 @@ internal static class JsonLinesCorpusFile
         CorpusFileContext context,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var stream = CompressedFile.Open(context.FullPath);
-        await using (stream.ConfigureAwait(false))
+        var lines = JsonLines.OpenLines(context.FullPath, context.Options.MaxRecordBytes);
+        await using (lines.ConfigureAwait(false))
         {
-            var lines = new LineReader(stream, context.Options.MaxRecordBytes);
             var parser = new JsonLineParser(context);
             while (await NextLineAsync(context, lines, cancellationToken).ConfigureAwait(false))
             {
@@ -40,21 +39,20 @@ internal static class JsonLinesCorpusFile
     }
 
     /// <summary>Reads the next line; a corrupt compressed stream fails the rest of the file.</summary>
-    private static async ValueTask<bool> NextLineAsync(CorpusFileContext context, LineReader lines, CancellationToken cancellationToken)
+    private static async ValueTask<bool> NextLineAsync(CorpusFileContext context, JsonLinesFile lines, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            return await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            return await lines.ReadLineAsync(context.FullPath, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (CompressedFile.IsCorruption(ex))
+        catch (InvalidDataException ex) when (ex.InnerException is { } inner && CompressedFile.IsCorruption(inner))
         {
             context.Fail(
                 CorpusErrorKind.CorruptFile,
                 lines.LineNumber + 1,
                 0,
-                $"the compressed data is corrupt after line {lines.LineNumber}; the rest of the file is skipped ({ex.Message})",
-                ex);
+                $"the compressed data is corrupt after line {lines.LineNumber}; the rest of the file is skipped ({inner.Message})",
+                inner);
             return false;
         }
     }
@@ -88,7 +86,7 @@ internal sealed class JsonLineParser
 
     public Document? Parse(ReadOnlySpan<byte> line, long lineNumber)
     {
-        if (line.TrimStart(" \t\r"u8).IsEmpty)
+        if (JsonLines.IsBlank(line))
         {
             return null;
         }
@@ -110,7 +108,7 @@ internal sealed class JsonLineParser
             reader.Read();
             if (reader.TokenType != JsonTokenType.StartObject)
             {
-                return Fail(CorpusErrorKind.InvalidJson, lineNumber, reader.TokenStartIndex + 1, $"expected a JSON object, found {Describe(reader.TokenType)}");
+                return Fail(CorpusErrorKind.InvalidJson, lineNumber, reader.TokenStartIndex + 1, $"expected a JSON object, found {JsonLines.Describe(reader.TokenType)}");
             }
 
             while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
@@ -129,7 +127,7 @@ internal sealed class JsonLineParser
                             textIsNull = true;
                             break;
                         default:
-                            return Fail(CorpusErrorKind.InvalidTextType, lineNumber, reader.TokenStartIndex + 1, $"field '{context.Options.TextField}' is {Describe(reader.TokenType)}, not a string");
+                            return Fail(CorpusErrorKind.InvalidTextType, lineNumber, reader.TokenStartIndex + 1, $"field '{context.Options.TextField}' is {JsonLines.Describe(reader.TokenType)}, not a string");
                     }
                 }
                 else if (idName is not null && reader.ValueTextEquals(idName))
@@ -137,7 +135,7 @@ internal sealed class JsonLineParser
                     reader.Read();
                     if (!TryReadScalar(ref reader, out id))
                     {
-                        return Fail(CorpusErrorKind.InvalidFieldType, lineNumber, reader.TokenStartIndex + 1, $"id field '{context.Options.IdField}' is {Describe(reader.TokenType)}, not a string or number");
+                        return Fail(CorpusErrorKind.InvalidFieldType, lineNumber, reader.TokenStartIndex + 1, $"id field '{context.Options.IdField}' is {JsonLines.Describe(reader.TokenType)}, not a string or number");
                     }
                 }
                 else if (sourceName is not null && reader.ValueTextEquals(sourceName))
@@ -145,7 +143,7 @@ internal sealed class JsonLineParser
                     reader.Read();
                     if (!TryReadScalar(ref reader, out source))
                     {
-                        return Fail(CorpusErrorKind.InvalidFieldType, lineNumber, reader.TokenStartIndex + 1, $"source field '{context.Options.SourceField}' is {Describe(reader.TokenType)}, not a string or number");
+                        return Fail(CorpusErrorKind.InvalidFieldType, lineNumber, reader.TokenStartIndex + 1, $"source field '{context.Options.SourceField}' is {JsonLines.Describe(reader.TokenType)}, not a string or number");
                     }
                 }
                 else if (includeMetadata)
@@ -171,7 +169,7 @@ internal sealed class JsonLineParser
         }
         catch (JsonException ex)
         {
-            return Fail(CorpusErrorKind.InvalidJson, lineNumber, (ex.BytePositionInLine ?? 0) + 1, CleanMessage(ex.Message), ex);
+            return Fail(CorpusErrorKind.InvalidJson, lineNumber, (ex.BytePositionInLine ?? 0) + 1, JsonLines.CleanMessage(ex.Message), ex);
         }
         catch (InvalidOperationException ex)
         {
@@ -226,25 +224,6 @@ internal sealed class JsonLineParser
             default:
                 return Encoding.UTF8.GetString(reader.ValueSpan);
         }
-    }
-
-    private static string Describe(JsonTokenType token) => token switch
-    {
-        JsonTokenType.String => "a string",
-        JsonTokenType.Number => "a number",
-        JsonTokenType.True or JsonTokenType.False => "a boolean",
-        JsonTokenType.Null => "null",
-        JsonTokenType.StartObject => "an object",
-        JsonTokenType.StartArray => "an array",
-        _ => token.ToString(),
-    };
-
-    private static string CleanMessage(string message)
-    {
-        // System.Text.Json appends " LineNumber: 0 | BytePositionInLine: 12." which is relative to the line; the caller
-        // already reports the file's line and column.
-        var at = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return at > 0 ? message[..at] : message;
     }
 
     private Document? Fail(CorpusErrorKind kind, long line, long column, string detail, Exception? innerException = null)
