@@ -7,12 +7,10 @@ internal static class Projection
 {
     /// <summary>Projects the rows onto their first two principal components.</summary>
     /// <param name="m">The rows (e.g. cluster centroids).</param>
-    /// <param name="seed">Unused: the decomposition is exact and deterministic (kept for existing callers).</param>
     /// <returns>(first, second) principal coordinates per row; each axis is signed so that its largest loading is positive.</returns>
-    public static (double X, double Y)[] Pca2(EmbeddingMatrix m, int seed = 0)
+    public static (double X, double Y)[] Pca2(EmbeddingMatrix m)
     {
         ArgumentNullException.ThrowIfNull(m);
-        _ = seed;
         int n = m.Rows, d = m.Dimension;
         var result = new (double, double)[n];
         if (n == 0)

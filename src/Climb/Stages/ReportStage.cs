@@ -81,7 +81,7 @@ internal sealed class ReportStage(
             Title = "Climb report",
             Summary = summary,
             FineClusterSizes = c.Sizes,
-            CentroidProjection = Projection.Pca2(c.Centroids, seed),
+            CentroidProjection = Projection.Pca2(c.Centroids),
             CentroidGroups = merge.Output.SuperClusterOf,
             ComponentNames = tokenize.Catalogue.Names,
             Rounds = rounds,
