@@ -39,9 +39,9 @@ internal static class QualityThroughputCommand
             .Where((_, i) => i % 4 == 0).ToList();
         var watch = Stopwatch.StartNew();
         var (trained, report) = await TrainedQualityScorer.TrainAsync(annotations, new TrainedQualityScorerOptions { Seed = 1 });
-        Console.WriteLine($"trained SDCA on {report.TrainCount} rule-labelled documents in {watch.Elapsed.TotalSeconds:0.0} s; held-out MAE " +
+        Console.WriteLine($"trained hashed-linear models on {report.TrainCount} rule-labelled documents in {watch.Elapsed.TotalSeconds:0.0} s; held-out MAE " +
             string.Join(", ", report.Metrics.Select(m => $"{m.Criterion} {m.MeanAbsoluteError:0.000}")));
-        await Measure("trained (SDCA, all cores)", trained, texts, runs);
+        await Measure("trained (all cores)", trained, texts, runs);
         Console.WriteLine($"loadavg at end {LoadAverage()}");
         return 0;
     }
