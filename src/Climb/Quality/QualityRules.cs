@@ -72,19 +72,19 @@ internal static class QualityRules
             new("word_count", s => Math.Log10(Math.Max(1, s.WordCount)), Math.Log10(50), Math.Log10(3), 0.5f, 0f, 0f, 0f,
                 "Gopher (min 50 words), C4 (min 3 words); log10 scale; informational and educational value need evidence instead")
                 { Scope = RuleScope.SpaceDelimited },
-            new("mean_word_length_low", s => s.MeanWordLength, 3.0, 2.0, 2.0f, 0f, 1.0f, 1.0f, "Gopher (mean word length 3-10)")
+            new("mean_word_length_low", s => s.MeanWordLength, 3.0, 2.0, 2.0f, 0f, 0.5f, 0.5f, "Gopher (mean word length 3-10)")
                 { Scope = RuleScope.SpaceDelimited, ProseOnly = true, MinWords = 5 },
             new("mean_word_length_high", s => s.MeanWordLength, 10.0, 15.0, 2.5f, 0f, 1.5f, 1.5f, "Gopher (mean word length 3-10)")
                 { Scope = RuleScope.SpaceDelimited, ProseOnly = true, MinWords = 3 },
-            new("symbol_to_word_ratio", s => s.SymbolToWordRatio, 0.1, 0.5, 2.0f, 0f, 1.0f, 1.0f, "Gopher (# and ellipsis per word <= 0.1)")
+            new("symbol_to_word_ratio", s => s.SymbolToWordRatio, 0.1, 0.5, 2.0f, 0f, 0.5f, 0.5f, "Gopher (# and ellipsis per word <= 0.1)")
                 { Scope = RuleScope.SpaceDelimited, ProseOnly = true, MinWords = 5 },
             new("non_alphabetic_words", s => s.NonAlphabeticWordFraction, 0.2, 0.6, 2.5f, 0f, 1.5f, 1.5f,
                 "Gopher (>= 80% of words contain a letter)") { Scope = RuleScope.SpaceDelimited, ProseOnly = true, MinWords = 3 },
-            new("lines_ending_in_punctuation", s => s.LinesEndingInPunctuationFraction, 0.12, 0.0, 1.0f, 0f, 0.5f, 0.5f,
+            new("lines_ending_in_punctuation", s => s.LinesEndingInPunctuationFraction, 0.12, 0.0, 1.0f, 0f, 0f, 0f,
                 "FineWeb (line_punct_thr 0.12), C4 (terminal punctuation)") { ProseOnly = true, NeedsLines = true },
-            new("bullet_lines", s => s.BulletLineFraction, 0.5, 0.9, 1.0f, 0f, 0.5f, 0.5f, "Gopher (<= 90% bullet lines)")
+            new("bullet_lines", s => s.BulletLineFraction, 0.5, 0.9, 1.0f, 0f, 0f, 0f, "Gopher (<= 90% bullet lines)")
                 { ProseOnly = true, NeedsLines = true },
-            new("ellipsis_lines", s => s.EllipsisLineFraction, 0.3, 0.6, 1.5f, 0f, 1.0f, 1.0f, "Gopher (<= 30% lines ending in an ellipsis)")
+            new("ellipsis_lines", s => s.EllipsisLineFraction, 0.3, 0.6, 1.5f, 0f, 0.5f, 0.5f, "Gopher (<= 30% lines ending in an ellipsis)")
                 { NeedsLines = true },
             new("duplicate_lines", s => s.DuplicateLineFraction, 0.3, 0.6, 2.0f, 0f, 2.0f, 2.0f, "Gopher (dup_line_frac 0.3)")
                 { ProseOnly = true, NeedsLines = true },
@@ -116,17 +116,17 @@ internal static class QualityRules
 
         rules.AddRange(
         [
-            new("gopher_stop_words", s => s.GopherStopWordCount, 1.99, 0.0, 2.0f, 0f, 1.5f, 1.5f,
+            new("gopher_stop_words", s => s.GopherStopWordCount, 1.99, 0.0, 2.0f, 0f, 0.5f, 0.5f,
                 "Gopher (>= 2 of: the, be, to, of, and, that, have, with)") { Scope = RuleScope.EnglishOnly, ProseOnly = true, MinWords = 50 },
-            new("stop_word_ratio", s => s.StopWordRatio, 0.15, 0.03, 2.5f, 0f, 2.0f, 2.0f,
+            new("stop_word_ratio", s => s.StopWordRatio, 0.15, 0.03, 2.5f, 0f, 0.5f, 0.5f,
                 "Gopher stop-word idea, as a ratio over a 100-word function-word list") { Scope = RuleScope.EnglishOnly, ProseOnly = true, MinWords = 6 },
             new("implausible_words", s => s.ImplausibleWordFraction, 0.1, 0.4, 3.0f, 0f, 2.0f, 2.0f,
                 "Letter-bigram plausibility (keyboard mashing, random strings)") { Scope = RuleScope.EnglishOnly, ProseOnly = true },
             new("promotional_density", s => Per100(s.PromotionalHits, s.WordCount, DensityWordFloor), 0.5, 4.0, 0.5f, 4.0f, 1.0f, 1.5f,
                 "Promotional lexicon + prices + 'N% off' per 100 words (CLIMB advertisement criterion)"),
-            new("exclamation_density", s => (double)s.ExclamationCount / Math.Max(3, s.SentenceCount), 0.25, 1.0, 0.75f, 1.5f, 0.25f, 0.5f,
+            new("exclamation_density", s => (double)s.ExclamationCount / Math.Max(3, s.SentenceCount), 0.25, 1.0, 0.75f, 1.5f, 0f, 0f,
                 "Exclamation marks per sentence (advert copy)"),
-            new("all_caps_words", s => s.AllCapsWordFraction, 0.15, 0.5, 1.0f, 1.5f, 0f, 0.25f, "ALL-CAPS word fraction (shouting, ads)")
+            new("all_caps_words", s => s.AllCapsWordFraction, 0.15, 0.5, 1.0f, 1.5f, 0f, 0f, "ALL-CAPS word fraction (shouting, ads)")
                 { Scope = RuleScope.SpaceDelimited, ProseOnly = true, MinWords = 5 },
             new("url_email_density", s => Per100(s.UrlEmailCount, s.WordCount, DensityWordFloor), 1.0, 6.0, 0.5f, 1.5f, 1.0f, 1.0f,
                 "URLs and e-mail addresses per 100 words (C4 drops lines with URLs/policy text)"),

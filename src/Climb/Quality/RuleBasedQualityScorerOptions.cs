@@ -64,10 +64,11 @@ public sealed class RuleBasedQualityScorerOptions : IValidatableOptions
     [Range(20, 1_000_000)]
     public int LanguageDetectionCharacters { get; set; } = 300;
 
-    /// <summary>Gets or sets a value indicating whether Lingua's low-accuracy mode (trigram models only) is used: about
-    /// 2.4 times faster, about 3 points less accurate on short texts (see docs/quality.md).</summary>
-    /// <value>The default is <see langword="false"/>.</value>
-    public bool LowAccuracyLanguageDetection { get; set; }
+    /// <summary>Gets or sets a value indicating whether Lingua's low-accuracy mode (trigram models only) is used.
+    /// Measured on 1,500 short texts in five languages with the default 27 candidates: low accuracy 92.5% correct,
+    /// 7 s to load, 160 MB; high accuracy 96.0% correct, 75 s to load, 2.1 GB (see docs/quality.md).</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool LowAccuracyLanguageDetection { get; set; } = true;
 
     /// <summary>Gets additional promotional phrases (matched case-insensitively) added to the built-in lexicon.</summary>
     public IList<string> ExtraPromotionalPhrases { get; } = [];

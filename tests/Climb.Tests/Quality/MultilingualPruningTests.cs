@@ -24,7 +24,7 @@ public sealed class MultilingualPruningTests(SampleCorpusFixture corpus, ITestOu
     public async Task Default_scoring_and_pruning_keep_every_language_and_drop_the_junk()
     {
         var real = Languages.SelectMany(l => Load(l).Select(d => (Group: l, Doc: d)))
-            .Concat(corpus.Every(3).Select(d => (Group: "en:" + d.Source, Doc: d)))
+            .Concat(corpus.Every(5).Select(d => (Group: "en:" + d.Source, Doc: d)))
             .ToList();
         var junk = new JunkGenerator(2026).Many(perKind: 100)
             .Select((j, i) => (Group: "junk:" + j.Kind, Doc: new Document($"junk-{j.Kind}-{i}", j.Text, "junk-" + j.Kind))).ToList();
