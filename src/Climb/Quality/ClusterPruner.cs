@@ -39,11 +39,17 @@ public sealed partial class ClusterPruner
     /// <param name="scores">The scores of every document, in the same order.</param>
     /// <param name="documents">The documents (for sample ids and snippets), or <see langword="null"/>.</param>
     /// <param name="clusterCount">The number of clusters (so empty clusters are reported), or <see langword="null"/> for the largest id + 1.</param>
+    /// <param name="sources">The source of every document when <paramref name="documents"/> is not given (a pipeline that
+    /// streams its corpus keeps only these), or <see langword="null"/>; used for the per-source breakdown and guards.</param>
     /// <returns>The decision for every cluster, the per-language (from <see cref="QualityScores.Language"/>) and per-source
-    /// (from <see cref="Document.Source"/>, when documents are given) breakdown and any guard warnings.</returns>
+    /// (from <see cref="Document.Source"/> or <paramref name="sources"/>) breakdown and any guard warnings.</returns>
     /// <exception cref="PruningGuardException">A guard was violated and <see cref="ClusterPruningOptions.GuardViolationIsError"/> is set.</exception>
     public ClusterPruningResult Prune(
-        IReadOnlyList<int> assignments, IReadOnlyList<QualityScores> scores, IReadOnlyList<Document>? documents = null, int? clusterCount = null)
+        IReadOnlyList<int> assignments,
+        IReadOnlyList<QualityScores> scores,
+        IReadOnlyList<Document>? documents = null,
+        int? clusterCount = null,
+        IReadOnlyList<string?>? sources = null)
     {
         ArgumentNullException.ThrowIfNull(assignments);
         ArgumentNullException.ThrowIfNull(scores);
@@ -55,6 +61,11 @@ public sealed partial class ClusterPruner
         if (documents is not null && documents.Count != assignments.Count)
         {
             throw new ArgumentException($"There are {documents.Count} documents for {assignments.Count} assignments.", nameof(documents));
+        }
+
+        if (sources is not null && sources.Count != assignments.Count)
+        {
+            throw new ArgumentException($"There are {sources.Count} sources for {assignments.Count} assignments.", nameof(sources));
         }
 
         var maxId = -1;
@@ -99,7 +110,9 @@ public sealed partial class ClusterPruner
         }
 
         var byLanguage = Breakdown(assignments, decisions, i => scores[i].Language.ToString());
-        var bySource = documents is null ? [] : Breakdown(assignments, decisions, i => documents[i].Source ?? "(none)");
+        var bySource = documents is not null ? Breakdown(assignments, decisions, i => documents[i].Source ?? "(none)")
+            : sources is not null ? Breakdown(assignments, decisions, i => sources[i] ?? "(none)")
+            : [];
         var warnings = Guards(decisions, byLanguage, bySource);
         var result = new ClusterPruningResult(decisions, _options, byLanguage, bySource, warnings);
         LogPruned(result.KeptClusterIds.Count, count, result.DroppedDocuments);

@@ -77,7 +77,7 @@ public sealed class PruningGuardException : InvalidOperationException
     public ClusterPruningResult Result { get; }
 }
 
-/// <summary>The outcome of <see cref="ClusterPruner.Prune(IReadOnlyList{int}, IReadOnlyList{QualityScores}, IReadOnlyList{Document}?, int?)"/>.</summary>
+/// <summary>The outcome of <see cref="ClusterPruner.Prune(IReadOnlyList{int}, IReadOnlyList{QualityScores}, IReadOnlyList{Document}?, int?, IReadOnlyList{string?}?)"/>.</summary>
 public sealed class ClusterPruningResult
 {
     private static readonly JsonSerializerOptions JsonOptions = new()

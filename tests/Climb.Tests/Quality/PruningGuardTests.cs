@@ -41,6 +41,10 @@ public sealed class PruningGuardTests
         Assert.Equal(0.75, result.BySource.Single(g => g.Name == "b.jsonl").DroppedFraction, 6);
         Assert.Empty(result.GuardWarnings); // 30 of 70 overall (43%), 75% of English and of b.jsonl: under both guards
 
+        // Sources alone (what a streaming pipeline keeps) give the same breakdown.
+        var fromSources = new ClusterPruner().Prune(assignments, scores, null, 3, [.. documents.Select(d => d.Source)]);
+        Assert.Equal(result.BySource, fromSources.BySource);
+
         var md = result.ToMarkdown();
         Assert.Contains("| en | 40 | 10 | 30 | 75.0 % |", md, StringComparison.Ordinal);
         Assert.Contains("\"bySource\"", result.ToJson(), StringComparison.Ordinal);
