@@ -22,11 +22,11 @@ public sealed partial class TrainedQualityScorer : IQualityScorer
     private static readonly string[] Criteria = ["Quality", "Advertisement", "InformationalValue", "EducationalValue"];
 
     private readonly HashedNgramFeaturizer _featurizer;
-    private readonly float[][] _weights;
+    private readonly float[] _weights; // interleaved: the four criteria of bucket f at [4f .. 4f + 3], one cache line per feature
     private readonly float[] _bias;
     private readonly ILogger _logger;
 
-    private TrainedQualityScorer(HashedNgramFeaturizer featurizer, float[][] weights, float[] bias, ILogger? logger)
+    private TrainedQualityScorer(HashedNgramFeaturizer featurizer, float[] weights, float[] bias, ILogger? logger)
     {
         _featurizer = featurizer;
         _weights = weights;
@@ -120,14 +120,13 @@ public sealed partial class TrainedQualityScorer : IQualityScorer
             }
 
             var bias = new float[Criteria.Length];
-            var weights = new float[Criteria.Length][];
             for (var c = 0; c < Criteria.Length; c++)
             {
                 bias[c] = reader.ReadSingle();
-                weights[c] = new float[featurizer.Dimension];
-                var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(weights[c].AsSpan());
-                reader.BaseStream.ReadExactly(bytes);
             }
+
+            var weights = new float[featurizer.Dimension * Criteria.Length];
+            reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(weights.AsSpan()));
 
             return new TrainedQualityScorer(featurizer, weights, bias, logger);
         }
@@ -161,8 +160,9 @@ public sealed partial class TrainedQualityScorer : IQualityScorer
                 for (var c = 0; c < Criteria.Length; c++)
                 {
                     writer.Write(_bias[c]);
-                    writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_weights[c].AsSpan()));
                 }
+
+                writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_weights.AsSpan()));
             }
 
             File.Move(temp, full, overwrite: true);
@@ -227,22 +227,21 @@ public sealed partial class TrainedQualityScorer : IQualityScorer
     private QualityScores Predict(string text, Buffers b)
     {
         _featurizer.Featurize(text, b.Indices, b.Values, b.Scratch);
-        Span<float> y = stackalloc float[4];
         var idx = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(b.Indices);
         var val = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(b.Values);
-        for (var c = 0; c < 4; c++)
+        var w = _weights;
+        float q = _bias[0], a = _bias[1], inf = _bias[2], e = _bias[3];
+        for (var k = 0; k < idx.Length; k++)
         {
-            var w = _weights[c];
-            var sum = _bias[c];
-            for (var k = 0; k < idx.Length; k++)
-            {
-                sum += w[idx[k]] * val[k];
-            }
-
-            y[c] = Clamp(sum);
+            var o = idx[k] * 4;
+            var v = val[k];
+            q += w[o] * v;
+            a += w[o + 1] * v;
+            inf += w[o + 2] * v;
+            e += w[o + 3] * v;
         }
 
-        return new QualityScores(y[0], y[1], y[2], y[3]);
+        return new QualityScores(Clamp(q), Clamp(a), Clamp(inf), Clamp(e));
     }
 
     private static QualityTrainingResult Train(
@@ -274,12 +273,12 @@ public sealed partial class TrainedQualityScorer : IQualityScorer
         }, _ => { });
 
         var dim = featurizer.Dimension;
-        var weights = new float[4][];
+        var perCriterion = new float[4][];
         var bias = new float[4];
         var labels = new float[4][];
         for (var c = 0; c < 4; c++)
         {
-            weights[c] = new float[dim];
+            perCriterion[c] = new float[dim];
             labels[c] = [.. train.Select(i => Get(annotations[i].Scores, c))];
             bias[c] = labels[c].Length == 0 ? 2.5f : labels[c].Average();
         }
@@ -287,7 +286,7 @@ public sealed partial class TrainedQualityScorer : IQualityScorer
         // One model per criterion, trained independently (in parallel) with AdaGrad on squared error plus L2.
         Parallel.For(0, 4, new ParallelOptions { CancellationToken = ct }, c =>
         {
-            var w = weights[c];
+            var w = perCriterion[c];
             var g2 = new float[dim];
             float biasG2 = 0;
             var y = labels[c];
@@ -323,6 +322,15 @@ public sealed partial class TrainedQualityScorer : IQualityScorer
                 }
             }
         });
+
+        var weights = new float[dim * 4];
+        for (var f = 0; f < dim; f++)
+        {
+            for (var c = 0; c < 4; c++)
+            {
+                weights[(f * 4) + c] = perCriterion[c][f];
+            }
+        }
 
         var scorer = new TrainedQualityScorer(featurizer, weights, bias, logger);
         var metrics = new List<QualityCriterionMetrics>();
@@ -365,14 +373,11 @@ public sealed partial class TrainedQualityScorer : IQualityScorer
         return new QualityTrainingResult(scorer, report);
     }
 
-    private static string WeightHash(float[][] weights, float[] bias)
+    private static string WeightHash(float[] weights, float[] bias)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(bias.AsSpan()));
-        foreach (var w in weights)
-        {
-            sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(w.AsSpan()));
-        }
+        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(weights.AsSpan()));
 
         return Convert.ToHexStringLower(sha.GetHashAndReset())[..16];
     }

@@ -41,9 +41,9 @@ public sealed class TrainedQualityScorerOptions : IValidatableOptions
     public int CharNgramMaxLength { get; set; } = 5;
 
     /// <summary>Gets or sets the number of hash bits: all features share 2^bits buckets (fastText's <c>-bucket</c>).</summary>
-    /// <value>The default is 20 (about a million buckets, 16 MB of weights for the four models).</value>
+    /// <value>The default is 18 (262,144 buckets, 4 MB of weights for the four models, which stay in cache while scoring).</value>
     [Range(8, 26)]
-    public int HashBits { get; set; } = 20;
+    public int HashBits { get; set; } = 18;
 
     /// <summary>Gets or sets the number of passes over the training data.</summary>
     /// <value>The default is 8.</value>
