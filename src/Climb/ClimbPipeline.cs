@@ -142,6 +142,8 @@ public sealed class ClimbPipeline
 
         public QualityScores[]? Scores { get; private set; }
 
+        public string?[]? Sources { get; private set; }
+
         public string ScoreFingerprint { get; private set; } = string.Empty;
 
         public PruneOutput? Pruning { get; private set; }
@@ -453,7 +455,7 @@ public sealed class ClimbPipeline
         private async Task ScoreAsync(CancellationToken ct)
         {
             IQualityScorer scorer = p._components.QualityScorer ?? new RuleBasedQualityScorer(logger: p._loggers.CreateLogger<RuleBasedQualityScorer>());
-            ScoreFingerprint = Fingerprint.Of("score/v1", EmbedFingerprint, scorer.GetType().FullName);
+            ScoreFingerprint = Fingerprint.Of("score/v2", EmbedFingerprint, scorer.Identity);
             long n = Store!.RowCount;
             await StageAsync(
                 "score",
@@ -463,6 +465,7 @@ public sealed class ClimbPipeline
                 {
                     var ids = Store.ReadDocumentIds();
                     var scores = new QualityScores[n];
+                    var sources = new string?[n];
                     var batch = new List<string>(1024);
                     long index = 0, start = 0;
                     await foreach (var doc in corpus.ReadAsync(token).ConfigureAwait(false))
@@ -474,6 +477,7 @@ public sealed class ClimbPipeline
                         }
 
                         batch.Add(doc.Text);
+                        sources[index] = doc.Source;
                         index++;
                         if (batch.Count == 1024)
                         {
@@ -488,7 +492,9 @@ public sealed class ClimbPipeline
                     }
 
                     Scores = scores;
+                    Sources = sources;
                     AtomicFile.Write(Path.Combine(folder, "scores.f32"), MemoryMarshal.AsBytes(scores.AsSpan()));
+                    await AtomicFile.WriteAllTextAsync(Path.Combine(folder, "sources.json"), JsonSerializer.Serialize(sources), token).ConfigureAwait(false);
                     return new Dictionary<string, double>
                     {
                         ["mean_quality"] = scores.Average(s => s.Quality),
@@ -523,6 +529,8 @@ public sealed class ClimbPipeline
                 folder =>
                 {
                     Scores = MemoryMarshal.Cast<byte, QualityScores>(File.ReadAllBytes(Path.Combine(folder, "scores.f32"))).ToArray();
+                    var sourcesPath = Path.Combine(folder, "sources.json");
+                    Sources = File.Exists(sourcesPath) ? JsonSerializer.Deserialize<string?[]>(File.ReadAllText(sourcesPath)) : null;
                     return Scores.Length == n;
                 },
                 ct).ConfigureAwait(false);
@@ -539,7 +547,7 @@ public sealed class ClimbPipeline
                 async (folder, token) =>
                 {
                     var pruner = new ClusterPruner(p._options.Pruning, p._loggers.CreateLogger<ClusterPruner>());
-                    var result = pruner.Prune(Clustering!.Assignments, Scores!, null, Clustering.ClusterCount);
+                    var result = pruner.Prune(Clustering!.Assignments, Scores!, null, Clustering.ClusterCount, Sources?.Length == Scores!.Length ? Sources : null);
                     if (result.KeptClusterIds.Count == 0)
                     {
                         throw new InvalidDataException(
@@ -549,7 +557,8 @@ public sealed class ClimbPipeline
                     await result.WriteReportAsync(folder, token).ConfigureAwait(false);
                     Pruning = new PruneOutput(
                         result.KeptClusterIds.ToArray(),
-                        result.Clusters.Select(c => new PruneRow(c.ClusterId, c.Size, c.Kept, c.MeanScores, string.Join("; ", c.Reasons.Select(r => r.ToString())))).ToArray());
+                        result.Clusters.Select(c => new PruneRow(c.ClusterId, c.Size, c.Kept, c.MeanScores, string.Join("; ", c.Reasons.Select(r => r.ToString())))).ToArray(),
+                        result.GuardWarnings.Select(w => w.Message).ToArray());
                     await AtomicFile.WriteAllTextAsync(Path.Combine(folder, "kept.json"), JsonSerializer.Serialize(Pruning, Json), token).ConfigureAwait(false);
                     return new Dictionary<string, double>
                     {
@@ -557,6 +566,7 @@ public sealed class ClimbPipeline
                         ["clusters_dropped"] = result.DroppedClusterIds.Count,
                         ["documents_kept"] = result.KeptDocuments,
                         ["documents_dropped"] = result.DroppedDocuments,
+                        ["guard_warnings"] = result.GuardWarnings.Count,
                     };
                 },
                 folder =>
@@ -983,6 +993,11 @@ public sealed class ClimbPipeline
                 ("best measured objective", $"{search.BestMeasured.Objective:G6} ({goal})"),
                 ("final mixture", search.Mixture.ToString()),
             };
+            foreach (var warning in Pruning.GuardWarnings ?? [])
+            {
+                summary.Add(("pruning guard", warning));
+            }
+
             if (Dataset is not null)
             {
                 summary.Add(("exported dataset", $"{Dataset.Documents:N0} documents, {Dataset.Tokens:N0} tokens in {Dataset.Shards.Count} shards ({Dataset.Folder})"));
@@ -1055,7 +1070,7 @@ public sealed class ClimbPipeline
 
     private sealed record PruneRow(int ClusterId, int Size, bool Kept, QualityScores MeanScores, string Reasons);
 
-    private sealed record PruneOutput(int[] Kept, PruneRow[] Clusters);
+    private sealed record PruneOutput(int[] Kept, PruneRow[] Clusters, string[]? GuardWarnings = null);
 
     private sealed record MergeOutput(int SuperClusterCount, int[] SuperClusterOf, long[] Sizes);
 
