@@ -31,7 +31,7 @@ var exportTokensOption = new Option<long>("--export-tokens") { Description = "To
 var formatOption = new Option<DatasetFormat>("--format") { Description = "Exported dataset format: Jsonl or Parquet.", DefaultValueFactory = _ => DatasetFormat.Jsonl };
 var seedOption = new Option<int>("--seed") { Description = "Seed of every seeded stage.", DefaultValueFactory = _ => 42 };
 var parallelOption = new Option<int>("--parallel") { Description = "Proxies trained at the same time.", DefaultValueFactory = _ => 1 };
-var pruningOption = new Option<PruningPreset>("--pruning") { Description = "Cluster-pruning thresholds: Paper (mean score >= 3 on each criterion) or NvidiaRecipe (lower thresholds, keeps more).", DefaultValueFactory = _ => PruningPreset.Paper };
+var pruningOption = new Option<PruningPreset>("--pruning") { Description = "Cluster-pruning thresholds: Default (quality and advertisement >= 3, informational value >= 1, with guards), Paper (mean score >= 3 on each criterion, for scores trained on A.8-style annotations) or NvidiaRecipe (lower thresholds, keeps more).", DefaultValueFactory = _ => PruningPreset.Default };
 
 // How the library's messages name the options this tool exposes.
 var optionNames = new Dictionary<string, string>
@@ -160,7 +160,12 @@ async Task<int> RunAsync(ParseResult parse, string lastStage, CancellationToken 
             .Configure(o =>
             {
                 o.ClusterCount = parse.GetValue(clustersOption);
-                o.Pruning = parse.GetValue(pruningOption) == PruningPreset.NvidiaRecipe ? ClusterPruningOptions.NvidiaRecipe() : ClusterPruningOptions.Paper();
+                o.Pruning = parse.GetValue(pruningOption) switch
+                {
+                    PruningPreset.Paper => ClusterPruningOptions.Paper(),
+                    PruningPreset.NvidiaRecipe => ClusterPruningOptions.NvidiaRecipe(),
+                    _ => ClusterPruningOptions.Default(),
+                };
                 o.Merging = new CentroidMergerOptions { TargetClusterCount = parse.GetValue(superOption) };
                 o.Strategy = parse.GetValue(strategyOption);
                 o.Proxy = parse.GetValue(proxyOption);
@@ -290,11 +295,14 @@ namespace Climb.Cli
     /// <summary>The cluster-pruning presets the command line offers.</summary>
     internal enum PruningPreset
     {
+        /// <summary><see cref="ClusterPruningOptions.Default"/>.</summary>
+        Default = 0,
+
         /// <summary><see cref="ClusterPruningOptions.Paper"/>.</summary>
-        Paper = 0,
+        Paper = 1,
 
         /// <summary><see cref="ClusterPruningOptions.NvidiaRecipe"/>.</summary>
-        NvidiaRecipe = 1,
+        NvidiaRecipe = 2,
     }
 
     /// <summary>An error in what the user asked for: printed as one line, no stack trace.</summary>

@@ -53,11 +53,12 @@ public sealed class ClimbPipelineOptions : IValidatableOptions
     public ComputeDevice Device { get; set; } = ComputeDevice.Auto;
 
     /// <summary>Gets or sets the cluster-pruning rules.</summary>
-    /// <value>The default is <see cref="ClusterPruningOptions.Paper"/> (mean score ≥ 3.0 on each criterion). With the rule-based
-    /// scorer it removes planted junk clusters while keeping over 91% of every real domain of the sample corpus;
-    /// <see cref="ClusterPruningOptions.NvidiaRecipe"/>'s low thresholds suit fastText class scores and let about a third of that junk through.</value>
+    /// <value>The default is <see cref="ClusterPruningOptions.Default"/> (mean quality and advertisement ≥ 3.0, informational
+    /// value ≥ 1.0, guards at 50% of all documents and 80% of one language or source): it keeps every language and genre of
+    /// the multilingual acceptance corpus and drops most planted junk. <see cref="ClusterPruningOptions.Paper"/> (3.0 on every
+    /// criterion) suits scores trained on A.8-style annotations of web text; with the rule-based scorer it removes most prose.</value>
     [Required]
-    public ClusterPruningOptions Pruning { get; set; } = ClusterPruningOptions.Paper();
+    public ClusterPruningOptions Pruning { get; set; } = ClusterPruningOptions.Default();
 
     /// <summary>Gets or sets how surviving centroids are merged into super-clusters.</summary>
     /// <value>The default is Ward linkage down to <see cref="CentroidMergerOptions.TargetClusterCount"/> = 20 (the paper's K_enhanced ≈ 20).</value>

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -21,27 +20,6 @@ internal static class ComponentIdentity
 
     /// <summary>Hashes a byte sequence (hex, 16 bytes of SHA-256).</summary>
     public static string Hash(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 16));
-
-    /// <summary>Hashes the names and uncompressed contents of a zip archive's entries, in name order, so that
-    /// archive metadata (timestamps, compression) does not change the identity of the model it holds.</summary>
-    public static string HashZipContents(Stream zip)
-    {
-        using var archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var entry in archive.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal))
-        {
-            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(entry.FullName + "\0"));
-            using var s = entry.Open();
-            byte[] buffer = new byte[1 << 16];
-            int read;
-            while ((read = s.Read(buffer)) > 0)
-            {
-                sha.AppendData(buffer.AsSpan(0, read));
-            }
-        }
-
-        return Convert.ToHexStringLower(sha.GetHashAndReset().AsSpan(0, 16));
-    }
 
     private sealed class MatrixHashConverter : JsonConverter<EmbeddingMatrix>
     {

@@ -14,19 +14,20 @@ public sealed partial class ClusterPruner
     private readonly ILogger _logger;
 
     /// <summary>Initializes a new instance of the <see cref="ClusterPruner"/> class.</summary>
-    /// <param name="options">The options, or <see langword="null"/> for <see cref="ClusterPruningOptions.Paper"/>.</param>
+    /// <param name="options">The options, or <see langword="null"/> for <see cref="ClusterPruningOptions.Default"/>.</param>
     /// <param name="logger">A logger, or <see langword="null"/>.</param>
     public ClusterPruner(ClusterPruningOptions? options = null, ILogger<ClusterPruner>? logger = null)
     {
-        _options = OptionsValidation.Validate(options ?? ClusterPruningOptions.Paper(), nameof(options));
+        _options = OptionsValidation.Validate(options ?? ClusterPruningOptions.Default(), nameof(options));
         _logger = logger ?? NullLogger<ClusterPruner>.Instance;
     }
 
     /// <summary>Prunes the clusters of a clustering.</summary>
     /// <param name="clustering">The clustering (its assignments, in document order).</param>
     /// <param name="scores">The scores of every document, in the same order.</param>
-    /// <param name="documents">The documents (for sample ids and snippets), or <see langword="null"/>.</param>
-    /// <returns>The decision for every cluster.</returns>
+    /// <param name="documents">The documents (for sample ids, snippets and the per-source breakdown), or <see langword="null"/>.</param>
+    /// <returns>The decision for every cluster, the per-language and per-source breakdown and any guard warnings.</returns>
+    /// <exception cref="PruningGuardException">A guard was violated and <see cref="ClusterPruningOptions.GuardViolationIsError"/> is set.</exception>
     public ClusterPruningResult Prune(ClusteringResult clustering, IReadOnlyList<QualityScores> scores, IReadOnlyList<Document>? documents = null)
     {
         ArgumentNullException.ThrowIfNull(clustering);
@@ -38,9 +39,17 @@ public sealed partial class ClusterPruner
     /// <param name="scores">The scores of every document, in the same order.</param>
     /// <param name="documents">The documents (for sample ids and snippets), or <see langword="null"/>.</param>
     /// <param name="clusterCount">The number of clusters (so empty clusters are reported), or <see langword="null"/> for the largest id + 1.</param>
-    /// <returns>The decision for every cluster.</returns>
+    /// <param name="sources">The source of every document when <paramref name="documents"/> is not given (a pipeline that
+    /// streams its corpus keeps only these), or <see langword="null"/>; used for the per-source breakdown and guards.</param>
+    /// <returns>The decision for every cluster, the per-language (from <see cref="QualityScores.Language"/>) and per-source
+    /// (from <see cref="Document.Source"/> or <paramref name="sources"/>) breakdown and any guard warnings.</returns>
+    /// <exception cref="PruningGuardException">A guard was violated and <see cref="ClusterPruningOptions.GuardViolationIsError"/> is set.</exception>
     public ClusterPruningResult Prune(
-        IReadOnlyList<int> assignments, IReadOnlyList<QualityScores> scores, IReadOnlyList<Document>? documents = null, int? clusterCount = null)
+        IReadOnlyList<int> assignments,
+        IReadOnlyList<QualityScores> scores,
+        IReadOnlyList<Document>? documents = null,
+        int? clusterCount = null,
+        IReadOnlyList<string?>? sources = null)
     {
         ArgumentNullException.ThrowIfNull(assignments);
         ArgumentNullException.ThrowIfNull(scores);
@@ -52,6 +61,11 @@ public sealed partial class ClusterPruner
         if (documents is not null && documents.Count != assignments.Count)
         {
             throw new ArgumentException($"There are {documents.Count} documents for {assignments.Count} assignments.", nameof(documents));
+        }
+
+        if (sources is not null && sources.Count != assignments.Count)
+        {
+            throw new ArgumentException($"There are {sources.Count} sources for {assignments.Count} assignments.", nameof(sources));
         }
 
         var maxId = -1;
@@ -95,8 +109,23 @@ public sealed partial class ClusterPruner
             decisions[c] = Decide(c, members[c], scores, documents);
         }
 
-        var result = new ClusterPruningResult(decisions, _options);
+        var byLanguage = Breakdown(assignments, decisions, i => scores[i].Language.ToString());
+        var bySource = documents is not null ? Breakdown(assignments, decisions, i => documents[i].Source ?? "(none)")
+            : sources is not null ? Breakdown(assignments, decisions, i => sources[i] ?? "(none)")
+            : [];
+        var warnings = Guards(decisions, byLanguage, bySource);
+        var result = new ClusterPruningResult(decisions, _options, byLanguage, bySource, warnings);
         LogPruned(result.KeptClusterIds.Count, count, result.DroppedDocuments);
+        foreach (var warning in warnings)
+        {
+            LogGuard(warning.Message);
+        }
+
+        if (warnings.Count > 0 && _options.GuardViolationIsError)
+        {
+            throw new PruningGuardException(result);
+        }
+
         return result;
     }
 
@@ -162,10 +191,56 @@ public sealed partial class ClusterPruner
         return new ClusterPruningDecision(cluster, members.Count, reasons.Count == 0, meanScores, meanLabels, reasons, samples);
     }
 
+    private static List<PruningGroupStatistics> Breakdown(IReadOnlyList<int> assignments, ClusterPruningDecision[] decisions, Func<int, string> key)
+    {
+        var groups = new Dictionary<string, (long Kept, long Dropped)>(StringComparer.Ordinal);
+        for (var i = 0; i < assignments.Count; i++)
+        {
+            var k = key(i);
+            groups.TryGetValue(k, out var g);
+            groups[k] = decisions[assignments[i]].Kept ? (g.Kept + 1, g.Dropped) : (g.Kept, g.Dropped + 1);
+        }
+
+        return [.. groups.OrderByDescending(g => g.Value.Kept + g.Value.Dropped).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new PruningGroupStatistics(g.Key, g.Value.Kept, g.Value.Dropped))];
+    }
+
+    private List<PruningGuardWarning> Guards(ClusterPruningDecision[] decisions, List<PruningGroupStatistics> byLanguage, List<PruningGroupStatistics> bySource)
+    {
+        var warnings = new List<PruningGuardWarning>();
+        var total = decisions.Sum(d => (long)d.Size);
+        var dropped = decisions.Where(d => !d.Kept).Sum(d => (long)d.Size);
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        if (_options.MaxDroppedFraction is { } maxAll && total > 0 && (double)dropped / total > maxAll)
+        {
+            warnings.Add(new PruningGuardWarning(
+                "all", "all", (double)dropped / total, maxAll,
+                string.Create(inv, $"Pruning drops {dropped} of {total} documents ({(double)dropped / total:P1}), more than the {maxAll:P0} guard (ClusterPruningOptions.MaxDroppedFraction).")));
+        }
+
+        if (_options.MaxDroppedFractionPerGroup is { } maxGroup)
+        {
+            foreach (var (kind, groups) in new[] { ("language", byLanguage), ("source", bySource) })
+            {
+                foreach (var g in groups.Where(g => g.Total >= _options.MinGroupSizeForGuard && g.DroppedFraction > maxGroup))
+                {
+                    warnings.Add(new PruningGuardWarning(
+                        kind, g.Name, g.DroppedFraction, maxGroup,
+                        string.Create(inv, $"Pruning drops {g.Dropped} of {g.Total} documents of {kind} '{g.Name}' ({g.DroppedFraction:P1}), more than the {maxGroup:P0} guard (ClusterPruningOptions.MaxDroppedFractionPerGroup); check that the scorer suits this {kind}.")));
+                }
+            }
+        }
+
+        return warnings;
+    }
+
     /// <summary>The per-document label: the score rounded to the nearest integer (halves away from zero).</summary>
     internal static int Label(float score) => (int)Math.Round(score, MidpointRounding.AwayFromZero);
 
     private static bool InRange(float v) => float.IsFinite(v) && v >= 0 && v <= 5;
+
+    [LoggerMessage(LogLevel.Warning, "Pruning guard: {Message}")]
+    private partial void LogGuard(string message);
 
     [LoggerMessage(LogLevel.Information, "Cluster pruning kept {Kept} of {Total} clusters ({DroppedDocuments} documents dropped).")]
     private partial void LogPruned(int kept, int total, long droppedDocuments);

@@ -60,6 +60,41 @@ public sealed class ClusterPruningOptions : IValidatableOptions
     [Range(10, 100_000)]
     public int SnippetCharacters { get; set; } = 160;
 
+    /// <summary>Gets or sets the share of all documents above which pruning raises a guard (a warning, or an error
+    /// when <see cref="GuardViolationIsError"/> is set); <see langword="null"/> disables this guard.</summary>
+    /// <value>The default is 0.5.</value>
+    [Range(0.0, 1.0)]
+    public double? MaxDroppedFraction { get; set; } = 0.5;
+
+    /// <summary>Gets or sets the share of one language's or one source's documents above which pruning raises a
+    /// guard, so a whole domain is never lost silently; <see langword="null"/> disables this guard.</summary>
+    /// <value>The default is 0.8.</value>
+    [Range(0.0, 1.0)]
+    public double? MaxDroppedFractionPerGroup { get; set; } = 0.8;
+
+    /// <summary>Gets or sets the number of documents a language or source needs before its guard applies (a handful
+    /// of stray documents is reported but does not raise a guard).</summary>
+    /// <value>The default is 20.</value>
+    [Range(1, int.MaxValue)]
+    public int MinGroupSizeForGuard { get; set; } = 20;
+
+    /// <summary>Gets or sets a value indicating whether a guard violation throws <see cref="PruningGuardException"/>
+    /// instead of being logged as a warning and listed in <see cref="ClusterPruningResult.GuardWarnings"/>.</summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool GuardViolationIsError { get; set; }
+
+    /// <summary>Climb's default: drop a cluster whose mean quality or advertisement score is below 3.0, or whose mean
+    /// informational value is below 1.0 (pages with no content: error pages, banners, placeholders); educational value
+    /// is reported but not used. Informational and educational value need positive evidence, so short literary texts
+    /// (quotations, verse, proverbs) score low on them by design and the paper's 3.0 on every criterion would remove
+    /// such domains (see docs/quality.md).</summary>
+    /// <returns>New options.</returns>
+    public static ClusterPruningOptions Default() => new()
+    {
+        InformationalValue = new() { Threshold = 1.0f },
+        EducationalValue = new() { Threshold = null },
+    };
+
     /// <summary>The CLIMB paper's setting: drop a cluster whose mean score is below 3.0 on any of the four criteria.</summary>
     /// <returns>New options.</returns>
     public static ClusterPruningOptions Paper() => new();
@@ -85,6 +120,16 @@ public sealed class ClusterPruningOptions : IValidatableOptions
 
     IEnumerable<string> IValidatableOptions.Validate()
     {
+        if (MaxDroppedFraction is { } all && (!double.IsFinite(all) || all < 0 || all > 1))
+        {
+            yield return $"MaxDroppedFraction must be within 0-1, got {all}.";
+        }
+
+        if (MaxDroppedFractionPerGroup is { } group && (!double.IsFinite(group) || group < 0 || group > 1))
+        {
+            yield return $"MaxDroppedFractionPerGroup must be within 0-1, got {group}.";
+        }
+
         foreach (var (name, rule) in Rules())
         {
             if (rule is null)

@@ -41,7 +41,43 @@ public sealed record ClusterPruningDecision(
     IReadOnlyList<PruningReason> Reasons,
     IReadOnlyList<ClusterSample> Samples);
 
-/// <summary>The outcome of <see cref="ClusterPruner.Prune(IReadOnlyList{int}, IReadOnlyList{QualityScores}, IReadOnlyList{Document}?, int?)"/>.</summary>
+/// <summary>Documents kept and dropped by pruning within one language or one source.</summary>
+/// <param name="Name">The language code (<c>und</c> when none was identified) or the source (<c>(none)</c> when a document has none).</param>
+/// <param name="Kept">Documents in kept clusters.</param>
+/// <param name="Dropped">Documents in dropped clusters.</param>
+public sealed record PruningGroupStatistics(string Name, long Kept, long Dropped)
+{
+    /// <summary>Gets the number of documents.</summary>
+    public long Total => Kept + Dropped;
+
+    /// <summary>Gets the fraction of the documents dropped (0 when there are none).</summary>
+    public double DroppedFraction => Total == 0 ? 0 : (double)Dropped / Total;
+}
+
+/// <summary>A pruning guard that was crossed.</summary>
+/// <param name="Scope"><c>all</c>, <c>language</c> or <c>source</c>.</param>
+/// <param name="Name">The language or source (<c>all</c> for the whole corpus).</param>
+/// <param name="DroppedFraction">The fraction dropped.</param>
+/// <param name="Limit">The guard's limit.</param>
+/// <param name="Message">A sentence for logs and summaries, naming the option to change.</param>
+public sealed record PruningGuardWarning(string Scope, string Name, double DroppedFraction, double Limit, string Message);
+
+/// <summary>Thrown when pruning crosses a guard and <see cref="ClusterPruningOptions.GuardViolationIsError"/> is set.</summary>
+public sealed class PruningGuardException : InvalidOperationException
+{
+    /// <summary>Initializes a new instance of the <see cref="PruningGuardException"/> class.</summary>
+    /// <param name="result">The pruning result whose guards were crossed.</param>
+    public PruningGuardException(ClusterPruningResult result)
+        : base(string.Join(Environment.NewLine, (result ?? throw new ArgumentNullException(nameof(result))).GuardWarnings.Select(w => w.Message)))
+    {
+        Result = result;
+    }
+
+    /// <summary>Gets the pruning result (its report can still be written).</summary>
+    public ClusterPruningResult Result { get; }
+}
+
+/// <summary>The outcome of <see cref="ClusterPruner.Prune(IReadOnlyList{int}, IReadOnlyList{QualityScores}, IReadOnlyList{Document}?, int?, IReadOnlyList{string?}?)"/>.</summary>
 public sealed class ClusterPruningResult
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
@@ -50,8 +86,16 @@ public sealed class ClusterPruningResult
         Converters = { new JsonStringEnumConverter() },
     };
 
-    internal ClusterPruningResult(IReadOnlyList<ClusterPruningDecision> clusters, ClusterPruningOptions options)
+    internal ClusterPruningResult(
+        IReadOnlyList<ClusterPruningDecision> clusters,
+        ClusterPruningOptions options,
+        IReadOnlyList<PruningGroupStatistics> byLanguage,
+        IReadOnlyList<PruningGroupStatistics> bySource,
+        IReadOnlyList<PruningGuardWarning> guardWarnings)
     {
+        ByLanguage = byLanguage;
+        BySource = bySource;
+        GuardWarnings = guardWarnings;
         Clusters = clusters;
         KeptClusterIds = clusters.Where(c => c.Kept).Select(c => c.ClusterId).ToArray();
         DroppedClusterIds = clusters.Where(c => !c.Kept).Select(c => c.ClusterId).ToArray();
@@ -75,6 +119,17 @@ public sealed class ClusterPruningResult
 
     /// <summary>Gets the number of documents in dropped clusters.</summary>
     public long DroppedDocuments { get; }
+
+    /// <summary>Gets documents kept and dropped per language (from <see cref="QualityScores.Language"/>), largest first.</summary>
+    public IReadOnlyList<PruningGroupStatistics> ByLanguage { get; }
+
+    /// <summary>Gets documents kept and dropped per source (from <see cref="Document.Source"/>), largest first; empty
+    /// when the pruner was not given the documents.</summary>
+    public IReadOnlyList<PruningGroupStatistics> BySource { get; }
+
+    /// <summary>Gets the guards pruning crossed (empty when none): too many documents dropped overall, or too many of
+    /// one language or source. Each has a sentence for summaries.</summary>
+    public IReadOnlyList<PruningGuardWarning> GuardWarnings { get; }
 
     private IReadOnlyDictionary<string, (float? Threshold, ClusterAggregate Aggregate)> Thresholds { get; }
 
@@ -100,6 +155,27 @@ public sealed class ClusterPruningResult
         }
 
         sb.AppendLine(inv, $"| size | {MinClusterSize} | documents |").AppendLine();
+        foreach (var w in GuardWarnings)
+        {
+            sb.AppendLine(inv, $"> **Warning:** {w.Message}").AppendLine();
+        }
+
+        foreach (var (title, groups) in new[] { ("language", ByLanguage), ("source", BySource) })
+        {
+            if (groups.Count == 0)
+            {
+                continue;
+            }
+
+            sb.AppendLine(inv, $"| {title} | documents | kept | dropped | dropped % |").AppendLine("|---|---:|---:|---:|---:|");
+            foreach (var g in groups)
+            {
+                sb.AppendLine(inv, $"| {g.Name.Replace("|", "\\|", StringComparison.Ordinal)} | {g.Total} | {g.Kept} | {g.Dropped} | {g.DroppedFraction:P1} |");
+            }
+
+            sb.AppendLine();
+        }
+
         sb.AppendLine("| cluster | size | kept | quality | advertisement | informational | educational | reasons |");
         sb.AppendLine("|---:|---:|:---:|---:|---:|---:|---:|---|");
         foreach (var c in Clusters)
@@ -133,6 +209,9 @@ public sealed class ClusterPruningResult
             keptDocuments = KeptDocuments,
             droppedDocuments = DroppedDocuments,
             minClusterSize = MinClusterSize,
+            byLanguage = ByLanguage,
+            bySource = BySource,
+            guardWarnings = GuardWarnings,
             thresholds = Thresholds.ToDictionary(t => t.Key, t => new { threshold = t.Value.Threshold, aggregate = t.Value.Aggregate }),
             clusters = Clusters,
         },

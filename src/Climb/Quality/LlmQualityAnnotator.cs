@@ -25,9 +25,68 @@ public sealed partial class LlmQualityAnnotator
     /// <summary>The JSON keys the rubric asks for.</summary>
     public static readonly IReadOnlyList<string> AnswerKeys = ["quality", "advertisement", "informational_value", "educational_value"];
 
-    /// <summary>The default rubric (system prompt). Written after the CLIMB paper's four criteria (quality,
-    /// advertisement, informational value, educational value, 0–5 each); the paper's exact wording is not public.</summary>
-    public const string DefaultRubric = """
+    /// <summary>The default rubric (system prompt): <see cref="AdditiveRubric"/>.</summary>
+    public const string DefaultRubric = AdditiveRubric;
+
+    /// <summary>A rubric with the structure of the CLIMB paper's annotation prompt (appendix A.8), in Climb's own
+    /// words: the four criteria, each scored by starting at 0 and adding one point for each of five conditions the
+    /// text meets, and a JSON object with the four integer scores as the answer.</summary>
+    public const string AdditiveRubric = """
+        ## Task
+        You judge whether a text is worth using as pre-training data for a language model. Score it on the four
+        criteria below. Every criterion starts at 0 points; add one point for each condition the text satisfies,
+        so each score is an integer from 0 to 5. A criterion whose conditions are all unmet stays at 0.
+
+        ## Scale
+        - 0: the criterion is not met at all
+        - 1: met in part
+        - 2: met fairly
+        - 3: largely met
+        - 4: fully met
+        - 5: met beyond expectations
+
+        ## Criteria
+        ### quality
+        How natural, clean and well formed the writing is (no broken grammar, misspellings, repeated phrases or stray symbols).
+        - +1 if spelling is basically right and the grammar mostly holds, small slips aside.
+        - +1 if sentences are coherent and nothing breaks down syntactically.
+        - +1 if the language reads naturally, without repetitive wording.
+        - +1 if the text is polished, with no serious grammar or spelling errors.
+        - +1 if the writing is of professional standard, with no awkward phrasing.
+
+        ### advertisement
+        How free the text is from promotion and advertising (a higher score means less advertising).
+        - +1 if promotional elements are few and do not distract.
+        - +1 if any promotion is subtle and does not dominate the content.
+        - +1 if the tone is mostly neutral, with at most a hint of marketing language.
+        - +1 if the text is nearly free of advertising, with one mild mention at most.
+        - +1 if no promotional content can be found.
+
+        ### informational_value
+        How much accurate, useful or relevant knowledge the text conveys.
+        - +1 if it states at least one correct fact or relevant piece of information.
+        - +1 if it offers several useful pieces of information.
+        - +1 if it deepens understanding, for instance by explaining.
+        - +1 if the information is substantial, well organised and reliable.
+        - +1 if it is exceptionally deep or authoritative.
+
+        ### educational_value
+        How useful the text is for structured learning.
+        - +1 if it has some educational relevance, even mixed with other material.
+        - +1 if it deals with an educational subject, even if loosely aligned with curricula.
+        - +1 if it could be used to teach and introduces key concepts.
+        - +1 if it is highly relevant for structured learning, with little extraneous content.
+        - +1 if its educational value is outstanding, with clear insights that are easy to follow.
+
+        ## Answer format
+        Reply with one JSON object and nothing else:
+        {"quality": <integer 0-5>, "advertisement": <integer 0-5>, "informational_value": <integer 0-5>, "educational_value": <integer 0-5>}
+        """;
+
+    /// <summary>The earlier absolute-anchor rubric: each score level of each criterion is described directly (0 =
+    /// garbage ... 5 = excellent) instead of being built up from conditions. Set
+    /// <see cref="LlmQualityAnnotatorOptions.Rubric"/> to it to keep annotations comparable with files made before.</summary>
+    public const string AbsoluteRubric = """
         You are a meticulous annotator of pre-training data for language models. You will read one document
         extracted from the web or from a collection of texts and grade it on four criteria, each as an integer
         from 0 to 5 (higher is better).

@@ -23,6 +23,18 @@ internal static class QualityLexicons
         "up", "upon", "us", "was", "we", "were", "what", "when", "which", "who", "whom", "why", "will", "with",
         "would", "ye", "you", "your", "shall", "should", "may", "must", "very", "just", "where", "while", "each");
 
+    /// <summary>The vocabulary of lorem-ipsum placeholder text (the classic passage and the words common generators add).
+    /// Real Latin shares its function words, but no real text is mostly made of this list.</summary>
+    public static readonly FrozenSet<string> PlaceholderWords = FrozenSet.Create(
+        StringComparer.OrdinalIgnoreCase,
+        ("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore magna " +
+         "aliqua enim ad minim veniam quis nostrud exercitation ullamco laboris nisi aliquip ex ea commodo consequat duis aute " +
+         "irure in reprehenderit voluptate velit esse cillum eu fugiat nulla pariatur excepteur sint occaecat cupidatat non " +
+         "proident sunt culpa qui officia deserunt mollit anim id est laborum vestibulum curabitur nunc pellentesque aenean " +
+         "mauris nibh vitae tortor quam integer donec etiam phasellus suspendisse praesent maecenas vivamus fusce morbi nam " +
+         "nullam proin cras sapien ligula lectus lacus massa metus purus risus felis augue arcu orci odio erat urna dui " +
+         "justo mi neque leo tellus turpis posuere ultricies sollicitudin viverra faucibus tincidunt vulputate").Split(' '));
+
     /// <summary>Promotional phrases (advertising copy, calls to action, shop boilerplate). Matched case-insensitively.</summary>
     public static readonly string[] PromotionalPhrases =
     [

@@ -8,8 +8,11 @@ namespace Climb;
 /// filters plus promotional-language, boilerplate and word-shape signals, each mapped to penalties on the criteria.
 /// </summary>
 /// <remarks>
-/// Every document starts at 5 on each criterion; each rule whose signal crosses its threshold subtracts a penalty
-/// (linear between the start and full thresholds) and the result is clamped to [0, 5]. Documents recognised as
+/// Each document's language is identified first (Lingua); rules that measure English words apply to English only and
+/// word-based rules to space-delimited scripts only, so no language is scored down for lacking a model. Quality and
+/// advertisement start at 5; informational and educational value start from positive evidence (statements, volume,
+/// facts, explanations, definitions, lists, references). Each rule whose signal crosses its threshold subtracts a
+/// penalty (linear between the start and full thresholds) and the result is clamped to [0, 5]. Documents recognised as
 /// source code skip the prose-only rules, and short documents skip the statistics that need many words or lines.
 /// The rule table is documented in docs/quality.md. Thread-safe.
 /// </remarks>
@@ -17,6 +20,7 @@ public sealed partial class RuleBasedQualityScorer : IQualityScorer
 {
     private readonly RuleBasedQualityScorerOptions _options;
     private readonly AnalyzerSettings _settings;
+    private readonly LanguageIdentifier _languages;
     private readonly ILogger _logger;
 
     /// <summary>Initializes a new instance of the <see cref="RuleBasedQualityScorer"/> class.</summary>
@@ -26,11 +30,13 @@ public sealed partial class RuleBasedQualityScorer : IQualityScorer
     {
         _options = OptionsValidation.Validate(options ?? new RuleBasedQualityScorerOptions(), nameof(options));
         _settings = new AnalyzerSettings(_options);
+        _languages = new LanguageIdentifier(_options);
+        Identity = ComponentIdentity.Of("rule-based-quality/v2", _options);
         _logger = logger ?? NullLogger<RuleBasedQualityScorer>.Instance;
     }
 
     /// <inheritdoc />
-    public string Identity => ComponentIdentity.Of("rule-based-quality", _options);
+    public string Identity { get; }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<QualityScores>> ScoreAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
@@ -90,17 +96,24 @@ public sealed partial class RuleBasedQualityScorer : IQualityScorer
 
     private (QualityScores Scores, bool IsCode) Evaluate(string text, List<QualityRuleHit>? hits)
     {
-        var s = TextAnalyzer.Analyze(text, _settings);
+        var span = TextAnalyzer.Cut(text, _settings);
+        var s = TextAnalyzer.Analyze(span, _settings);
         if (s.WordCount == 0)
         {
             hits?.Add(new QualityRuleHit("empty", 0, new QualityScores(5, 0, 5, 5)));
             return (new QualityScores(0, 5, 0, 0), s.IsCode);
         }
 
-        double q = 5, a = 5, inf = 5, e = 5;
+        var language = _languages.Identify(span);
+        var evidence = ContentEvidenceAnalyzer.Analyze(span, language);
+        double q = 5, a = 5;
+        var inf = ContentEvidenceAnalyzer.Informational(evidence, s);
+        var e = ContentEvidenceAnalyzer.Educational(evidence, s);
         foreach (var rule in QualityRules.All)
         {
-            if ((rule.ProseOnly && s.IsCode)
+            if ((rule.Scope == RuleScope.EnglishOnly && language != LanguageCode.English)
+                || (rule.Scope == RuleScope.SpaceDelimited && !s.IsSpaceDelimited)
+                || (rule.ProseOnly && s.IsCode)
                 || (rule.NeedsLines && s.NonEmptyLineCount < _options.MinLinesForLineRules)
                 || (rule.NeedsRepetitionWords && s.WordCount < _options.MinWordsForRepetitionRules)
                 || s.WordCount < rule.MinWords
@@ -126,7 +139,7 @@ public sealed partial class RuleBasedQualityScorer : IQualityScorer
                 new QualityScores((float)(f * rule.Quality), (float)(f * rule.Advertisement), (float)(f * rule.Informational), (float)(f * rule.Educational))));
         }
 
-        return (new QualityScores(Clamp(q), Clamp(a), Clamp(inf), Clamp(e)), s.IsCode);
+        return (new QualityScores(Clamp(q), Clamp(a), Clamp(inf), Clamp(e), language), s.IsCode);
     }
 
     private static float Clamp(double v) => (float)Math.Clamp(v, 0, 5);

@@ -62,6 +62,21 @@ internal sealed class TextSignals
 
     public double CodeLineFraction { get; set; }
 
+    /// <summary>Gets or sets the fraction of Latin-script words of three or more letters with no vowel (keyboard mashing
+    /// such as "sdfg hjkl"; rare in every Latin-script language).</summary>
+    public double VowellessWordFraction { get; set; }
+
+    /// <summary>Gets or sets the fraction of words from the lorem-ipsum placeholder vocabulary.</summary>
+    public double PlaceholderWordFraction { get; set; }
+
+    /// <summary>Gets or sets the fraction of words that mix letters of two scripts among Latin, Cyrillic and Greek
+    /// (homoglyph spam, broken encodings).</summary>
+    public double MixedScriptWordFraction { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the text is written with spaces between words (false for
+    /// Chinese, Japanese, Thai and similar scripts, where word-based rules do not apply).</summary>
+    public bool IsSpaceDelimited { get; set; } = true;
+
     public bool IsCode { get; set; }
 }
 
@@ -101,7 +116,8 @@ internal static partial class TextAnalyzer
     private const ulong FnvOffset = 14695981039346656037UL;
     private const ulong FnvPrime = 1099511628211UL;
 
-    public static TextSignals Analyze(string text, AnalyzerSettings options)
+    /// <summary>Cuts a text to the analysed length at a word boundary.</summary>
+    public static ReadOnlySpan<char> Cut(string text, AnalyzerSettings options)
     {
         var span = text.AsSpan();
         if (span.Length > options.MaxAnalyzedCharacters)
@@ -110,6 +126,13 @@ internal static partial class TextAnalyzer
             span = span[..(cut > 0 ? cut : options.MaxAnalyzedCharacters)];
         }
 
+        return span;
+    }
+
+    public static TextSignals Analyze(string text, AnalyzerSettings options) => Analyze(Cut(text, options), options);
+
+    public static TextSignals Analyze(ReadOnlySpan<char> span, AnalyzerSettings options)
+    {
         var s = new TextSignals();
         AnalyzeLines(span, s, options);
         AnalyzeWords(span, s);
@@ -172,7 +195,7 @@ internal static partial class TextAnalyzer
             currentParagraphChars += line.Length;
 
             var last = line[^1];
-            if (last is '.' or '!' or '?' or '"' or '\'' or '\u201D' or '\u2019' or ')' or '\u2026' or ';' or ':')
+            if (last is '.' or '!' or '?' or '"' or '\'' or '\u201D' or '\u2019' or ')' or '\u2026' or ';' or ':' or '\u00BB' or '\u3002' or '\uFF01' or '\uFF1F' or '\u300D' or '\u0964')
             {
                 punctLines++;
             }
@@ -275,6 +298,9 @@ internal static partial class TextAnalyzer
         var lengths = lengthPool.Rent(capacity);
         try
         {
+            var placeholderLookup = QualityLexicons.PlaceholderWords.GetAlternateLookup<ReadOnlySpan<char>>();
+            var placeholder = 0;
+            int latinCandidates = 0, vowelless = 0, mixedScript = 0, letterTotal = 0, unspacedLetters = 0;
             int words = 0, coreWords = 0, alphaWords = 0, noAlpha = 0, gopherStop = 0, stop = 0, implausible = 0, caps = 0, plausibleCandidates = 0;
             long coreChars = 0;
             int symbols = 0;
@@ -319,7 +345,7 @@ internal static partial class TextAnalyzer
                 hashes[words - 1] = HashLower(core);
                 lengths[words - 1] = core.Length;
 
-                int letters = 0, upper = 0, vowels = 0;
+                int letters = 0, upper = 0, vowels = 0, latin = 0, latinVowels = 0, scripts = 0;
                 var rare = false;
                 var prev = '\0';
                 foreach (var c in core)
@@ -327,6 +353,20 @@ internal static partial class TextAnalyzer
                     if (char.IsLetter(c))
                     {
                         letters++;
+                        scripts |= ScriptBit(c);
+                        if (c <= '\u024F')
+                        {
+                            latin++;
+                            if (IsLatinVowel(c))
+                            {
+                                latinVowels++;
+                            }
+                        }
+                        else if (IsUnspacedScript(c))
+                        {
+                            unspacedLetters++;
+                        }
+
                         if (char.IsUpper(c))
                         {
                             upper++;
@@ -357,6 +397,21 @@ internal static partial class TextAnalyzer
                     continue;
                 }
 
+                letterTotal += letters;
+                if ((scripts & (scripts - 1)) != 0)
+                {
+                    mixedScript++;
+                }
+
+                if (latin == letters && letters >= 3)
+                {
+                    latinCandidates++;
+                    if (latinVowels == 0)
+                    {
+                        vowelless++;
+                    }
+                }
+
                 alphaWords++;
                 if (letters >= 2)
                 {
@@ -376,6 +431,11 @@ internal static partial class TextAnalyzer
                 {
                     var n = core.ToLowerInvariant(lower);
                     var w = lower[..n];
+                    if (placeholderLookup.Contains(w))
+                    {
+                        placeholder++;
+                    }
+
                     if (stopLookup.Contains(w))
                     {
                         stop++;
@@ -395,6 +455,10 @@ internal static partial class TextAnalyzer
 
             s.WordCount = words;
             s.AlphaWordCount = alphaWords;
+            s.PlaceholderWordFraction = alphaWords == 0 ? 0 : (double)placeholder / alphaWords;
+            s.VowellessWordFraction = latinCandidates < 3 ? 0 : (double)vowelless / latinCandidates;
+            s.MixedScriptWordFraction = alphaWords == 0 ? 0 : (double)mixedScript / alphaWords;
+            s.IsSpaceDelimited = letterTotal == 0 || unspacedLetters < 0.3 * letterTotal;
             if (words == 0)
             {
                 return;
@@ -415,6 +479,29 @@ internal static partial class TextAnalyzer
             lengthPool.Return(lengths);
         }
     }
+
+    private static int ScriptBit(char c) => c switch
+    {
+        <= '\u024F' => 1,
+        >= '\u0370' and <= '\u03FF' => 2,
+        >= '\u0400' and <= '\u052F' => 4,
+        _ => 0,
+    };
+
+    private static bool IsLatinVowel(char c) => char.ToLowerInvariant(c) switch
+    {
+        'a' or 'e' or 'i' or 'o' or 'u' or 'y' => true,
+        >= '\u00E0' and <= '\u00E6' => true,
+        >= '\u00E8' and <= '\u00EF' => true,
+        >= '\u00F2' and <= '\u00F6' => true,
+        >= '\u00F8' and <= '\u00FD' => true,
+        '\u00FF' or '\u0153' or '\u0101' or '\u0113' or '\u012B' or '\u014D' or '\u016B' or '\u0105' or '\u0119' or '\u011B' or '\u016F' or '\u0151' or '\u0171' => true,
+        _ => false,
+    };
+
+    private static bool IsUnspacedScript(char c) =>
+        c is (>= '\u3040' and <= '\u30FF') or (>= '\u3400' and <= '\u9FFF') or (>= '\uF900' and <= '\uFAFF')
+            or (>= '\u0E00' and <= '\u0EFF') or (>= '\u1000' and <= '\u109F') or (>= '\u1780' and <= '\u17FF');
 
     private static int GopherIndex(string word) => word switch
     {

@@ -17,13 +17,23 @@ internal sealed class PruneStage(ClusterStage cluster, ScoreStage score, Cluster
     /// <summary>Gets the kept cluster ids and the decision for every cluster.</summary>
     public PruneOutput Output => Ready(_output, Name);
 
-    protected override string ComputeFingerprint() => Climb.Fingerprint.Of("prune/v2", cluster.Fingerprint, score.Fingerprint, JsonSerializer.Serialize(options));
+    protected override string ComputeFingerprint() => Climb.Fingerprint.Of("prune/v3", cluster.Fingerprint, score.Fingerprint, JsonSerializer.Serialize(options));
 
     public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
     {
         var clustering = cluster.Result;
         var pruner = new ClusterPruner(options, context.Logger<ClusterPruner>());
-        var result = pruner.Prune(clustering.Assignments, score.Scores, null, clustering.ClusterCount);
+        ClusterPruningResult result;
+        try
+        {
+            result = pruner.Prune(clustering.Assignments, score.Scores, null, clustering.ClusterCount, score.Sources);
+        }
+        catch (PruningGuardException ex)
+        {
+            await ex.Result.WriteReportAsync(folder, cancellationToken).ConfigureAwait(false);
+            throw new InvalidDataException($"{ex.Message} The per-language and per-source counts are in {Path.Combine(folder, "pruning.md")}.", ex);
+        }
+
         await result.WriteReportAsync(folder, cancellationToken).ConfigureAwait(false);
         if (result.KeptClusterIds.Count == 0)
         {
@@ -34,7 +44,8 @@ internal sealed class PruneStage(ClusterStage cluster, ScoreStage score, Cluster
 
         var output = new PruneOutput(
             result.KeptClusterIds.ToArray(),
-            result.Clusters.Select(c => new PruneRow(c.ClusterId, c.Size, c.Kept, c.MeanScores, string.Join("; ", c.Reasons.Select(r => r.ToString())))).ToArray());
+            result.Clusters.Select(c => new PruneRow(c.ClusterId, c.Size, c.Kept, c.MeanScores, string.Join("; ", c.Reasons.Select(r => r.ToString())))).ToArray(),
+            result.GuardWarnings.Select(w => w.Message).ToArray());
         await AtomicFile.WriteAllTextAsync(Path.Combine(folder, KeptFile), JsonSerializer.Serialize(output, Json), cancellationToken).ConfigureAwait(false);
         _output = output;
         return new Dictionary<string, double>
@@ -43,6 +54,7 @@ internal sealed class PruneStage(ClusterStage cluster, ScoreStage score, Cluster
             ["clusters_dropped"] = result.DroppedClusterIds.Count,
             ["documents_kept"] = result.KeptDocuments,
             ["documents_dropped"] = result.DroppedDocuments,
+            ["guard_warnings"] = result.GuardWarnings.Count,
         };
     }
 
@@ -63,5 +75,5 @@ internal sealed class PruneStage(ClusterStage cluster, ScoreStage score, Cluster
 /// <summary>The pruning decision for one cluster, as the report shows it.</summary>
 internal sealed record PruneRow(int ClusterId, int Size, bool Kept, QualityScores MeanScores, string Reasons);
 
-/// <summary>The kept cluster ids (ascending) and every cluster's decision.</summary>
-internal sealed record PruneOutput(int[] Kept, PruneRow[] Clusters);
+/// <summary>The kept cluster ids (ascending), every cluster's decision and the pruning guards' warnings.</summary>
+internal sealed record PruneOutput(int[] Kept, PruneRow[] Clusters, string[] GuardWarnings);

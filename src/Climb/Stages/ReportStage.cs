@@ -76,6 +76,7 @@ internal sealed class ReportStage(
             ("final mixture", s.Mixture.ToString()),
             ("exported dataset", string.Create(CultureInfo.InvariantCulture, $"{dataset.Documents:N0} documents, {dataset.Tokens:N0} of {dataset.TokenBudget:N0} budgeted tokens in {dataset.Shards.Count} shards ({dataset.Folder})")),
         };
+        summary.AddRange(prune.Output.GuardWarnings.Select(w => ("pruning guard", w)));
         return new ReportModel
         {
             Title = "Climb report",

@@ -2,13 +2,16 @@ using System.Runtime.InteropServices;
 
 namespace Climb;
 
-/// <summary>Stage 3: scores every document on the four quality criteria. Owns <c>scores.f32</c> (four floats per
-/// document, in corpus order).</summary>
+/// <summary>Stage 3: scores every document on the four quality criteria. Owns <c>scores.f32</c> (one
+/// <see cref="QualityScores"/> per document, in corpus order) and <c>sources.json</c> (each document's source, for the
+/// pruning report's per-source breakdown).</summary>
 internal sealed class ScoreStage(ClimbCorpus corpus, EmbedStage embed, IQualityScorer scorer) : PipelineStage
 {
     private const string ScoresFile = "scores.f32";
+    private const string SourcesFile = "sources.json";
     private const int BatchSize = 1024;
     private QualityScores[]? _scores;
+    private string?[]? _sources;
 
     public override string Name => "score";
 
@@ -17,13 +20,17 @@ internal sealed class ScoreStage(ClimbCorpus corpus, EmbedStage embed, IQualityS
     /// <summary>Gets one score set per document, in corpus order.</summary>
     public QualityScores[] Scores => Ready(_scores, Name);
 
-    protected override string ComputeFingerprint() => Climb.Fingerprint.Of("score/v2", embed.Fingerprint, scorer.Identity);
+    /// <summary>Gets each document's source (<see cref="Document.Source"/>), in corpus order.</summary>
+    public string?[] Sources => Ready(_sources, Name);
+
+    protected override string ComputeFingerprint() => Climb.Fingerprint.Of("score/v3", embed.Fingerprint, scorer.Identity);
 
     public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
     {
         var ids = embed.Store.ReadDocumentIds();
         long n = ids.Count;
         var scores = new QualityScores[n];
+        var sources = new string?[n];
         var batch = new List<string>(BatchSize);
         long index = 0, start = 0;
         await foreach (var doc in corpus.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -35,6 +42,7 @@ internal sealed class ScoreStage(ClimbCorpus corpus, EmbedStage embed, IQualityS
             }
 
             batch.Add(doc.Text);
+            sources[index] = doc.Source;
             index++;
             if (batch.Count == BatchSize)
             {
@@ -49,7 +57,9 @@ internal sealed class ScoreStage(ClimbCorpus corpus, EmbedStage embed, IQualityS
         }
 
         AtomicFile.Write(Path.Combine(folder, ScoresFile), MemoryMarshal.AsBytes(scores.AsSpan()));
+        await AtomicFile.WriteAllTextAsync(Path.Combine(folder, SourcesFile), System.Text.Json.JsonSerializer.Serialize(sources), cancellationToken).ConfigureAwait(false);
         _scores = scores;
+        _sources = sources;
         return new Dictionary<string, double>
         {
             ["mean_quality"] = scores.Average(s => s.Quality),
@@ -90,6 +100,13 @@ internal sealed class ScoreStage(ClimbCorpus corpus, EmbedStage embed, IQualityS
             throw new InvalidDataException($"{folder}/{ScoresFile} holds {scores.Length} score sets for {embed.Store.RowCount} documents.");
         }
 
+        var sources = System.Text.Json.JsonSerializer.Deserialize<string?[]>(File.ReadAllText(Path.Combine(folder, SourcesFile)));
+        if (sources is null || sources.Length != scores.Length)
+        {
+            throw new InvalidDataException($"{folder}/{SourcesFile} does not hold one source per document.");
+        }
+
         _scores = scores;
+        _sources = sources;
     }
 }

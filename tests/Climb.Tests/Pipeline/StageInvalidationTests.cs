@@ -28,7 +28,7 @@ public class StageInvalidationTests
     public async Task A_retrained_quality_scorer_reruns_score_and_its_dependents()
     {
         var b = await Shared.Value;
-        var retrained = (await TrainedQualityScorer.TrainAsync(b.Annotations, new TrainedQualityScorerOptions { Seed = 7, SdcaMaximumIterations = 3 })).Scorer;
+        var retrained = (await TrainedQualityScorer.TrainAsync(b.Annotations, new TrainedQualityScorerOptions { Seed = 7, Epochs = 3 })).Scorer;
         Assert.NotEqual(b.ScorerA.Identity, retrained.Identity);
         string dir = b.Copy();
         var result = await Builder(dir, retrained).Build().RunAsync(Corpus, [Target]);

@@ -106,7 +106,7 @@ public sealed class ClusterPrunerTests
     [Fact]
     public async Task Report_lists_every_cluster_with_reasons_in_markdown_and_json()
     {
-        var result = new ClusterPruner().Prune(
+        var result = new ClusterPruner(ClusterPruningOptions.Paper()).Prune(
             [0, 0, 1, 1],
             [Good, Good, new QualityScores(1, 5, 1, 1), new QualityScores(1, 5, 1, 1)],
             [new("a", "fine prose"), new("b", "more | prose"), new("c", "404 page not found"), new("d", "asdf jkl")]);

@@ -18,6 +18,13 @@ public sealed class SampleCorpusFixture
 
     public IReadOnlyDictionary<string, IReadOnlyList<Document>> ByDomain { get; }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<IReadOnlyList<QualityScores>>> _scores = new(StringComparer.Ordinal);
+
+    /// <summary>Gets the default rule-based scores of every document of a domain, computed once per test class.</summary>
+    public IReadOnlyList<QualityScores> DefaultScores(string domain) => _scores.GetOrAdd(
+        domain,
+        d => new Lazy<IReadOnlyList<QualityScores>>(() => new RuleBasedQualityScorer().ScoreAsync([.. ByDomain[d].Select(x => x.Text)]).GetAwaiter().GetResult())).Value;
+
     /// <summary>Takes every <paramref name="step"/>-th document of each domain (deterministic subsample).</summary>
     public List<Document> Every(int step) => [.. Domains.SelectMany(d => ByDomain[d].Where((_, i) => i % step == 0))];
 }

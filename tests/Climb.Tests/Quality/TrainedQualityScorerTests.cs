@@ -12,7 +12,7 @@ public sealed class TrainedQualityScorerTests(SampleCorpusFixture corpus, ITestO
     private async Task<(string Path, List<string> HeldOutTexts, IReadOnlyList<QualityScores> HeldOutLabels)> WriteRuleLabelsAsync(int step)
     {
         var rule = new RuleBasedQualityScorer();
-        var junk = new JunkGenerator(11).Many(perKind: 40);
+        var junk = new JunkGenerator(11).Many(perKind: 25);
         var trainDocs = corpus.Every(step).Select(d => (Id: d.Id, Text: d.Text))
             .Concat(junk.Select((j, i) => (Id: $"junk-{i}", j.Text))).ToList();
         var labels = await rule.ScoreAsync(trainDocs.Select(d => d.Text).ToList());
@@ -38,7 +38,26 @@ public sealed class TrainedQualityScorerTests(SampleCorpusFixture corpus, ITestO
         }
 
         Assert.Equal(4, report.Metrics.Count);
-        Assert.All(report.Metrics, m => Assert.True(m.MeanAbsoluteError < 0.42, $"{m.Criterion} held-out MAE {m.MeanAbsoluteError:0.000}"));
+        // The bar: well under the error of always predicting the training mean (the prior), on every criterion.
+        var all = (await QualityAnnotationFile.ReadAsync(path)).Select(a => a.Scores).ToList();
+        double PriorMae(Func<QualityScores, float> get, IReadOnlyList<QualityScores> labels)
+        {
+            var mean = all.Average(x => get(x));
+            return labels.Average(x => Math.Abs(get(x) - mean));
+        }
+
+        Func<QualityScores, float>[] getters = [x => x.Quality, x => x.Advertisement, x => x.InformationalValue, x => x.EducationalValue];
+        for (var c = 0; c < 4; c++)
+        {
+            var prior = PriorMae(getters[c], all);
+            output.WriteLine($"{report.Metrics[c].Criterion}: prior MAE {prior:0.000}");
+        }
+
+        for (var c = 0; c < 4; c++)
+        {
+            var prior = PriorMae(getters[c], all);
+            Assert.True(report.Metrics[c].MeanAbsoluteError < Math.Min(0.5, 0.7 * prior), $"{report.Metrics[c].Criterion} held-out MAE {report.Metrics[c].MeanAbsoluteError:0.000} vs prior {prior:0.000}");
+        }
 
         var predicted = await scorer.ScoreAsync(heldOut);
         var mae = new double[4];
@@ -51,7 +70,11 @@ public sealed class TrainedQualityScorerTests(SampleCorpusFixture corpus, ITestO
         }
 
         output.WriteLine($"fresh held-out ({heldOut.Count}): MAE {string.Join(", ", mae.Select(m => (m / heldOut.Count).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}");
-        Assert.All(mae, m => Assert.True(m / heldOut.Count < 0.38, $"fresh held-out MAE {m / heldOut.Count:0.000}"));
+        for (var c = 0; c < 4; c++)
+        {
+            var prior = PriorMae(getters[c], heldOutLabels);
+            Assert.True(mae[c] / heldOut.Count < Math.Min(0.55, 0.9 * prior), $"{report.Metrics[c].Criterion}: fresh held-out MAE {mae[c] / heldOut.Count:0.000} vs prior {prior:0.000}");
+        }
 
         // Junk stays junk through the learned model.
         var junk = await scorer.ScoreAsync(new JunkGenerator(1234).Many(perKind: 5).Where(j => j.Kind is "advert").Select(j => j.Text).ToList());
@@ -61,7 +84,9 @@ public sealed class TrainedQualityScorerTests(SampleCorpusFixture corpus, ITestO
         var modelPath = Path.Combine(_dir, "models", "quality.zip");
         scorer.Save(modelPath);
         var loaded = TrainedQualityScorer.Load(modelPath);
-        Assert.Equal(QualityModelAlgorithm.Sdca, loaded.Algorithm);
+        Assert.Equal(QualityModelAlgorithm.HashedLinear, loaded.Algorithm);
+        Assert.Equal(scorer.Identity, loaded.Identity);
+        Assert.Contains("weights=", scorer.Identity, StringComparison.Ordinal);
         Assert.Equal(predicted.Take(50), (await loaded.ScoreAsync(heldOut.Take(50).ToList())));
     }
 
@@ -69,33 +94,15 @@ public sealed class TrainedQualityScorerTests(SampleCorpusFixture corpus, ITestO
     public async Task Training_is_deterministic_for_a_seed()
     {
         var annotations = await SmallAnnotationsAsync();
-        var options = new TrainedQualityScorerOptions { Seed = 3, SdcaMaximumIterations = 10 };
+        var options = new TrainedQualityScorerOptions { Seed = 3, Epochs = 4 };
         var a = await TrainedQualityScorer.TrainAsync(annotations, options);
         var b = await TrainedQualityScorer.TrainAsync(annotations, options);
         Assert.Equal(a.Report.Metrics, b.Report.Metrics);
         var probe = annotations.Take(40).Select(x => x.Text).ToList();
         Assert.Equal(await a.Scorer.ScoreAsync(probe), await b.Scorer.ScoreAsync(probe));
-    }
-
-    [Fact]
-    [Trait("Category", "Slow")]
-    public async Task LightGbm_learns_and_is_deterministic()
-    {
-        var annotations = await SmallAnnotationsAsync();
-        var options = new TrainedQualityScorerOptions
-        {
-            Seed = 3, Algorithm = QualityModelAlgorithm.LightGbm, NumberOfIterations = 20, CharNgramHashBits = 10, MinFeatureDocumentCount = 10,
-        };
-        var a = await TrainedQualityScorer.TrainAsync(annotations, options);
-        var b = await TrainedQualityScorer.TrainAsync(annotations, options);
-        output.WriteLine(string.Join("; ", a.Report.Metrics.Select(m => $"{m.Criterion} MAE {m.MeanAbsoluteError:0.000}")));
-        Assert.Equal(QualityModelAlgorithm.LightGbm, a.Report.Algorithm);
-        Assert.Equal(a.Report.Metrics, b.Report.Metrics);
-        Assert.True(a.Report.Metrics.Average(m => m.MeanAbsoluteError) < 0.6, "LightGBM model should learn the rule labels");
-        var path = Path.Combine(_dir, "lgbm.zip");
-        a.Scorer.Save(path);
-        var probe = annotations.Take(30).Select(x => x.Text).ToList();
-        Assert.Equal(await a.Scorer.ScoreAsync(probe), await TrainedQualityScorer.Load(path).ScoreAsync(probe));
+        Assert.Equal(a.Scorer.Identity, b.Scorer.Identity);
+        var other = await TrainedQualityScorer.TrainAsync(annotations, new TrainedQualityScorerOptions { Seed = 4, Epochs = 4 });
+        Assert.NotEqual(a.Scorer.Identity, other.Scorer.Identity);
     }
 
     private async Task<List<QualityAnnotation>> SmallAnnotationsAsync()
@@ -126,7 +133,7 @@ public sealed class TrainedQualityScorerTests(SampleCorpusFixture corpus, ITestO
         // Configurable field names.
         await File.WriteAllLinesAsync(path, Enumerable.Range(0, 12).Select(i =>
             $$"""{"body": "text number {{i}}", "q": {{i % 6}}, "ad": 5, "info": 2, "edu": 1}"""));
-        var options = new TrainedQualityScorerOptions { SdcaMaximumIterations = 5 };
+        var options = new TrainedQualityScorerOptions { Epochs = 2 };
         options.Fields.Text = "body";
         options.Fields.Quality = "q";
         options.Fields.Advertisement = "ad";

@@ -1,0 +1,296 @@
+using System.Buffers;
+using System.Collections.Frozen;
+using System.Text.RegularExpressions;
+
+namespace Climb;
+
+/// <summary>Positive evidence that a text carries information or teaches something (see docs/quality.md, "Informational
+/// and educational value").</summary>
+internal sealed class ContentEvidence
+{
+    /// <summary>Gets or sets the number of numbers followed by a unit or percent sign, and of four-digit years.</summary>
+    public int Quantities { get; set; }
+
+    /// <summary>Gets or sets the number of capitalised words that do not start a sentence (names, places, terms).</summary>
+    public int ProperNouns { get; set; }
+
+    /// <summary>Gets or sets the number of acronyms and technical tokens (TCP, x86, H2O, snake_case, file.ext).</summary>
+    public int TechnicalTerms { get; set; }
+
+    /// <summary>Gets or sets the number of definition patterns (a headword followed by a colon, dash or part of speech;
+    /// "X is a", "refers to" and their equivalents in the languages with a lexicon).</summary>
+    public int Definitions { get; set; }
+
+    /// <summary>Gets or sets the number of causal or explanatory connectives (because, therefore, ...).</summary>
+    public int Explanations { get; set; }
+
+    /// <summary>Gets or sets the number of example markers (for example, e.g., such as, ...).</summary>
+    public int Examples { get; set; }
+
+    /// <summary>Gets or sets the number of enumerated or bulleted lines.</summary>
+    public int EnumeratedLines { get; set; }
+
+    /// <summary>Gets or sets the number of references (citations [1], (Author 2004), et al., cf., RFC 791, ISBN, doi).</summary>
+    public int References { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the language has an explanation lexicon.</summary>
+    public bool HasLexicon { get; set; }
+
+    /// <summary>Gets or sets the number of sentences of at least eight words (a language-independent proxy of explanation).</summary>
+    public int LongSentences { get; set; }
+}
+
+/// <summary>Computes <see cref="ContentEvidence"/> and turns it into informational and educational scores.</summary>
+internal static partial class ContentEvidenceAnalyzer
+{
+    private static readonly FrozenDictionary<string, EvidenceLexicon> Lexicons = new Dictionary<string, EvidenceLexicon>(StringComparer.Ordinal)
+    {
+        ["en"] = new(
+            ["because", "therefore", "thus", "hence", "so that", "in order to", "which means", "as a result", "since the", "due to", "consequently", "this means", "that is why", "the reason"],
+            ["for example", "for instance", "e.g.", "i.e.", "such as", "that is,", "in other words"],
+            [" is a ", " is an ", " is the ", " are a ", " refers to ", " is defined as ", " means ", " denotes ", " is called ", " consists of "]),
+        ["fr"] = new(
+            ["parce que", "donc", "ainsi", "c'est pourquoi", "en effet", "car ", "puisque", "afin de", "de sorte que", "par conséquent", "grâce à"],
+            ["par exemple", "c'est-à-dire", "notamment", "tel que", "telle que", "comme "],
+            [" est un ", " est une ", " désigne ", " signifie ", " est le ", " est la ", " se compose de ", " on appelle "]),
+        ["es"] = new(
+            ["porque", "por lo tanto", "por eso", "así que", "ya que", "debido a", "para que", "por consiguiente", "puesto que"],
+            ["por ejemplo", "es decir", "tal como", "en particular"],
+            [" es un ", " es una ", " es el ", " es la ", " significa ", " se define ", " se llama ", " consiste en "]),
+        ["it"] = new(
+            ["perché", "quindi", "dunque", "poiché", "infatti", "affinché", "per questo", "di conseguenza", "grazie a"],
+            ["per esempio", "ad esempio", "cioè", "ovvero"],
+            [" è un ", " è una ", " è il ", " è la ", " significa ", " si chiama ", " consiste in ", " indica "]),
+        ["de"] = new(
+            ["weil", "daher", "deshalb", "deswegen", "denn ", "somit", "folglich", "damit ", "aufgrund"],
+            ["zum beispiel", "z. b.", "z.b.", "das heißt", "d. h.", "beispielsweise", "etwa "],
+            [" ist ein ", " ist eine ", " ist der ", " ist die ", " ist das ", " bezeichnet ", " bedeutet ", " besteht aus "]),
+        ["pt"] = new(
+            ["porque", "portanto", "por isso", "assim ", "pois ", "já que", "devido a", "para que", "por conseguinte"],
+            ["por exemplo", "isto é", "ou seja", "tal como"],
+            [" é um ", " é uma ", " é o ", " é a ", " significa ", " chama-se ", " consiste em "]),
+        ["ru"] = new(
+            ["потому что", "поэтому", "так как", "следовательно", "чтобы", "из-за", "благодаря", "значит"],
+            ["например", "то есть", "т. е.", "т.е.", "такие как", "в частности"],
+            [" — это ", " - это ", " это ", " означает ", " называется ", " состоит из ", " является "]),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Gets the languages with an explanation and definition lexicon.</summary>
+    public static IReadOnlyCollection<string> LexiconLanguages => Lexicons.Keys;
+
+    public static ContentEvidence Analyze(ReadOnlySpan<char> text, LanguageCode language)
+    {
+        var e = new ContentEvidence();
+        var lexicon = Lexicons.GetValueOrDefault(language.ToString());
+        e.HasLexicon = lexicon is not null;
+
+        foreach (var m in QuantityRegex().EnumerateMatches(text))
+        {
+            _ = m;
+            e.Quantities++;
+        }
+
+        foreach (var m in ReferenceRegex().EnumerateMatches(text))
+        {
+            _ = m;
+            e.References++;
+        }
+
+        foreach (var rawLine in text.EnumerateLines())
+        {
+            var line = rawLine.Trim();
+            if (line.IsEmpty)
+            {
+                continue;
+            }
+
+            if (HeadwordRegex().IsMatch(line))
+            {
+                e.Definitions++;
+            }
+
+            if (EnumerationRegex().IsMatch(line))
+            {
+                e.EnumeratedLines++;
+            }
+        }
+
+        if (lexicon is not null)
+        {
+            e.Explanations = Count(text, lexicon.Explanations);
+            e.Examples = Count(text, lexicon.Examples);
+            e.Definitions += Count(text, lexicon.Definitions);
+        }
+
+        CountWords(text, e);
+        return e;
+    }
+
+    /// <summary>Informational value from evidence: one point each for a real statement, for volume, for facts, for
+    /// explanation and for structure (definitions, lists, references), each capped at 1 (see docs/quality.md).</summary>
+    public static double Informational(ContentEvidence e, TextSignals s)
+    {
+        var statement = Math.Min(1.0, s.AlphaWordCount / 6.0);
+        var volume = Math.Clamp((s.AlphaWordCount - 12) / 150.0, 0, 1);
+        var facts = Math.Min(1.0, (0.34 * e.Quantities) + (0.25 * Math.Min(4, e.TechnicalTerms)) + (0.15 * Math.Min(4, e.ProperNouns)));
+        var explanation = Explanation(e);
+        var structure = Math.Min(1.0, (0.75 * Math.Min(2, e.Definitions)) + (0.25 * Math.Min(4, e.EnumeratedLines)) + (0.5 * Math.Min(2, e.References)));
+        return statement + volume + facts + explanation + structure;
+    }
+
+    /// <summary>Educational value from evidence: half a point for a statement and half for volume, then definitions,
+    /// explanation, examples or steps, and technical vocabulary or references, each capped at 1 (see docs/quality.md).</summary>
+    public static double Educational(ContentEvidence e, TextSignals s)
+    {
+        var statement = 0.5 * Math.Min(1.0, s.AlphaWordCount / 6.0);
+        var volume = 0.5 * Math.Clamp((s.AlphaWordCount - 12) / 150.0, 0, 1);
+        var definitions = Math.Min(1.0, 0.75 * e.Definitions);
+        var explanation = Explanation(e);
+        var examples = Math.Min(1.0, (0.5 * e.Examples) + (0.25 * Math.Min(4, e.EnumeratedLines)));
+        var vocabulary = Math.Min(1.0, (0.2 * Math.Min(5, e.TechnicalTerms)) + (0.2 * e.Quantities) + (0.5 * Math.Min(2, e.References)));
+        return statement + volume + definitions + explanation + examples + vocabulary;
+    }
+
+    /// <summary>Explanation evidence: connectives where the language has a lexicon, otherwise (and at least) the share of
+    /// long sentences, so a language without a lexicon is never worse off than the proxy allows.</summary>
+    private static double Explanation(ContentEvidence e)
+    {
+        var proxy = Math.Min(0.75, 0.25 * e.LongSentences);
+        return e.HasLexicon ? Math.Max(proxy, Math.Min(1.0, (0.5 * e.Explanations) + (0.25 * e.Examples))) : proxy;
+    }
+
+    private static int Count(ReadOnlySpan<char> text, SearchValues<string> values)
+    {
+        var count = 0;
+        var idx = text.IndexOfAny(values);
+        while (idx >= 0)
+        {
+            count++;
+            text = text[(idx + 1)..];
+            idx = text.IndexOfAny(values);
+        }
+
+        return count;
+    }
+
+    private static void CountWords(ReadOnlySpan<char> text, ContentEvidence e)
+    {
+        var sentenceStart = true;
+        var sentenceWords = 0;
+        var i = 0;
+        while (i < text.Length)
+        {
+            while (i < text.Length && char.IsWhiteSpace(text[i]))
+            {
+                if (text[i] == '\n' && i + 1 < text.Length && text[i + 1] == '\n')
+                {
+                    sentenceStart = true;
+                }
+
+                i++;
+            }
+
+            var start = i;
+            while (i < text.Length && !char.IsWhiteSpace(text[i]))
+            {
+                i++;
+            }
+
+            if (i == start)
+            {
+                break;
+            }
+
+            var token = text[start..i];
+            var core = token.Trim("\"'()[]{}«»“”‘’,;:.!?¡¿-—–*");
+            if (!core.IsEmpty && char.IsLetter(core[0]))
+            {
+                sentenceWords++;
+                if (IsTechnical(core))
+                {
+                    e.TechnicalTerms++;
+                }
+                else if (!sentenceStart && char.IsUpper(core[0]) && core.Length > 1 && char.IsLower(core[1]))
+                {
+                    e.ProperNouns++;
+                }
+            }
+
+            sentenceStart = false;
+            var last = token[^1];
+            if (last is '.' or '!' or '?' or '…' or ':' or ';' or '。' or '！' or '？')
+            {
+                if (sentenceWords >= 8)
+                {
+                    e.LongSentences++;
+                }
+
+                sentenceWords = 0;
+                sentenceStart = last is not ';';
+            }
+        }
+
+        if (sentenceWords >= 8)
+        {
+            e.LongSentences++;
+        }
+    }
+
+    private static bool IsTechnical(ReadOnlySpan<char> word)
+    {
+        if (word.Length < 2 || word.Length > 30)
+        {
+            return false;
+        }
+
+        int upper = 0, lower = 0, digits = 0, joiners = 0;
+        foreach (var c in word)
+        {
+            if (char.IsUpper(c))
+            {
+                upper++;
+            }
+            else if (char.IsLower(c))
+            {
+                lower++;
+            }
+            else if (char.IsAsciiDigit(c))
+            {
+                digits++;
+            }
+            else if (c is '_' or '.' or '/' or '+' or '#')
+            {
+                joiners++;
+            }
+        }
+
+        var letters = upper + lower;
+        return (upper >= 2 && lower == 0 && word.Length <= 6 && letters >= 2) // acronym: TCP, HTML5
+            || (digits > 0 && letters > 0) // x86, H2O, IPv6
+            || (joiners > 0 && letters >= 2 && word[^1] != '.' && char.IsLetterOrDigit(word[^1])) // snake_case, file.ext, C++ (trimmed), a/b
+            || (upper >= 1 && lower >= 1 && char.IsLower(word[0]) && upper < letters); // camelCase, iPhone
+    }
+
+    [GeneratedRegex(@"(?<![\p{L}\d])\d+(?:[.,]\d+)?\s?(?:%|°\s?[CF]?|km|cm|mm|m|kg|mg|g|lb|lbs|ft|mi|ms|s|min|h|Hz|kHz|MHz|GHz|KB|MB|GB|TB|kB|bits?|bytes?|V|W|kW|kWh|mAh|mol|ml|mL|L|dB|px|pt|°|км|м|кг|г|см|мм|лет|года?)(?![\p{L}\d])|(?<![\p{L}\d])(?:1[0-9]\d\d|20\d\d)(?![\p{L}\d])", RegexOptions.CultureInvariant)]
+    private static partial Regex QuantityRegex();
+
+    [GeneratedRegex(@"\[\d{1,3}\]|\(\p{Lu}\p{L}+(?: et al\.)?,? \d{4}\)|\bet al\.|\bcf\.|\bibid\.|\bISBN\b|\bdoi:|\bRFC ?\d+|\bsee also\b|\bvoir aussi\b|\bvéase\b|\bsiehe\b|\bсм\. также", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex ReferenceRegex();
+
+    // A headword at the start of a line followed by a part of speech (", n."), a colon or a dash, or a tagged gloss
+    // ("term <networking>"): dictionary and glossary entries in any space-delimited language.
+    [GeneratedRegex(@"^[\p{L}][\p{L}\p{N}'’ \-]{0,40}(?:,\s?(?:n|v|adj|adv|v\.t|v\.i|pp|prep|conj|interj|pron|s|f|m)\.|\s?:\s+\p{L}|\s+(?:—|–|--)\s+\p{L}|\s+<[a-z]+>)", RegexOptions.CultureInvariant)]
+    private static partial Regex HeadwordRegex();
+
+    [GeneratedRegex(@"^(?:[-*+•·▪◦‣●]\s|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)", RegexOptions.CultureInvariant)]
+    private static partial Regex EnumerationRegex();
+
+    private sealed class EvidenceLexicon(string[] explanations, string[] examples, string[] definitions)
+    {
+        public SearchValues<string> Explanations { get; } = SearchValues.Create(explanations, StringComparison.OrdinalIgnoreCase);
+
+        public SearchValues<string> Examples { get; } = SearchValues.Create(examples, StringComparison.OrdinalIgnoreCase);
+
+        public SearchValues<string> Definitions { get; } = SearchValues.Create(definitions, StringComparison.OrdinalIgnoreCase);
+    }
+}
