@@ -11,6 +11,16 @@ namespace Climb.Cli;
 /// </summary>
 internal static class WorkerCommand
 {
+    /// <summary>Returns the shell command that starts this same CLI as a worker ("'/path/climb' worker" or "dotnet '/path/Climb.Cli.dll' worker"); the nodes must see the same path.</summary>
+    public static string ThisProcessWorkerCommand()
+    {
+        string process = Environment.ProcessPath ?? "climb";
+        string entry = System.Reflection.Assembly.GetEntryAssembly()?.Location ?? string.Empty;
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" && entry.Length > 0
+            ? $"'{process}' '{entry}' worker"
+            : $"'{process}' worker";
+    }
+
     public static Command Create()
     {
         var request = new Argument<string>("request") { Description = "The request file (<id>.request.json in the artifacts folder, on storage every node sees)." };
