@@ -764,8 +764,11 @@ public sealed class ClimbPipeline
 
             async Task<Dictionary<string, double>> RunSearch(string folder, CancellationToken token)
             {
+                var executor = p._components.Executor ?? (o.Executor == ExecutorKind.Slurm ? new SlurmExecutor(o.Slurm, p._loggers.CreateLogger<SlurmExecutor>()) : null);
                 IProxyTrainer trainer = p._components.ProxyTrainer
-                    ?? (kind == ProxyKind.NGram
+                    ?? (executor is not null
+                        ? new ExecutorProxyTrainer(kind == ProxyKind.NGram ? ProxyTrainerSpec.NGram(o.NGramProxy) : ProxyTrainerSpec.Transformer(await DefaultTrainerOptionsAsync(folder, token).ConfigureAwait(false)), executor, Path.Combine(folder, "work"), p._loggers.CreateLogger<ExecutorProxyTrainer>())
+                        : kind == ProxyKind.NGram
                         ? new KneserNeyProxyTrainer(o.NGramProxy, p._loggers.CreateLogger<KneserNeyProxyTrainer>())
                         : await DefaultTrainerAsync(folder, token).ConfigureAwait(false));
                 var search = new MixtureSearch(
@@ -845,7 +848,10 @@ public sealed class ClimbPipeline
             }
         }
 
-        private async Task<IProxyTrainer> DefaultTrainerAsync(string folder, CancellationToken ct)
+        private async Task<IProxyTrainer> DefaultTrainerAsync(string folder, CancellationToken ct) =>
+            new TorchSharpProxyTrainer(await DefaultTrainerOptionsAsync(folder, ct).ConfigureAwait(false), p._loggers.CreateLogger<TorchSharpProxyTrainer>());
+
+        private async Task<ProxyTrainerOptions> DefaultTrainerOptionsAsync(string folder, CancellationToken ct)
         {
             var o = p._options;
             var options = JsonSerializer.Deserialize<ProxyTrainerOptions>(JsonSerializer.Serialize(o.ProxyTraining))!;
@@ -865,7 +871,7 @@ public sealed class ClimbPipeline
                 options.BaseCheckpointPath = basePath;
             }
 
-            return new TorchSharpProxyTrainer(options, p._loggers.CreateLogger<TorchSharpProxyTrainer>());
+            return options;
         }
 
         private async Task WriteWeightsAsync(CancellationToken ct)

@@ -19,6 +19,7 @@ public sealed class ClimbPipelineBuilder
     private Func<IServiceProvider, IClusterer>? _clusterer;
     private Func<IServiceProvider, IQualityScorer>? _scorer;
     private Func<IServiceProvider, IProxyTrainer>? _trainer;
+    private Func<IServiceProvider, IWorkExecutor>? _executor;
     private Func<IServiceProvider, IMixturePredictor>? _predictor;
     private Func<IServiceProvider, IMixtureSampler>? _sampler;
     private Func<IServiceProvider, ITokenizer>? _tokenizer;
@@ -65,6 +66,11 @@ public sealed class ClimbPipelineBuilder
     /// <param name="factory">Creates the trainer from the service provider.</param>
     /// <returns>This builder.</returns>
     public ClimbPipelineBuilder WithProxyTrainer(Func<IServiceProvider, IProxyTrainer> factory) => Set(ref _trainer, factory);
+
+    /// <summary>Runs the proxy runs through an executor (for example a <see cref="SlurmExecutor"/>) instead of in this process; the artifacts folder must be on storage its workers see.</summary>
+    /// <param name="executor">The executor.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithExecutor(IWorkExecutor executor) => Set(ref _executor, Instance(executor));
 
     /// <summary>Sets the mixture predictor (default: <see cref="LightGbmMixturePredictor"/> with the paper's settings).</summary>
     /// <param name="predictor">The predictor.</param>
@@ -180,6 +186,7 @@ public sealed class ClimbPipelineBuilder
             Clusterer = Resolve("clusterer", _clusterer),
             QualityScorer = Resolve("quality scorer", _scorer),
             ProxyTrainer = Resolve("proxy trainer", _trainer),
+            Executor = Resolve("executor", _executor),
             Predictor = Resolve("mixture predictor", _predictor),
             Sampler = Resolve("mixture sampler", _sampler),
             Tokenizer = Resolve("tokenizer", _tokenizer),
@@ -237,6 +244,8 @@ internal sealed class ClimbComponents
     public IQualityScorer? QualityScorer { get; init; }
 
     public IProxyTrainer? ProxyTrainer { get; init; }
+
+    public IWorkExecutor? Executor { get; init; }
 
     public IMixturePredictor? Predictor { get; init; }
 
