@@ -30,6 +30,7 @@ public sealed partial class SlurmExecutor : IWorkExecutor
     };
 
     private readonly SlurmExecutorOptions _options;
+    private readonly TimeSpan _firstPoll;
     private readonly ILogger _logger;
     private readonly SlurmClient _client;
     private readonly ConcurrentDictionary<string, SlurmJournal> _journals = new(StringComparer.Ordinal);
@@ -45,6 +46,7 @@ public sealed partial class SlurmExecutor : IWorkExecutor
         _options = OptionsValidation.Validate(options ?? throw new ArgumentNullException(nameof(options)), nameof(options));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _client = new SlurmClient(_options.BinDirectory);
+        _firstPoll = TimeSpan.FromTicks(Math.Min(_options.PollInterval.Ticks, TimeSpan.FromSeconds(1).Ticks));
         _preflight = new Lazy<Task>(() => PreflightAsync(CancellationToken.None));
     }
 
@@ -142,9 +144,12 @@ public sealed partial class SlurmExecutor : IWorkExecutor
 
     private async Task FollowAsync(List<Unit> units, WorkResult?[] results, int gpus, CancellationToken ct)
     {
+        // Poll soon after submitting, then back off to PollInterval while nothing changes.
+        var delay = _firstPoll;
         while (units.Any(u => !u.Finished))
         {
-            await Task.Delay(_options.PollInterval, ct).ConfigureAwait(false);
+            await Task.Delay(delay, ct).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(_options.PollInterval.Ticks, (long)(delay.Ticks * 1.5)));
             var queue = await QueueAsync(force: false, ct).ConfigureAwait(false);
             foreach (var u in units.Where(u => !u.Finished))
             {
@@ -152,6 +157,7 @@ public sealed partial class SlurmExecutor : IWorkExecutor
                 {
                     results[u.Index] = done;
                     u.Finished = true;
+                    delay = _firstPoll;
                     u.Journal.Append("done", u.Request.Id, done.Job ?? u.Job, u.Attempts);
                     continue;
                 }
@@ -318,7 +324,7 @@ public sealed partial class SlurmExecutor : IWorkExecutor
         await _queueGate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            if (!force && _queue is { } q && DateTime.UtcNow - q.At < _options.PollInterval / 2)
+            if (!force && _queue is { } q && DateTime.UtcNow - q.At < _firstPoll / 2)
             {
                 return q.Jobs;
             }
@@ -329,7 +335,7 @@ public sealed partial class SlurmExecutor : IWorkExecutor
             {
                 try
                 {
-                    var (exit, stdout, stderr) = await _client.RunAsync("squeue", ["-h", "-r", "-t", "all", "-u", Environment.UserName, "-n", _options.JobName, "-o", "%i|%T|%r"], ct).ConfigureAwait(false);
+                    var (exit, stdout, stderr) = await _client.RunAsync("squeue", ["-h", "-r", "-t", "all", "-u", Environment.UserName, "-o", "%i|%T|%r"], ct).ConfigureAwait(false);
                     if (exit == 0)
                     {
                         foreach (string line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

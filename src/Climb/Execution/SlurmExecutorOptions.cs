@@ -46,7 +46,7 @@ public sealed class SlurmExecutorOptions : IValidatableOptions
     /// <summary>Gets shell lines run in each job before the worker (for example "module load cuda/12.4", "export DOTNET_ROOT=/shared/dotnet").</summary>
     public IList<string> Setup { get; init; } = [];
 
-    /// <summary>Gets or sets the job name (<c>--job-name</c>); the executor follows only its own jobs by this name and the user.</summary>
+    /// <summary>Gets or sets the job name (<c>--job-name</c>, shown by <c>squeue</c>); the executor follows its jobs by their ids (an <see cref="ExtraArguments"/> item may override the name).</summary>
     /// <value>Default "climb".</value>
     [RegularExpression("^[A-Za-z0-9._-]{1,64}$")]
     public string JobName { get; set; } = "climb";
@@ -61,7 +61,7 @@ public sealed class SlurmExecutorOptions : IValidatableOptions
     [Range(0, 100_000)]
     public int ArrayThrottle { get; set; }
 
-    /// <summary>Gets or sets how often the executor asks <c>squeue</c> about its jobs.</summary>
+    /// <summary>Gets or sets the longest wait between two looks at the jobs (<c>squeue</c> and the result files): the executor looks after one second, then backs off by half each time up to this while nothing finishes.</summary>
     /// <value>Default 10 seconds.</value>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
 
