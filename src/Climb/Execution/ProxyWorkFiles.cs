@@ -93,12 +93,17 @@ internal static class ProxyWorkFiles
     {
         Mixture = mixture,
         Seed = seed,
-        Objective = o["objective"]!.GetValue<double>(),
+        Objective = Number(o["objective"]!),
         Goal = Enum.Parse<ObjectiveGoal>(o["goal"]!.GetValue<string>()),
-        Metrics = o["metrics"]!.Deserialize<Dictionary<string, double>>(WorkFiles.Json)!,
+        Metrics = o["metrics"]!.AsObject().ToDictionary(m => m.Key, m => Number(m.Value!)),
         TokensTrained = o["tokensTrained"]!.GetValue<long>(),
         Elapsed = TimeSpan.FromSeconds(o["elapsedSeconds"]!.GetValue<double>()),
         Device = job is null ? o["device"]!.GetValue<string>() : string.Create(CultureInfo.InvariantCulture, $"{o["device"]!.GetValue<string>()} (slurm job {job} on {host})"),
         ProxyConfiguration = o["proxyConfiguration"]!.GetValue<string>(),
     };
+
+    /// <summary>Reads a number written with named literals allowed ("NaN", "Infinity" and "-Infinity" are strings).</summary>
+    private static double Number(JsonNode node) => node.GetValueKind() == JsonValueKind.String
+        ? double.Parse(node.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture)
+        : node.GetValue<double>();
 }

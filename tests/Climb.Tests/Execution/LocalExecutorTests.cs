@@ -92,3 +92,32 @@ public sealed class LocalExecutorTests
     public void An_unclosed_quote_in_sbatch_arguments_is_an_error() =>
         Assert.Throws<ArgumentException>(() => SlurmExecutorOptions.ParseArguments("--comment=\"oops"));
 }
+
+public sealed class ProxyWorkFilesTests
+{
+    [Fact]
+    public void Non_finite_objectives_and_metrics_survive_the_result_file()
+    {
+        var result = new ProxyResult
+        {
+            Mixture = new MixtureWeights([0.5, 0.5]),
+            Seed = 3,
+            Objective = double.PositiveInfinity,
+            Goal = ObjectiveGoal.Minimize,
+            Metrics = new Dictionary<string, double> { ["target:a/loss"] = double.PositiveInfinity, ["mc:b/acc"] = double.NaN, ["x"] = 0.1 + 0.2 },
+            TokensTrained = 1234,
+            Elapsed = TimeSpan.FromSeconds(1.5),
+            Device = "cpu",
+            ProxyConfiguration = "test",
+        };
+        string text = ProxyWorkFiles.ResultToJson(result).ToJsonString(WorkFiles.Json);
+
+        var back = ProxyWorkFiles.ResultFromJson(JsonNode.Parse(text)!.AsObject(), result.Mixture, 3, "77", "node1");
+
+        Assert.Equal(double.PositiveInfinity, back.Objective);
+        Assert.True(double.IsNaN(back.Metrics["mc:b/acc"]));
+        Assert.Equal(0.1 + 0.2, back.Metrics["x"]); // doubles round-trip exactly
+        Assert.Equal("cpu (slurm job 77 on node1)", back.Device);
+        Assert.Equal(1234, back.TokensTrained);
+    }
+}
