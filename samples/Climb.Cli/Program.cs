@@ -31,6 +31,11 @@ var exportTokensOption = new Option<long>("--export-tokens") { Description = "To
 var formatOption = new Option<DatasetFormat>("--format") { Description = "Exported dataset format: Jsonl or Parquet.", DefaultValueFactory = _ => DatasetFormat.Jsonl };
 var seedOption = new Option<int>("--seed") { Description = "Seed of every seeded stage.", DefaultValueFactory = _ => 42 };
 var parallelOption = new Option<int>("--parallel") { Description = "Proxies trained at the same time.", DefaultValueFactory = _ => 1 };
+var executorOption = new Option<ExecutorKind>("--executor") { Description = "Where proxies train: Local (this process) or Slurm (one sbatch job per proxy; the artifacts folder must be on storage every node sees).", DefaultValueFactory = _ => ExecutorKind.Local };
+var slurmPartitionOption = new Option<string?>("--slurm-partition") { Description = "Slurm partition of the proxy jobs (default: the cluster's default partition)." };
+var slurmGpusOption = new Option<int>("--slurm-gpus-per-proxy") { Description = "GPUs per proxy job (--gres=gpu:N).", DefaultValueFactory = _ => 0 };
+var slurmArgsOption = new Option<string?>("--slurm-args") { Description = "Extra sbatch arguments, for example \"--account=proj --time=60 --mem=32G --qos=high\"." };
+var slurmWorkerOption = new Option<string?>("--slurm-worker") { Description = "Shell command that starts a worker on a node (default: this climb, by its path, which the nodes must see)." };
 var pruningOption = new Option<PruningPreset>("--pruning") { Description = "Cluster-pruning thresholds: Default (quality and advertisement >= 3, informational value >= 1, with guards), Paper (mean score >= 3 on each criterion, for scores trained on A.8-style annotations) or NvidiaRecipe (lower thresholds, keeps more).", DefaultValueFactory = _ => PruningPreset.Default };
 
 // How the library's messages name the options this tool exposes.
@@ -40,7 +45,7 @@ var optionNames = new Dictionary<string, string>
     ["ClusterCount"] = "--clusters",
     ["Merging.TargetClusterCount"] = "--super-clusters",
     ["Merging"] = "--super-clusters",
-    ["Pruning"] = "--pruning NvidiaRecipe",
+    ["Pruning"] = "--pruning",
     ["Search.RoundBudgets"] = "--budgets",
     ["Search"] = "--budgets",
     ["Strategy"] = "--strategy",
@@ -50,9 +55,11 @@ var optionNames = new Dictionary<string, string>
     ["Export.TokenBudget"] = "--export-tokens",
     ["Export"] = "--export-tokens",
     ["ProxyParallelism"] = "--parallel",
+    ["Executor"] = "--executor",
+    ["Slurm"] = "--slurm-*",
 };
 
-Option[] shared = [corpusOption, textFieldOption, targetOption, piqaOption, artifactsOption, clustersOption, superOption, budgetsOption, strategyOption, proxyOption, proxyTokensOption, tokenizerOption, deviceOption, exportTokensOption, formatOption, seedOption, parallelOption, pruningOption];
+Option[] shared = [corpusOption, textFieldOption, targetOption, piqaOption, artifactsOption, clustersOption, superOption, budgetsOption, strategyOption, proxyOption, proxyTokensOption, tokenizerOption, deviceOption, exportTokensOption, formatOption, seedOption, parallelOption, pruningOption, executorOption, slurmPartitionOption, slurmGpusOption, slurmArgsOption, slurmWorkerOption];
 
 var root = new RootCommand(
     "climb: find the best pre-training data mixture with CLIMB (embed, cluster, prune, merge, search mixture weights with proxy models, export).\n" +
@@ -85,6 +92,8 @@ foreach (var (name, description) in stageDescriptions)
     command.SetAction((parse, ct) => RunAsync(parse, last, ct));
     root.Subcommands.Add(command);
 }
+
+root.Subcommands.Add(WorkerCommand.Create());
 
 return await root.Parse(args).InvokeAsync();
 
@@ -173,6 +182,14 @@ async Task<int> RunAsync(ParseResult parse, string lastStage, CancellationToken 
                 o.Device = parse.GetValue(deviceOption);
                 o.Seed = parse.GetValue(seedOption);
                 o.ProxyParallelism = parse.GetValue(parallelOption);
+                o.Executor = parse.GetValue(executorOption);
+                o.Slurm = new SlurmExecutorOptions
+                {
+                    Partition = parse.GetValue(slurmPartitionOption),
+                    GpusPerProxy = parse.GetValue(slurmGpusOption),
+                    ExtraArguments = SlurmExecutorOptions.ParseArguments(parse.GetValue(slurmArgsOption)),
+                    WorkerCommand = parse.GetValue(slurmWorkerOption) ?? WorkerCommand.ThisProcessWorkerCommand(),
+                };
                 o.Export = new DatasetExportOptions { TokenBudget = parse.GetValue(exportTokensOption), Format = parse.GetValue(formatOption), Seed = parse.GetValue(seedOption) };
                 if (parse.GetValue(proxyTokensOption) is long tokens)
                 {

@@ -19,6 +19,7 @@ public sealed class ClimbPipelineBuilder
     private Func<IServiceProvider, IClusterer>? _clusterer;
     private Func<IServiceProvider, IQualityScorer>? _scorer;
     private Func<IServiceProvider, IProxyTrainer>? _trainer;
+    private Func<IServiceProvider, IWorkExecutor>? _executor;
     private Func<IServiceProvider, IMixturePredictor>? _predictor;
     private Func<IServiceProvider, IMixtureSampler>? _sampler;
     private Func<IServiceProvider, ITokenizer>? _tokenizer;
@@ -66,6 +67,17 @@ public sealed class ClimbPipelineBuilder
     /// <param name="factory">Creates the trainer from the service provider.</param>
     /// <returns>This builder.</returns>
     public ClimbPipelineBuilder WithProxyTrainer(Func<IServiceProvider, IProxyTrainer> factory) => Set(ref _trainer, factory);
+
+    /// <summary>Runs the built-in proxy trainer's runs through an executor (for example a <see cref="SlurmExecutor"/>)
+    /// instead of in this process; the artifacts folder must be on storage its workers see.</summary>
+    /// <param name="executor">The executor.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithExecutor(IWorkExecutor executor) => Set(ref _executor, Instance(executor));
+
+    /// <summary>Runs the built-in proxy trainer's runs through an executor created from the service provider.</summary>
+    /// <param name="factory">Creates the executor.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithExecutor(Func<IServiceProvider, IWorkExecutor> factory) => Set(ref _executor, factory);
 
     /// <summary>Sets the mixture predictor (default: <see cref="LightGbmMixturePredictor"/> with the paper's settings).</summary>
     /// <param name="predictor">The predictor.</param>
@@ -196,7 +208,8 @@ public sealed class ClimbPipelineBuilder
         var predictor = Resolve("mixture predictor", _predictor);
         var sampler = Resolve("mixture sampler", _sampler);
         var tokenizer = Resolve("tokenizer", _tokenizer);
-        errors.AddRange(PipelineDefaults.IgnoredOptions(_options, names, _clusterer is not null, _trainer is not null, _tokenizer is not null, _predictor is not null, _sampler is not null));
+        var executor = Resolve("executor", _executor);
+        errors.AddRange(PipelineDefaults.IgnoredOptions(_options, names, _clusterer is not null, _trainer is not null, _tokenizer is not null, _predictor is not null, _sampler is not null, _executor is not null));
         if (errors.Count > 0)
         {
             throw new ValidationException(
@@ -204,7 +217,7 @@ public sealed class ClimbPipelineBuilder
                 string.Join(Environment.NewLine, errors.Select(e => "  - " + e)));
         }
 
-        var components = PipelineDefaults.Resolve(_options, loggers, names, embedder, clusterer, scorer, trainer, predictor, sampler, tokenizer);
+        var components = PipelineDefaults.Resolve(_options, loggers, names, embedder, clusterer, scorer, trainer, predictor, sampler, tokenizer, executor);
         _built = true;
         return new ClimbPipeline(_options, components, loggers, names);
     }

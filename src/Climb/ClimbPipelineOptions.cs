@@ -92,6 +92,14 @@ public sealed class ClimbPipelineOptions : IValidatableOptions
     [Range(1, 1024)]
     public int ProxyParallelism { get; set; } = 1;
 
+    /// <summary>Gets or sets where proxy runs execute when no executor is plugged in with <see cref="ClimbPipelineBuilder.WithExecutor(IWorkExecutor)"/>.</summary>
+    /// <value>The default is <see cref="ExecutorKind.Local"/> (in this process).</value>
+    public ExecutorKind Executor { get; set; } = ExecutorKind.Local;
+
+    /// <summary>Gets or sets the Slurm options used when <see cref="Executor"/> is <see cref="ExecutorKind.Slurm"/>.</summary>
+    [Required]
+    public SlurmExecutorOptions Slurm { get; set; } = new();
+
     /// <summary>Gets or sets which built-in proxy trainer is used when none is plugged in with <see cref="ClimbPipelineBuilder.WithProxyTrainer(IProxyTrainer)"/>.</summary>
     /// <value>The default is <see cref="ProxyKind.Auto"/>.</value>
     public ProxyKind Proxy { get; set; } = ProxyKind.Auto;

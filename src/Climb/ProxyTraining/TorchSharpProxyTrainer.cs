@@ -27,7 +27,6 @@ public sealed record ProxyCheckpoint(string Path, ProxyModelOptions Model, int V
 /// </summary>
 public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
 {
-    private static readonly SemaphoreSlim TorchLock = new(1, 1);
     private readonly ProxyTrainerOptions _options;
     private readonly ILogger _logger;
 
@@ -58,14 +57,14 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
             EnsureSameShape(baseInfo, _options.BaseCheckpointPath!);
         }
 
-        await TorchLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var lease = await DevicePlacement.Torch(ResolveDevice(0).type == DeviceType.CUDA).AcquireAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await Task.Run(() => Run(request, evaluator, baseInfo, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return await Task.Run(() => Run(request, evaluator, baseInfo, progress, lease.Index, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            TorchLock.Release();
+            lease.Dispose();
         }
     }
 
@@ -98,13 +97,13 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokenBudget);
         mixture ??= MixtureWeights.Uniform(data.ClusterCount);
         var evaluator = targets is { Count: > 0 } ? new TargetEvaluator(data, targets, _options.Model.ContextLength + 1, _options.Objective) : null;
-        await TorchLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var lease = await DevicePlacement.Torch(ResolveDevice(0).type == DeviceType.CUDA).AcquireAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return await Task.Run(
                 () =>
                 {
-                    var device = ResolveDevice();
+                    var device = ResolveDevice(lease.Index);
                     var clock = Stopwatch.StartNew();
                     using var model = CreateModel(data, seed, null, device);
                     var (tokens, finalLoss, _) = TrainModel(model, data, mixture, seed, tokenBudget, device, progress, clock, cancellationToken);
@@ -115,7 +114,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         }
         finally
         {
-            TorchLock.Release();
+            lease.Dispose();
         }
     }
 
@@ -132,13 +131,13 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         ArgumentNullException.ThrowIfNull(targets);
         var info = ReadConfig(checkpointPath, data);
         var evaluator = new TargetEvaluator(data, targets, info.Model.ContextLength + 1, _options.Objective);
-        await TorchLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var lease = await DevicePlacement.Torch(ResolveDevice(0).type == DeviceType.CUDA).AcquireAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return await Task.Run(
                 () =>
                 {
-                    var device = ResolveDevice();
+                    var device = ResolveDevice(lease.Index);
                     using var model = new ProxyTransformer(info.Model, data.ModelVocabularySize);
                     model.load(checkpointPath);
                     model.to(device);
@@ -150,14 +149,14 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         }
         finally
         {
-            TorchLock.Release();
+            lease.Dispose();
         }
     }
 
-    private ProxyResult Run(ProxyTrainingRequest request, TargetEvaluator evaluator, CheckpointConfig? baseInfo, IProgress<ProxyTrainingProgress>? progress, CancellationToken ct)
+    private ProxyResult Run(ProxyTrainingRequest request, TargetEvaluator evaluator, CheckpointConfig? baseInfo, IProgress<ProxyTrainingProgress>? progress, int deviceIndex, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var device = ResolveDevice();
+        var device = ResolveDevice(deviceIndex);
         using var model = CreateModel(request.Data, request.Seed, baseInfo is null ? null : _options.BaseCheckpointPath, device);
         var (tokens, finalLoss, firstLoss) = TrainModel(model, request.Data, request.Mixture, request.Seed, _options.TokenBudget, device, progress, clock, ct);
         double trainSeconds = clock.Elapsed.TotalSeconds;
@@ -207,7 +206,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         return $"proxy-{hash}-seed{seed}.pt";
     }
 
-    private Device ResolveDevice()
+    private Device ResolveDevice(int index)
     {
         if (_options.Threads > 0)
         {
@@ -220,13 +219,18 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
             ComputeDevice.Cuda => torch.cuda.is_available() ? true : throw new InvalidOperationException("ComputeDevice.Cuda was requested but torch sees no CUDA device (is the libtorch-cuda runtime referenced?)."),
             _ => torch.cuda.is_available(),
         };
-        return cuda ? torch.CUDA : torch.CPU;
+        return cuda ? torch.device(DeviceType.CUDA, index) : torch.CPU;
     }
 
     private ProxyTransformer CreateModel(TokenizedClusterStore data, int seed, string? basePath, Device device)
     {
-        torch.manual_seed(seed);
-        var model = new ProxyTransformer(_options.Model, data.ModelVocabularySize);
+        ProxyTransformer model;
+        lock (DevicePlacement.SeedLock)
+        {
+            torch.manual_seed(seed); // the global generator: runs on other devices must not interleave here
+            model = new ProxyTransformer(_options.Model, data.ModelVocabularySize);
+        }
+
         if (basePath is not null)
         {
             model.load(basePath);

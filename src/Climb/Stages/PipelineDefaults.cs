@@ -8,9 +8,19 @@ namespace Climb;
 internal static class PipelineDefaults
 {
     /// <summary>Lists option settings that cannot take effect with the components plugged in, or cannot be searched.</summary>
-    public static IEnumerable<string> IgnoredOptions(ClimbPipelineOptions o, OptionNames names, bool customClusterer, bool customTrainer, bool customTokenizer, bool customPredictor, bool customSampler)
+    public static IEnumerable<string> IgnoredOptions(ClimbPipelineOptions o, OptionNames names, bool customClusterer, bool customTrainer, bool customTokenizer, bool customPredictor, bool customSampler, bool customExecutor)
     {
         var defaults = new ClimbPipelineOptions();
+        if (customTrainer && (customExecutor || o.Executor != ExecutorKind.Local))
+        {
+            yield return $"An executor runs the built-in proxy trainers only (a worker rebuilds them from their options); the plugged-in proxy trainer would run in this process: drop {names["Executor"]} or the plugged-in trainer.";
+        }
+
+        if (customExecutor && o.Executor != ExecutorKind.Local)
+        {
+            yield return $"{names["Executor"]} chooses a built-in executor, but one is plugged in: leave {names["Executor"]} at Local.";
+        }
+
         if (customClusterer && o.ClusterCount is not null)
         {
             yield return $"{names["ClusterCount"]} is ignored by the plugged-in clusterer: set the count on the clusterer itself, or leave {names["ClusterCount"]} unset.";
@@ -71,7 +81,8 @@ internal static class PipelineDefaults
         IProxyTrainer? trainer,
         IMixturePredictor? predictor,
         IMixtureSampler? sampler,
-        ITokenizer? tokenizer)
+        ITokenizer? tokenizer,
+        IWorkExecutor? executor)
     {
         sampler ??= new DirichletMixtureSampler();
         predictor ??= new LightGbmMixturePredictor();
@@ -89,25 +100,31 @@ internal static class PipelineDefaults
             Embedder = embedder ?? new GloveSifEmbedder(logger: loggers.CreateLogger<GloveSifEmbedder>()),
             Clusterer = clusterer ?? new DefaultKMeansClusterer(new KMeansClustererOptions { Seed = o.Seed, Device = o.Device }, o.ClusterCount, names["ClusterCount"], loggers),
             QualityScorer = scorer ?? new RuleBasedQualityScorer(logger: loggers.CreateLogger<RuleBasedQualityScorer>()),
-            ProxyTrainer = trainer ?? DefaultTrainer(o, loggers),
+            ProxyTrainer = trainer ?? DefaultTrainer(o, loggers, executor ?? (o.Executor == ExecutorKind.Slurm ? new SlurmExecutor(o.Slurm, loggers.CreateLogger<SlurmExecutor>()) : null)),
             Strategy = strategy,
             Tokenizer = tokenizer ?? o.CreateTokenizer(),
         };
     }
 
-    private static IProxyTrainer DefaultTrainer(ClimbPipelineOptions o, ILoggerFactory loggers)
+    private static IProxyTrainer DefaultTrainer(ClimbPipelineOptions o, ILoggerFactory loggers, IWorkExecutor? executor)
     {
         var kind = o.Proxy == ProxyKind.Auto ? (CudaAvailable(o.Device) ? ProxyKind.Transformer : ProxyKind.NGram) : o.Proxy;
         if (kind == ProxyKind.NGram)
         {
-            return new KneserNeyProxyTrainer(o.NGramProxy, loggers.CreateLogger<KneserNeyProxyTrainer>());
+            var ngram = new KneserNeyProxyTrainer(o.NGramProxy, loggers.CreateLogger<KneserNeyProxyTrainer>());
+            return executor is null ? ngram : new ExecutorRoutedProxyTrainer(ngram, () => ProxyTrainerSpec.NGram(o.NGramProxy), executor, loggers);
         }
 
         var options = JsonSerializer.Deserialize<ProxyTrainerOptions>(JsonSerializer.Serialize(o.ProxyTraining))!;
         options.Device = o.Device == ComputeDevice.Auto ? options.Device : o.Device;
-        return o.BasePretrainingTokens > 0 && options.BaseCheckpointPath is null
-            ? new WarmStartedProxyTrainer(options, o.BasePretrainingTokens, loggers)
-            : new TorchSharpProxyTrainer(options, loggers.CreateLogger<TorchSharpProxyTrainer>());
+        if (o.BasePretrainingTokens > 0 && options.BaseCheckpointPath is null)
+        {
+            var warm = new WarmStartedProxyTrainer(options, o.BasePretrainingTokens, loggers);
+            return executor is null ? warm : new ExecutorRoutedProxyTrainer(warm, () => ProxyTrainerSpec.Transformer(warm.PreparedOptions), executor, loggers);
+        }
+
+        var transformer = new TorchSharpProxyTrainer(options, loggers.CreateLogger<TorchSharpProxyTrainer>());
+        return executor is null ? transformer : new ExecutorRoutedProxyTrainer(transformer, () => ProxyTrainerSpec.Transformer(options), executor, loggers);
     }
 
     private static bool CudaAvailable(ComputeDevice device)

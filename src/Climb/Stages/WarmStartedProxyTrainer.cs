@@ -12,6 +12,7 @@ internal sealed class WarmStartedProxyTrainer(ProxyTrainerOptions options, long 
 {
     private readonly ProxyTrainerOptions _options = OptionsValidation.Validate(Copy(options));
     private TorchSharpProxyTrainer? _inner;
+    private ProxyTrainerOptions? _prepared;
 
     /// <inheritdoc />
     public string Identity => ComponentIdentity.Of("torchsharp", _options) + string.Create(CultureInfo.InvariantCulture, $";warmStart=uniform:{baseTokens}");
@@ -30,8 +31,12 @@ internal sealed class WarmStartedProxyTrainer(ProxyTrainerOptions options, long 
 
         var withBase = Copy(_options);
         withBase.BaseCheckpointPath = basePath;
+        _prepared = withBase;
         _inner = new TorchSharpProxyTrainer(withBase, loggers.CreateLogger<TorchSharpProxyTrainer>());
     }
+
+    /// <summary>Gets the options every proxy trains with once the base is prepared (they name the base checkpoint).</summary>
+    public ProxyTrainerOptions PreparedOptions => _prepared ?? throw new InvalidOperationException("The base model has not been prepared.");
 
     /// <inheritdoc />
     public Task<ProxyResult> TrainAsync(ProxyTrainingRequest request, IProgress<ProxyTrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Climb;
+
+/// <summary>The JSON forms of a proxy run's request and result, and of the evaluation targets file.</summary>
+internal static class ProxyWorkFiles
+{
+    public const string Kind = "proxy";
+
+    /// <summary>Writes the targets once into the work folder (named by a hash of their content) and returns the path.</summary>
+    public static string WriteTargets(string folder, IReadOnlyList<EvaluationTarget> targets)
+    {
+        var array = new JsonArray();
+        foreach (var t in targets)
+        {
+            array.Add(t switch
+            {
+                TextTarget text => new JsonObject
+                {
+                    ["type"] = "text",
+                    ["name"] = t.Name,
+                    ["weight"] = t.Weight,
+                    ["texts"] = new JsonArray(text.Texts.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
+                },
+                MultipleChoiceTarget mc => new JsonObject
+                {
+                    ["type"] = "mc",
+                    ["name"] = t.Name,
+                    ["weight"] = t.Weight,
+                    ["items"] = new JsonArray(mc.Items.Select(i => (JsonNode?)new JsonObject
+                    {
+                        ["context"] = i.Context,
+                        ["choices"] = new JsonArray(i.Choices.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
+                        ["label"] = i.Label,
+                    }).ToArray()),
+                },
+                _ => throw new NotSupportedException($"Target '{t.Name}' is a {t.GetType().Name}; only TextTarget and MultipleChoiceTarget can be sent to a worker."),
+            });
+        }
+
+        string json = array.ToJsonString();
+        string path = Path.Combine(folder, "targets-" + WorkRequest.HashOf(json) + ".json");
+        Directory.CreateDirectory(folder);
+        if (!File.Exists(path))
+        {
+            WorkFiles.WriteAtomic(path, json);
+        }
+
+        return path;
+    }
+
+    public static List<EvaluationTarget> ReadTargets(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new WorkRequestNotFoundException($"Targets file '{path}' not found on host '{Environment.MachineName}': the artifacts folder must be on storage every node sees.", path);
+        }
+
+        var list = new List<EvaluationTarget>();
+        foreach (var node in JsonNode.Parse(File.ReadAllText(path))!.AsArray())
+        {
+            var o = node!.AsObject();
+            string name = o["name"]!.GetValue<string>();
+            double weight = o["weight"]!.GetValue<double>();
+            list.Add(o["type"]!.GetValue<string>() switch
+            {
+                "text" => new TextTarget(name, o["texts"]!.AsArray().Select(x => x!.GetValue<string>()).ToList(), weight),
+                "mc" => new MultipleChoiceTarget(name, o["items"]!.AsArray().Select(i => new MultipleChoiceItem(
+                    i!["context"]!.GetValue<string>(),
+                    i["choices"]!.AsArray().Select(c => c!.GetValue<string>()).ToList(),
+                    i["label"]!.GetValue<int>())).ToList(), weight),
+                var other => throw new InvalidDataException($"{path}: unknown target type '{other}'."),
+            });
+        }
+
+        return list;
+    }
+
+    public static JsonObject ResultToJson(ProxyResult r) => new()
+    {
+        ["objective"] = r.Objective,
+        ["goal"] = r.Goal.ToString(),
+        ["metrics"] = JsonSerializer.SerializeToNode(r.Metrics.ToDictionary(k => k.Key, k => k.Value), WorkFiles.Json),
+        ["tokensTrained"] = r.TokensTrained,
+        ["elapsedSeconds"] = r.Elapsed.TotalSeconds,
+        ["device"] = r.Device,
+        ["proxyConfiguration"] = r.ProxyConfiguration,
+    };
+
+    public static ProxyResult ResultFromJson(JsonObject o, MixtureWeights mixture, int seed, string? job, string? host) => new()
+    {
+        Mixture = mixture,
+        Seed = seed,
+        Objective = Number(o["objective"]!),
+        Goal = Enum.Parse<ObjectiveGoal>(o["goal"]!.GetValue<string>()),
+        Metrics = o["metrics"]!.AsObject().ToDictionary(m => m.Key, m => Number(m.Value!)),
+        TokensTrained = o["tokensTrained"]!.GetValue<long>(),
+        Elapsed = TimeSpan.FromSeconds(o["elapsedSeconds"]!.GetValue<double>()),
+        Device = job is null ? o["device"]!.GetValue<string>() : string.Create(CultureInfo.InvariantCulture, $"{o["device"]!.GetValue<string>()} (slurm job {job} on {host})"),
+        ProxyConfiguration = o["proxyConfiguration"]!.GetValue<string>(),
+    };
+
+    /// <summary>Reads a number written with named literals allowed ("NaN", "Infinity" and "-Infinity" are strings).</summary>
+    private static double Number(JsonNode node) => node.GetValueKind() == JsonValueKind.String
+        ? double.Parse(node.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture)
+        : node.GetValue<double>();
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+
+namespace Climb;
+
+/// <summary>The outcome of <see cref="ShardedAssignment.AssignAsync"/>.</summary>
+/// <param name="Assignments">The nearest centroid of every row, in row order.</param>
+/// <param name="Sizes">Rows per cluster.</param>
+/// <param name="Inertia">The sum of squared distances of the rows to their centroids (shards summed in order).</param>
+/// <param name="Jobs">The Slurm job of each shard (<see langword="null"/> entries ran in process).</param>
+public sealed record ShardedAssignmentResult(int[] Assignments, long[] Sizes, double Inertia, IReadOnlyList<string?> Jobs);
+
+/// <summary>
+/// The full k-means assignment pass as an array of shards: centroids fitted in the main process (for example by
+/// <see cref="KMeansClusterer"/> on a sample) are written to the work folder, each shard of rows is one work unit
+/// (one task of a Slurm job array with <see cref="SlurmExecutor"/>), and the labels are gathered in row order:
+/// the same assignments as the in-process pass, in the same <c>assignments.i32</c> layout.
+/// </summary>
+public static class ShardedAssignment
+{
+    /// <summary>Assigns every row of an embedding store to its nearest centroid, one work unit per shard of rows.</summary>
+    /// <param name="store">The embedding store (its folder must be on storage the workers see).</param>
+    /// <param name="centroids">The centroids, row-major (k × dimension), as the clusterer returns them.</param>
+    /// <param name="spherical">Whether rows are L2-normalised before assignment (<see cref="KMeansClustererOptions.Spherical"/>).</param>
+    /// <param name="workDirectory">The folder of requests, results and label files (in the artifacts folder).</param>
+    /// <param name="executor">Where the shards run.</param>
+    /// <param name="shardRows">Rows per shard.</param>
+    /// <param name="cancellationToken">Cancels the pass.</param>
+    /// <returns>The assignments, sizes and inertia.</returns>
+    public static async Task<ShardedAssignmentResult> AssignAsync(
+        EmbeddingStore store,
+        EmbeddingMatrix centroids,
+        bool spherical,
+        string workDirectory,
+        IWorkExecutor executor,
+        int shardRows = 1_000_000,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(centroids);
+        ArgumentNullException.ThrowIfNull(executor);
+        ArgumentOutOfRangeException.ThrowIfLessThan(shardRows, 1);
+        if (centroids.Dimension != store.Dimension)
+        {
+            throw new ArgumentException($"The centroids have dimension {centroids.Dimension}, the store {store.Dimension}.", nameof(centroids));
+        }
+
+        string folder = Path.GetFullPath(workDirectory);
+        Directory.CreateDirectory(folder);
+        byte[] centroidBytes = MemoryMarshal.AsBytes(centroids.Data).ToArray();
+        string hash = WorkRequest.HashOf(Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(centroidBytes)), Path.GetFullPath(store.Folder), store.RowCount.ToString(CultureInfo.InvariantCulture), spherical.ToString());
+        string centroidsPath = Path.Combine(folder, "centroids-" + hash + ".f32");
+        if (!File.Exists(centroidsPath))
+        {
+            WorkFiles.WriteAtomic(centroidsPath, centroidBytes);
+        }
+
+        var requests = new List<WorkRequest>();
+        for (long start = 0, shard = 0; start < store.RowCount; start += shardRows, shard++)
+        {
+            int count = (int)Math.Min(shardRows, store.RowCount - start);
+            requests.Add(WorkRequest.Create(folder, AssignmentShardWorkHandler.WorkKind, $"assign-{hash}-{shard:D5}", new JsonObject
+            {
+                ["store"] = Path.GetFullPath(store.Folder),
+                ["centroids"] = centroidsPath,
+                ["clusters"] = centroids.Rows,
+                ["spherical"] = spherical,
+                ["start"] = start,
+                ["count"] = count,
+            }));
+        }
+
+        var results = await executor.ExecuteManyAsync(requests, cancellationToken).ConfigureAwait(false);
+        var assignments = new int[store.RowCount];
+        var sizes = new long[centroids.Rows];
+        double inertia = 0;
+        foreach (var r in results)
+        {
+            long start = r.Payload["start"]!.GetValue<long>();
+            int count = r.Payload["count"]!.GetValue<int>();
+            string labelsPath = r.Payload["labels"]!.GetValue<string>();
+            var labels = MemoryMarshal.Cast<byte, int>(File.ReadAllBytes(labelsPath));
+            if (labels.Length != count)
+            {
+                throw new InvalidDataException($"{labelsPath}: {labels.Length} labels, not {count}.");
+            }
+
+            labels.CopyTo(assignments.AsSpan((int)start, count));
+            var s = r.Payload["sizes"]!.AsArray();
+            for (int c = 0; c < sizes.Length; c++)
+            {
+                sizes[c] += s[c]!.GetValue<long>();
+            }
+
+            inertia += r.Payload["squaredDistanceSum"]!.GetValue<double>();
+        }
+
+        return new ShardedAssignmentResult(assignments, sizes, inertia, results.Select(r => r.Job).ToList());
+    }
+}
