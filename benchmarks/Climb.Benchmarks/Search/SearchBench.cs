@@ -50,7 +50,7 @@ internal static class SearchBench
 
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{predictor.Description}: fit on 112 in {fit:F2} s (5-fold CV + final; {fitted.Report.Iterations} trees; held-out Spearman {fitted.Report.HeldOutSpearman:F3}); " +
+                $"{predictor.Identity}: fit on 112 in {fit:F2} s (5-fold CV + final; {fitted.Report.Iterations} trees; held-out Spearman {fitted.Report.HeldOutSpearman:F3}); " +
                 $"predict {count} in {bestPredict:F3} s = {count / bestPredict:F0} predictions/s"));
         }
 

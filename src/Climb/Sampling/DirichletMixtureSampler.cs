@@ -25,10 +25,10 @@ public sealed class DirichletMixtureSampler : IMixtureSampler
     }
 
     /// <inheritdoc />
-    public string Description => _options.Describe();
+    public string Identity => _options.Describe();
 
     /// <inheritdoc />
-    public override string ToString() => Description;
+    public override string ToString() => Identity;
 
     /// <inheritdoc />
     public IReadOnlyList<MixtureWeights> Sample(MixturePrior prior, int count, int seed, CancellationToken cancellationToken = default)

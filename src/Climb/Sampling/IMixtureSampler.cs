@@ -3,8 +3,9 @@ namespace Climb;
 /// <summary>Draws candidate mixtures over the clusters of a <see cref="MixturePrior"/>.</summary>
 public interface IMixtureSampler
 {
-    /// <summary>Gets a canonical description of the sampler and its settings (part of search fingerprints).</summary>
-    string Description { get; }
+    /// <summary>Gets a stable identity of this component: its kind, every option that changes its output,
+    /// and a hash of any learned state. Two instances with equal identities produce equal outputs.</summary>
+    string Identity { get; }
 
     /// <summary>
     /// Draws <paramref name="count"/> distinct mixtures. The same prior, count and seed give the same mixtures in the same

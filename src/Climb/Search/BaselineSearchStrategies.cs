@@ -37,19 +37,19 @@ public sealed class RegMixSearchStrategy : IMixtureSearchStrategy
     /// <summary>Initializes the strategy.</summary>
     /// <param name="options">The options; defaults when <see langword="null"/>.</param>
     /// <param name="sampler">The sampler; a default <see cref="DirichletMixtureSampler"/> when <see langword="null"/>.</param>
-    /// <param name="predictor">The predictor; a default <see cref="LightGbmMixturePredictor"/> when <see langword="null"/>.</param>
+    /// <param name="predictor">The predictor; a default <see cref="AutoMixturePredictor"/> when <see langword="null"/>.</param>
     public RegMixSearchStrategy(RegMixSearchOptions? options = null, IMixtureSampler? sampler = null, IMixturePredictor? predictor = null)
     {
         _options = OptionsValidation.Validate(options ?? new RegMixSearchOptions(), nameof(options));
         _sampler = sampler ?? new DirichletMixtureSampler();
-        _predictor = predictor ?? new LightGbmMixturePredictor();
+        _predictor = predictor ?? new AutoMixturePredictor();
     }
 
     /// <inheritdoc />
     public string Name => "regmix";
 
     /// <inheritdoc />
-    public string Configuration => $"{_options.Describe()};sampler={_sampler.Description};predictor={_predictor.Description}";
+    public string Configuration => $"{_options.Describe()};sampler={_sampler.Identity};predictor={_predictor.Identity}";
 
     /// <inheritdoc />
     public IReadOnlyList<int> RoundBudgets => [_options.Budget];
@@ -89,7 +89,7 @@ public sealed class BestOfNSearchStrategy : IMixtureSearchStrategy
     public string Name => "best-of-n";
 
     /// <inheritdoc />
-    public string Configuration => string.Create(CultureInfo.InvariantCulture, $"n={_count};sampler={_sampler.Description}");
+    public string Configuration => string.Create(CultureInfo.InvariantCulture, $"n={_count};sampler={_sampler.Identity}");
 
     /// <inheritdoc />
     public IReadOnlyList<int> RoundBudgets => [_count];

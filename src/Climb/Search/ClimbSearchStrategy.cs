@@ -69,20 +69,20 @@ public sealed class ClimbSearchStrategy : IMixtureSearchStrategy
     /// <summary>Initializes the strategy.</summary>
     /// <param name="options">The options; defaults when <see langword="null"/>.</param>
     /// <param name="sampler">The candidate sampler; a default <see cref="DirichletMixtureSampler"/> when <see langword="null"/>.</param>
-    /// <param name="predictor">The predictor; a default <see cref="LightGbmMixturePredictor"/> when <see langword="null"/>.</param>
+    /// <param name="predictor">The predictor; a default <see cref="AutoMixturePredictor"/> when <see langword="null"/>.</param>
     public ClimbSearchStrategy(ClimbSearchOptions? options = null, IMixtureSampler? sampler = null, IMixturePredictor? predictor = null)
     {
         _options = OptionsValidation.Validate(options ?? new ClimbSearchOptions(), nameof(options));
         _budgets = _options.RoundBudgets.ToArray();
         _sampler = sampler ?? new DirichletMixtureSampler();
-        _predictor = predictor ?? new LightGbmMixturePredictor();
+        _predictor = predictor ?? new AutoMixturePredictor();
     }
 
     /// <inheritdoc />
     public string Name => "climb";
 
     /// <inheritdoc />
-    public string Configuration => $"{_options.Describe()};sampler={_sampler.Description};predictor={_predictor.Description}";
+    public string Configuration => $"{_options.Describe()};sampler={_sampler.Identity};predictor={_predictor.Identity}";
 
     /// <inheritdoc />
     public IReadOnlyList<int> RoundBudgets => _budgets;

@@ -44,7 +44,7 @@ public class ClimbPipelineBuilderTests
         private readonly RidgeMixturePredictor _inner = new();
         public int Fits;
 
-        public string Description => "counting-ridge";
+        public string Identity => "counting-ridge";
 
         public IFittedMixturePredictor Fit(IReadOnlyList<(MixtureWeights Mixture, double Target)> observations, int seed, CancellationToken cancellationToken = default)
         {
