@@ -11,7 +11,7 @@ public class SyntheticBenchmarkTests(ITestOutputHelper output)
     internal static async Task<double> RunAsync(IMixtureSearchStrategy strategy, int seed)
     {
         var objective = new SyntheticObjective();
-        var search = new MixtureSearch(strategy, new MixtureSearchOptions { Seed = seed, MaxDegreeOfParallelism = 2 });
+        var search = new MixtureSearch(strategy, new MixtureSearchOptions { Seed = seed, MaxDegreeOfParallelism = 2, NoiseReplicates = 0, MeasureAnswer = false });
         var result = await search.RunAsync(SyntheticObjective.Prior, objective.EvaluateAsync);
         Assert.Equal(strategy.RoundBudgets.Sum(), objective.Calls);
         if (strategy is ClimbSearchStrategy)
