@@ -3,6 +3,12 @@ namespace Climb;
 /// <summary>Trains a proxy language model on a mixture of tokenised clusters and scores it on the targets.</summary>
 public interface IProxyTrainer
 {
+    /// <summary>Gets a stable identity of this component: its kind, every option that changes its output,
+    /// and a hash of any learned state. Two instances with equal identities produce equal outputs; the
+    /// pipeline fingerprints artifacts with it, so a retrained or reconfigured component never reuses
+    /// stale results.</summary>
+    string Identity { get; }
+
     /// <summary>Trains one proxy and evaluates it.</summary>
     /// <param name="request">The mixture, seed, data and targets.</param>
     /// <param name="progress">Receives training progress.</param>

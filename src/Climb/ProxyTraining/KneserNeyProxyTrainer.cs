@@ -76,6 +76,11 @@ public sealed partial class KneserNeyProxyTrainer : IProxyTrainer
     }
 
     /// <inheritdoc />
+    public string Identity => string.Create(
+        CultureInfo.InvariantCulture,
+        $"kneser-ney(order={_options.Order},tokens={_options.TokenBudget},seq={_options.SequenceLength},discount={_options.FixedDiscount?.ToString("R", CultureInfo.InvariantCulture) ?? "modified"},window={_options.EvaluationWindow},objective={_options.Objective.Kind}/{_options.Objective.MultipleChoiceMetric},fallback=kenlm)");
+
+    /// <inheritdoc />
     public Task<ProxyResult> TrainAsync(ProxyTrainingRequest request, IProgress<ProxyTrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -30,6 +30,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
     private static readonly SemaphoreSlim TorchLock = new(1, 1);
     private readonly ProxyTrainerOptions _options;
     private readonly ILogger _logger;
+    private readonly Lazy<string> _identity;
 
     /// <summary>Initializes the trainer.</summary>
     /// <param name="options">Options (validated here).</param>
@@ -38,7 +39,11 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
     {
         _options = OptionsValidation.Validate(options ?? new ProxyTrainerOptions(), nameof(options));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _identity = new Lazy<string>(ComputeIdentity);
     }
+
+    /// <inheritdoc />
+    public string Identity => _identity.Value;
 
     /// <inheritdoc />
     public async Task<ProxyResult> TrainAsync(ProxyTrainingRequest request, IProgress<ProxyTrainingProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -207,6 +212,22 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
 
         string hash = Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 8));
         return $"proxy-{hash}-seed{seed}.pt";
+    }
+
+    /// <summary>Every option (checkpoint output folder excluded) and, with a base checkpoint, a hash of its weights.</summary>
+    private string ComputeIdentity()
+    {
+        var snapshot = JsonSerializer.Deserialize<ProxyTrainerOptions>(JsonSerializer.Serialize(_options))!;
+        snapshot.ProxyCheckpointDirectory = null;
+        snapshot.BaseCheckpointPath = null;
+        string options = JsonSerializer.Serialize(snapshot);
+        if (_options.BaseCheckpointPath is not { } basePath)
+        {
+            return "torchsharp " + options;
+        }
+
+        using var stream = File.OpenRead(basePath);
+        return "torchsharp " + options + " base=sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream))[..16];
     }
 
     private Device ResolveDevice()

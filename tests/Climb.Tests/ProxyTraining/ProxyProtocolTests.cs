@@ -70,6 +70,23 @@ public class ProxyProtocolTests(TwoDomainFixture data) : IClassFixture<TwoDomain
         Assert.Contains("from-base", result.ProxyConfiguration, StringComparison.Ordinal);
         Assert.Contains(proxyProgress, p => p.Phase == "train" && p.TokensPerSecond > 0);
         Assert.True(double.IsFinite(result.Objective));
+
+        // The identity names every option and hashes the base's weights.
+        var fromBase = new TorchSharpProxyTrainer(options);
+        Assert.Contains("base=sha256:", fromBase.Identity, StringComparison.Ordinal);
+        Assert.Equal(fromBase.Identity, new TorchSharpProxyTrainer(options).Identity);
+        options.DecayShape = DecayShape.Linear;
+        Assert.NotEqual(fromBase.Identity, new TorchSharpProxyTrainer(options).Identity);
+    }
+
+    [Fact]
+    public void Kneser_ney_identity_changes_with_every_option_that_changes_the_output()
+    {
+        string a = new KneserNeyProxyTrainer(new KneserNeyOptions()).Identity;
+        Assert.Equal(a, new KneserNeyProxyTrainer(new KneserNeyOptions()).Identity);
+        Assert.NotEqual(a, new KneserNeyProxyTrainer(new KneserNeyOptions { Order = 3 }).Identity);
+        Assert.NotEqual(a, new KneserNeyProxyTrainer(new KneserNeyOptions { TokenBudget = 5000 }).Identity);
+        Assert.NotEqual(a, new KneserNeyProxyTrainer(new KneserNeyOptions { FixedDiscount = 0.7 }).Identity);
     }
 
     private sealed class SyncProgress(List<ProxyTrainingProgress> sink) : IProgress<ProxyTrainingProgress>
