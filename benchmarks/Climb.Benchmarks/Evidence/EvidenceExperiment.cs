@@ -131,7 +131,6 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
             TokenBudget = settings.ProxyTokens,
             BaseCheckpointPath = proxyBase.Path,
             BatchSize = settings.BatchSize,
-            LearningRate = settings.ContinueLearningRate,
             Threads = settings.Threads,
             Device = ComputeDevice.Cpu,
         });
@@ -141,7 +140,6 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
             TokenBudget = settings.TargetTokens,
             BaseCheckpointPath = targetBase.Path,
             BatchSize = settings.BatchSize,
-            LearningRate = settings.ContinueLearningRate,
             Threads = settings.Threads,
             Device = ComputeDevice.Cpu,
         });

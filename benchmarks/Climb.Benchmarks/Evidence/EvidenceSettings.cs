@@ -69,11 +69,9 @@ internal sealed class EvidenceSettings
     /// <summary>Gets or sets the sequences per optimiser step (bases, proxies and target models).</summary>
     public int BatchSize { get; set; } = 8;
 
-    /// <summary>Gets or sets the peak learning rate of the base pre-training.</summary>
+    /// <summary>Gets or sets the stable-stage learning rate of the base pre-training (warmup + stable only); every proxy and target model decays from it to 0.1× over its own tokens.</summary>
     public double BaseLearningRate { get; set; } = 3e-3;
 
-    /// <summary>Gets or sets the peak learning rate when a proxy or target model continues its base (lower than the base's, so the restart does not undo it).</summary>
-    public double ContinueLearningRate { get; set; } = 3e-4;
 
     /// <summary>Gets or sets a value indicating whether only the results file is rewritten from the run's saved facts (no training).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -98,7 +96,7 @@ internal sealed class EvidenceSettings
 
     /// <summary>Gets a short fingerprint of everything the proxies and target models depend on (runs with other settings get their own folder).</summary>
     public string RunTag => (Quick ? "quick-" : "run-") + Fingerprint.Of(
-        "evidence/v3",
+        "evidence/v4-decay-stage",
         Budget,
         string.Join(",", RoundBudgets),
         string.Join(",", TargetDomains),
@@ -108,7 +106,6 @@ internal sealed class EvidenceSettings
         Tokenizer,
         BatchSize,
         BaseLearningRate,
-        ContinueLearningRate,
         ProxyTokens,
         BaseTokens,
         TargetTokens,
@@ -166,7 +163,6 @@ internal sealed class EvidenceSettings
                 case "--piqa-items": s.PiqaItems = Int(a, Value(), 0); break;
                 case "--batch": s.BatchSize = Int(a, Value(), 1); break;
                 case "--base-lr": s.BaseLearningRate = Double(a, Value()); break;
-                case "--continue-lr": s.ContinueLearningRate = Double(a, Value()); break;
                 case "--tokenizer": s.Tokenizer = Value(); break;
                 case "--threads": s.Threads = Int(a, Value(), 0); break;
                 default: throw new ArgumentException($"Unknown option '{a}'. " + Usage);
