@@ -185,7 +185,7 @@ internal sealed class EvidenceSettings
     public const string Usage =
         "Usage: evidence [--quick] [--report-only] [--seeds 3] [--budget 32] [--climb-rounds 16,8,8] [--target-domains foldoc,python] " +
         "[--heldout-per-domain 40] [--heldout-max-chars 800] [--corpus DIR] [--out docs/results.md] [--work benchmarks/out/evidence] " +
-        "[--super-clusters 20] [--proxy-tokens N] [--base-tokens N] [--target-tokens N] [--target-base-tokens N] [--target-layers 4] [--target-dim 192] [--piqa-items 500] [--tokenizer byte|cl100k_base] [--batch 8] [--base-lr 3e-3] [--continue-lr 3e-4] [--threads 0]";
+        "[--super-clusters 20] [--proxy-tokens N] [--base-tokens N] [--target-tokens N] [--target-base-tokens N] [--target-layers 4] [--target-dim 192] [--piqa-items 500] [--tokenizer byte|cl100k_base] [--batch 8] [--base-lr 3e-3] [--threads 0]";
 
     public string Describe() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = false });
 
