@@ -742,7 +742,7 @@ public sealed class ClimbPipeline
         {
             var o = p._options;
             var sampler = p._components.Sampler ?? new DirichletMixtureSampler();
-            var predictor = p._components.Predictor ?? new LightGbmMixturePredictor();
+            var predictor = p._components.Predictor ?? new AutoMixturePredictor();
             int singleBudget = o.SingleRoundBudget ?? o.Search.RoundBudgets.Sum();
             IMixtureSearchStrategy strategy = o.Strategy switch
             {
@@ -754,12 +754,12 @@ public sealed class ClimbPipeline
 
             var kind = o.Proxy == ProxyKind.Auto ? (CudaAvailable() ? ProxyKind.Transformer : ProxyKind.NGram) : o.Proxy;
             string trainerIdentity = p._components.ProxyTrainer is { } custom
-                ? custom.GetType().FullName!
+                ? custom.Identity
                 : kind == ProxyKind.NGram
                     ? "kneser-ney " + JsonSerializer.Serialize(o.NGramProxy)
                     : "torchsharp " + JsonSerializer.Serialize(o.ProxyTraining) + $" base={o.BasePretrainingTokens}";
             string targetsFingerprint = TargetFingerprint(targets);
-            SearchFingerprint = Fingerprint.Of("search/v1", TokenFingerprint, targetsFingerprint, trainerIdentity, strategy.Name, strategy.Configuration, o.Seed);
+            SearchFingerprint = Fingerprint.Of("search/v1", TokenFingerprint, targetsFingerprint, trainerIdentity, strategy.Name, strategy.Identity, o.Seed);
             var prior = new MixturePrior(Tokens!.TokenCounts.Select(c => (double)c), Catalogue!.Names);
 
             async Task<Dictionary<string, double>> RunSearch(string folder, CancellationToken token)
@@ -798,7 +798,15 @@ public sealed class ClimbPipeline
                     ["proxy_runs"] = Search.ProxyResults.Count,
                     ["proxy_runs_resumed"] = Search.ResumedCount,
                     ["best_measured_objective"] = Search.BestMeasured.Objective,
+                    ["answer_from_best_measured"] = Search.AnswerSource == AnswerSource.BestMeasured ? 1 : 0,
+                    ["answer_measured_objective"] = Search.AnswerMeasured?.Objective ?? double.NaN,
+                    ["signal_to_noise"] = Search.SignalToNoise,
+                    ["proxy_runs_failed"] = Search.Failures.Count,
                 };
+                if (Search.Answer.Reason is { } reason)
+                {
+                    Report("search", "answer: " + reason);
+                }
                 for (int r = 0; r < Search.Rounds.Count; r++)
                 {
                     counts[$"round{r + 1}_heldout_spearman"] = Search.Rounds[r].HeldOutSpearman;
@@ -858,7 +866,12 @@ public sealed class ClimbPipeline
                     Report("search", "pre-training the shared base model on the uniform mixture");
                     var pretrainer = new TorchSharpProxyTrainer(options, p._loggers.CreateLogger<TorchSharpProxyTrainer>());
                     Directory.CreateDirectory(Path.GetDirectoryName(basePath)!);
-                    await pretrainer.PretrainBaseAsync(Tokens!, basePath, o.BasePretrainingTokens, o.Seed, null, null, null, ct).ConfigureAwait(false);
+                    var baseProgress = new SyncProgress<ProxyTrainingProgress>(b => Report(
+                        "search",
+                        string.Create(CultureInfo.InvariantCulture, $"pre-training the base: {b.TokensTrained:N0} tokens, {b.TokensPerSecond:N0} tokens/s, ETA {b.EstimatedRemaining?.TotalSeconds ?? 0:F0} s"),
+                        b.Step,
+                        b.TotalSteps));
+                    await pretrainer.PretrainBaseAsync(Tokens!, basePath, o.BasePretrainingTokens, o.Seed, null, null, baseProgress, ct).ConfigureAwait(false);
                     await File.WriteAllTextAsync(basePath + ".complete", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
                 }
 
@@ -981,6 +994,8 @@ public sealed class ClimbPipeline
                 ("tokens (" + Tokens!.Tokenizer.Identity + ")", Tokens.TotalTokens.ToString("N0", CultureInfo.InvariantCulture)),
                 ("search", $"{search.Strategy}: {search.ProxyResults.Count} proxy runs in {search.Rounds.Count} rounds; answer by {search.Answer.Method}"),
                 ("best measured objective", $"{search.BestMeasured.Objective:G6} ({goal})"),
+                ("answer", $"{search.AnswerSource}{(search.Answer.Reason is { } why ? ": " + why : string.Empty)}; measured objective {search.AnswerMeasured?.Objective.ToString("G6", CultureInfo.InvariantCulture) ?? "not measured"}; predictor {search.Answer.Predictor?.Predictor ?? "none"} (held-out Spearman {search.Answer.Predictor?.HeldOutSpearman ?? double.NaN:F3})"),
+                ("proxy noise", search.Noise is { } nz ? $"objective std {nz.StandardDeviation:G3} over {nz.Objectives.Count} data seeds; signal-to-noise {search.SignalToNoise:F2}" : "not measured"),
                 ("final mixture", search.Mixture.ToString()),
             };
             if (Dataset is not null)

@@ -66,7 +66,7 @@ public sealed class ClimbPipelineBuilder
     /// <returns>This builder.</returns>
     public ClimbPipelineBuilder WithProxyTrainer(Func<IServiceProvider, IProxyTrainer> factory) => Set(ref _trainer, factory);
 
-    /// <summary>Sets the mixture predictor (default: <see cref="LightGbmMixturePredictor"/> with the paper's settings).</summary>
+    /// <summary>Sets the mixture predictor (default: <see cref="AutoMixturePredictor"/>, which picks ridge, a Gaussian process or LightGBM each round by cross-validated Spearman).</summary>
     /// <param name="predictor">The predictor.</param>
     /// <returns>This builder.</returns>
     public ClimbPipelineBuilder WithMixturePredictor(IMixturePredictor predictor) => Set(ref _predictor, Instance(predictor));

@@ -55,7 +55,7 @@ public sealed class RegMixSearchStrategy : IMixtureSearchStrategy
     public string Name => "regmix";
 
     /// <inheritdoc />
-    public string Configuration => $"{_options.Describe()};sampler={_sampler.Identity};predictor={_predictor.Identity}";
+    public string Identity => $"{_options.Describe()};sampler={_sampler.Identity};predictor={_predictor.Identity}";
 
     /// <inheritdoc />
     public IReadOnlyList<int> RoundBudgets => [_options.Budget];
@@ -96,7 +96,7 @@ public sealed class BestOfNSearchStrategy : IMixtureSearchStrategy
     public string Name => "best-of-n";
 
     /// <inheritdoc />
-    public string Configuration => string.Create(CultureInfo.InvariantCulture, $"n={_count};sampler={_sampler.Identity}");
+    public string Identity => string.Create(CultureInfo.InvariantCulture, $"n={_count};sampler={_sampler.Identity}");
 
     /// <inheritdoc />
     public IReadOnlyList<int> RoundBudgets => [_count];
@@ -124,7 +124,7 @@ public sealed class UniformSearchStrategy : IMixtureSearchStrategy
     public string Name => "uniform";
 
     /// <inheritdoc />
-    public string Configuration => "uniform";
+    public string Identity => "uniform";
 
     /// <inheritdoc />
     public IReadOnlyList<int> RoundBudgets => [1];

@@ -96,7 +96,7 @@ public sealed class ClimbSearchStrategy : IMixtureSearchStrategy
     public string Name => "climb";
 
     /// <inheritdoc />
-    public string Configuration => $"{_options.Describe()};sampler={_sampler.Identity};predictor={_predictor.Identity}";
+    public string Identity => $"{_options.Describe()};sampler={_sampler.Identity};predictor={_predictor.Identity}";
 
     /// <inheritdoc />
     public IReadOnlyList<int> RoundBudgets => _budgets;

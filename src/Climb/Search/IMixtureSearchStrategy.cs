@@ -23,8 +23,11 @@ public interface IMixtureSearchStrategy
     /// <summary>Gets the strategy's short name (for example "climb").</summary>
     string Name { get; }
 
-    /// <summary>Gets a canonical description of every setting that affects the proposals (part of the journal fingerprint).</summary>
-    string Configuration { get; }
+    /// <summary>Gets a stable identity of this component: its kind, every option that changes its output,
+    /// and a hash of any learned state. Two instances with equal identities produce equal outputs; the
+    /// pipeline fingerprints artifacts with it (and the search its journal), so a reconfigured component never
+    /// reuses stale results.</summary>
+    string Identity { get; }
 
     /// <summary>Gets the number of proxy runs in each round.</summary>
     IReadOnlyList<int> RoundBudgets { get; }

@@ -340,7 +340,7 @@ public sealed partial class MixtureSearch
 
     private string CanonicalConfiguration(MixturePrior prior) => string.Create(
         CultureInfo.InvariantCulture,
-        $"strategy={_strategy.Name};config={_strategy.Configuration};budgets=[{string.Join(",", _strategy.RoundBudgets)}];seed={_options.Seed};proxySeed={_options.ProxySeed?.ToString(CultureInfo.InvariantCulture) ?? (_options.CommonRandomNumbers ? "per-round" : "per-run")};noise={_options.NoiseReplicates};measureAnswer={_options.MeasureAnswer};prior={prior.Describe()};proxy={_options.ProxyConfiguration}");
+        $"strategy={_strategy.Name};config={_strategy.Identity};budgets=[{string.Join(",", _strategy.RoundBudgets)}];seed={_options.Seed};proxySeed={_options.ProxySeed?.ToString(CultureInfo.InvariantCulture) ?? (_options.CommonRandomNumbers ? "per-round" : "per-run")};noise={_options.NoiseReplicates};measureAnswer={_options.MeasureAnswer};prior={prior.Describe()};proxy={_options.ProxyConfiguration}");
 
     private static void CheckJournaled(string path, SearchJournal.Entry entry, MixtureWeights proposed, int seed)
     {
