@@ -11,8 +11,12 @@ internal static class EvidenceReport
     /// <summary>Everything from this line on is written by hand and kept when the file is regenerated.</summary>
     public const string DiscussionMarker = "<!-- discussion: written by hand, kept when the file is regenerated -->";
 
-    public static string Write(RunFacts f, string? discussion = null)
+    public static string Write(RunFacts all, string? discussion = null)
     {
+        // The detailed tables describe the first proxy kind; the summary after them compares every kind.
+        string primary = all.Settings.ProxyKinds.FirstOrDefault() ?? "transformer";
+        var f = System.Text.Json.JsonSerializer.Deserialize<RunFacts>(System.Text.Json.JsonSerializer.Serialize(all, EvidenceExperiment.Json), EvidenceExperiment.Json)!;
+        f.Runs = all.Runs.Where(r => r.Proxy == primary).ToList();
         var s = f.Settings;
         var md = new StringBuilder();
         void L(string line = "") => md.Append(line).Append('\n');
@@ -27,6 +31,10 @@ internal static class EvidenceReport
         IEnumerable<StrategyRun> Of(string name) => f.Runs.Where(r => r.Strategy == name).OrderBy(r => r.Seed);
 
         L("# Results: CLIMB against its baselines at small scale");
+        L();
+        md.Append(EvidenceSummary.Markdown(all));
+        L();
+        L($"## Details: {primary} proxies");
         L();
         L(s.Quick
             ? "> **Smoke-run settings (`--quick`).** The budgets below are far too small for conclusions; the file shows that the experiment runs end to end. Rerun without `--quick` for the evidence."
