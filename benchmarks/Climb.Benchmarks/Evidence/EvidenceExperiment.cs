@@ -209,6 +209,8 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
                     {
                         Seed = s,
                         JournalPath = Path.Combine(folder, "journal.jsonl"),
+                        // The measured-answer check is this library's addition to CLIMB; the baselines run as published.
+                        KeepBestMeasuredWhenAnswerIsWorse = name == "climb",
                         ProxyConfiguration = kind == "ngram"
                             ? $"evidence {settings.RunTag} {ngramTrainer.Identity}"
                             : $"evidence {settings.RunTag} tiny tokens={settings.ProxyTokens} base={settings.BaseTokens}",

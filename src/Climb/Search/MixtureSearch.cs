@@ -128,8 +128,7 @@ public sealed partial class MixtureSearch
 
             if (round == 0 && _options.NoiseReplicates >= 2)
             {
-                (noise, int noiseResumed) = await MeasureNoiseAsync(prior, finished, journal, evaluator, failures, cancellationToken).ConfigureAwait(false);
-                resumedTotal += noiseResumed;
+                (noise, _) = await MeasureNoiseAsync(prior, finished, journal, evaluator, failures, cancellationToken).ConfigureAwait(false);
             }
 
             rounds.Add(info);
@@ -141,22 +140,38 @@ public sealed partial class MixtureSearch
         var bestMeasured = all.Select((r, i) => (r, i)).OrderByDescending(p => p.r.Utility).ThenBy(p => p.i).First().r;
         LogAnswer(_strategy.Name, answer.Mixture.ToString(), answer.Method, answer.Source, answer.Reason ?? "-");
         ProxyResult? answerMeasured = null;
+        MixtureSearchAnswer? predictedAnswer = null;
         if (_options.MeasureAnswer)
         {
             answerMeasured = all.FirstOrDefault(r => PredictiveSearch.L1(r.Mixture, answer.Mixture) <= 1e-12);
             if (answerMeasured is null)
             {
                 // Trained on the best measured result's data order, so the two differ only by their mixtures.
-                var (measured, answerFailures, answerResumed) = await RunProxiesAsync(
+                var (measured, answerFailures, _) = await RunProxiesAsync(
                     budgets.Count, [(0, answer.Mixture, bestMeasured.Seed)], journal, evaluator, cancellationToken).ConfigureAwait(false);
                 answerMeasured = measured[0];
                 failures.AddRange(answerFailures);
-                resumedTotal += answerResumed;
             }
 
             if (answerMeasured is not null)
             {
                 LogAnswerMeasured(answerMeasured.Objective, bestMeasured.Objective);
+                if (_options.KeepBestMeasuredWhenAnswerIsWorse && answer.Source == AnswerSource.Predicted && answerMeasured.Utility < bestMeasured.Utility)
+                {
+                    predictedAnswer = answer;
+                    answer = new MixtureSearchAnswer
+                    {
+                        Mixture = bestMeasured.Mixture,
+                        Method = $"best measured of {all.Count} (the predicted answer measured worse)",
+                        Source = AnswerSource.BestMeasured,
+                        Reason = string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"the predicted answer ({answer.Method}) measured {answerMeasured.Objective:G6}, worse than the best measured mixture's {bestMeasured.Objective:G6} on the same data seed"),
+                        Predictor = answer.Predictor,
+                        CandidatesConsidered = answer.CandidatesConsidered,
+                    };
+                    LogAnswer(_strategy.Name, answer.Mixture.ToString(), answer.Method, answer.Source, answer.Reason);
+                }
             }
         }
 
@@ -170,6 +185,7 @@ public sealed partial class MixtureSearch
             ProxyResults = all,
             BestMeasured = bestMeasured,
             AnswerMeasured = answerMeasured,
+            PredictedAnswer = predictedAnswer,
             Failures = failures,
             Noise = noise,
             SignalToNoise = noise is null ? double.NaN
@@ -340,7 +356,7 @@ public sealed partial class MixtureSearch
 
     private string CanonicalConfiguration(MixturePrior prior) => string.Create(
         CultureInfo.InvariantCulture,
-        $"strategy={_strategy.Name};config={_strategy.Identity};budgets=[{string.Join(",", _strategy.RoundBudgets)}];seed={_options.Seed};proxySeed={_options.ProxySeed?.ToString(CultureInfo.InvariantCulture) ?? (_options.CommonRandomNumbers ? "per-round" : "per-run")};noise={_options.NoiseReplicates};measureAnswer={_options.MeasureAnswer};prior={prior.Describe()};proxy={_options.ProxyConfiguration}");
+        $"strategy={_strategy.Name};config={_strategy.Identity};budgets=[{string.Join(",", _strategy.RoundBudgets)}];seed={_options.Seed};proxySeed={_options.ProxySeed?.ToString(CultureInfo.InvariantCulture) ?? (_options.CommonRandomNumbers ? "per-round" : "per-run")};noise={_options.NoiseReplicates};measureAnswer={_options.MeasureAnswer};keepBest={_options.KeepBestMeasuredWhenAnswerIsWorse};prior={prior.Describe()};proxy={_options.ProxyConfiguration}");
 
     private static void CheckJournaled(string path, SearchJournal.Entry entry, MixtureWeights proposed, int seed)
     {

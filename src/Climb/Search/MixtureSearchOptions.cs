@@ -48,6 +48,14 @@ public sealed class MixtureSearchOptions : IValidatableOptions
     /// <value><see langword="true"/>.</value>
     public bool MeasureAnswer { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets whether a predicted answer that measures worse than the best measured mixture (on the same data seed)
+    /// is replaced by the best measured mixture; the result then keeps the predicted answer in
+    /// <see cref="MixtureSearchResult.PredictedAnswer"/> and says why. Needs <see cref="MeasureAnswer"/>.
+    /// </summary>
+    /// <value><see langword="true"/>.</value>
+    public bool KeepBestMeasuredWhenAnswerIsWorse { get; set; } = true;
+
     IEnumerable<string> IValidatableOptions.Validate()
     {
         if (NoiseReplicates == 1)

@@ -78,11 +78,14 @@ public sealed class MixtureSearchResult
     public AnswerSource AnswerSource => Answer.Source;
 
     /// <summary>
-    /// Gets the proxy run that measured the answer itself (trained with the best measured result's seed, so the two compare
+    /// Gets the proxy run that measured the strategy's answer itself (trained with the best measured result's seed, so the two compare
     /// on the same data order); the existing result when the answer was already evaluated; <see langword="null"/> when
     /// <see cref="MixtureSearchOptions.MeasureAnswer"/> is off or the run failed.
     /// </summary>
     public ProxyResult? AnswerMeasured { get; init; }
+
+    /// <summary>Gets the strategy's predicted answer when it measured worse than the best measured mixture and was replaced by it (<see cref="MixtureSearchOptions.KeepBestMeasuredWhenAnswerIsWorse"/>); otherwise <see langword="null"/>. <see cref="AnswerMeasured"/> is its measurement.</summary>
+    public MixtureSearchAnswer? PredictedAnswer { get; init; }
 
     /// <summary>Gets every failed proxy run (non-finite objective), each with its mixture and reason.</summary>
     public IReadOnlyList<ProxyFailure> Failures { get; init; } = [];
@@ -97,7 +100,7 @@ public sealed class MixtureSearchResult
     /// </summary>
     public double SignalToNoise { get; init; } = double.NaN;
 
-    /// <summary>Gets how many results were read back from the journal instead of run.</summary>
+    /// <summary>Gets how many of the rounds' proxy runs (<see cref="ProxyResults"/> and the rounds' failures) were read back from the journal instead of run; the noise replicates and the answer's measurement are journaled too but not counted here.</summary>
     public int ResumedCount { get; init; }
 
     /// <summary>Gets the wall-clock time of this call.</summary>

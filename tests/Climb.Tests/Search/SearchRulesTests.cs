@@ -200,11 +200,23 @@ public sealed class SearchRulesTests
             Assert.Equal(signal, noise.SignalStandardDeviation, 12);
             Assert.Equal(signal / noise.StandardDeviation, result.SignalToNoise, 9);
 
-            // The answer measured by one more run, on the best measured result's data order.
-            Assert.Equal(AnswerSource.Predicted, result.AnswerSource);
+            // The answer measured by one more run, on the best measured result's data order; kept when it measures at
+            // least as well as the best measured mixture, otherwise replaced by it.
             Assert.NotNull(result.AnswerMeasured);
-            Assert.Equal(result.Mixture, result.AnswerMeasured!.Mixture);
-            Assert.Equal(result.BestMeasured.Seed, result.AnswerMeasured.Seed);
+            Assert.Equal(result.BestMeasured.Seed, result.AnswerMeasured!.Seed);
+            if (result.AnswerMeasured.Utility >= result.BestMeasured.Utility)
+            {
+                Assert.Equal(AnswerSource.Predicted, result.AnswerSource);
+                Assert.Equal(result.Mixture, result.AnswerMeasured.Mixture);
+                Assert.Null(result.PredictedAnswer);
+            }
+            else
+            {
+                Assert.Equal(AnswerSource.BestMeasured, result.AnswerSource);
+                Assert.Equal(result.PredictedAnswer!.Mixture, result.AnswerMeasured.Mixture);
+                Assert.Equal(result.BestMeasured.Mixture, result.Mixture);
+            }
+
             Assert.Equal(30 + 3 + 1, objective.Calls);
 
             // The rounds say which predictor Auto chose and how it did.
@@ -226,5 +238,27 @@ public sealed class SearchRulesTests
         {
             File.Delete(journal);
         }
+    }
+
+    [Fact]
+    public async Task A_predicted_answer_that_measures_worse_than_the_best_measured_mixture_is_replaced_and_kept_for_the_record()
+    {
+        var wrong = new DistancePredictor(sign: -1); // trusted (no Spearman threshold) and wrong: its best is far from the optimum
+        var strategy = new ClimbSearchStrategy(new ClimbSearchOptions { RoundBudgets = [12], CandidatePoolSize = 1000, MinimumAnswerSpearman = null }, predictor: wrong);
+        var result = await new MixtureSearch(strategy, new MixtureSearchOptions { Seed = 5, NoiseReplicates = 0 }).RunAsync(Prior, new SyntheticObjective().EvaluateAsync);
+        Assert.Equal(AnswerSource.BestMeasured, result.AnswerSource);
+        Assert.Equal(result.BestMeasured.Mixture, result.Mixture);
+        Assert.Equal(AnswerSource.Predicted, result.PredictedAnswer!.Source);
+        Assert.Equal(result.PredictedAnswer.Mixture, result.AnswerMeasured!.Mixture);
+        Assert.True(result.AnswerMeasured.Objective > result.BestMeasured.Objective);
+        Assert.Contains("measured worse", result.Answer.Method, StringComparison.Ordinal);
+        Assert.Contains("worse than the best measured", result.Answer.Reason, StringComparison.Ordinal);
+
+        // Off: the predicted answer stands, measured and reported beside the best measured one.
+        var kept = await new MixtureSearch(strategy, new MixtureSearchOptions { Seed = 5, NoiseReplicates = 0, KeepBestMeasuredWhenAnswerIsWorse = false })
+            .RunAsync(Prior, new SyntheticObjective().EvaluateAsync);
+        Assert.Equal(AnswerSource.Predicted, kept.AnswerSource);
+        Assert.Equal(result.PredictedAnswer.Mixture, kept.Mixture);
+        Assert.Null(kept.PredictedAnswer);
     }
 }
