@@ -251,6 +251,10 @@ async Task<int> RunAsync(ParseResult parse, string lastStage, CancellationToken 
             AnsiConsole.Write(weights);
             var best = result.Search.BestMeasured;
             AnsiConsole.MarkupLine($"search: {result.Search.Strategy}, {result.Search.ProxyResults.Count} proxy runs, best measured objective {best.Objective:G5} ({best.Goal})");
+            var s = result.Search;
+            AnsiConsole.MarkupLine(Markup.Escape(
+                $"answer: {s.AnswerSource}{(s.Answer.Reason is { } why ? " (" + why + ")" : string.Empty)}, measured objective {s.AnswerMeasured?.Objective.ToString("G5", CultureInfo.InvariantCulture) ?? "-"}; " +
+                $"predictor {s.Answer.Predictor?.Predictor ?? "-"} held-out Spearman {s.Answer.Predictor?.HeldOutSpearman ?? double.NaN:F2}; proxy signal-to-noise {s.SignalToNoise:F1}"));
             AnsiConsole.MarkupLine($"weights: [green]{Markup.Escape(result.WeightsPath)}[/]");
             if (result.Dataset is { } d)
             {

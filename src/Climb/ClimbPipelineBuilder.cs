@@ -79,7 +79,7 @@ public sealed class ClimbPipelineBuilder
     /// <returns>This builder.</returns>
     public ClimbPipelineBuilder WithExecutor(Func<IServiceProvider, IWorkExecutor> factory) => Set(ref _executor, factory);
 
-    /// <summary>Sets the mixture predictor (default: <see cref="LightGbmMixturePredictor"/> with the paper's settings).</summary>
+    /// <summary>Sets the mixture predictor (default: <see cref="AutoMixturePredictor"/>, which picks ridge, a Gaussian process or LightGBM each round by cross-validated Spearman).</summary>
     /// <param name="predictor">The predictor.</param>
     /// <returns>This builder.</returns>
     public ClimbPipelineBuilder WithMixturePredictor(IMixturePredictor predictor) => Set(ref _predictor, Instance(predictor));

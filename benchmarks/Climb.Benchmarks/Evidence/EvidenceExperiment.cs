@@ -131,7 +131,6 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
             TokenBudget = settings.ProxyTokens,
             BaseCheckpointPath = proxyBase.Path,
             BatchSize = settings.BatchSize,
-            LearningRate = settings.ContinueLearningRate,
             Threads = settings.Threads,
             Device = ComputeDevice.Cpu,
         });
@@ -141,7 +140,6 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
             TokenBudget = settings.TargetTokens,
             BaseCheckpointPath = targetBase.Path,
             BatchSize = settings.BatchSize,
-            LearningRate = settings.ContinueLearningRate,
             Threads = settings.Threads,
             Device = ComputeDevice.Cpu,
         });
@@ -172,41 +170,92 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
             }
         }
 
-        // 4. Per seed: every strategy at the same proxy budget, then a target model on its answer.
+        // 4. Per seed and proxy kind: every strategy at the same proxy budget, then a target model on its answer.
+        var ngramTrainer = new KneserNeyProxyTrainer(new KneserNeyOptions { Order = 4, TokenBudget = settings.NGramTokens, EvaluationWindow = proxyModel.ContextLength + 1 });
         var runs = new List<StrategyRun>();
+        var transfer = new List<TransferFacts>();
+        var firstClimbRound = new Dictionary<string, IReadOnlyList<ProxyResult>>(StringComparer.Ordinal);
         var targetDomainShare = pipelineFacts.TargetShares(settings.TargetDomains);
         for (int s = 1; s <= settings.Seeds; s++)
         {
             string seedFolder = Path.Combine(runFolder, "seed-" + s.ToString(CultureInfo.InvariantCulture));
-            var cache = new ProxyCache(Path.Combine(seedFolder, "proxy-cache.jsonl"));
-            int proxiesDone = 0;
-            ProxyEvaluator train = async (mixture, seed, token) =>
+            foreach (string kind in settings.ProxyKinds)
             {
-                var r = await proxyTrainer.TrainAsync(new ProxyTrainingRequest { Mixture = mixture, Seed = seed, Data = store, Targets = [target] }, null, token);
-                proxiesDone++;
-                Say($"  seed {s}: proxy {proxiesDone} trained in {r.Elapsed.TotalSeconds:F1} s, target loss {r.Objective:F4} ({r.Metrics.GetValueOrDefault("train/tokens_per_second"):F0} tokens/s)");
-                return r;
-            };
-            var evaluator = cache.Wrap(train);
-            foreach (string name in StrategyNames)
-            {
-                var strategy = CreateStrategy(name);
-                string folder = Path.Combine(seedFolder, name);
-                Directory.CreateDirectory(folder);
-                Say($"seed {s}: {name} ({strategy.RoundBudgets.Sum()} proxy runs)");
-                var search = new MixtureSearch(strategy, new MixtureSearchOptions
+                string kindFolder = Path.Combine(seedFolder, kind);
+                Directory.CreateDirectory(kindFolder);
+                var cache = new ProxyCache(Path.Combine(kindFolder, "proxy-cache.jsonl"));
+                int proxiesDone = 0;
+                int seedNow = s;
+                ProxyEvaluator train = async (mixture, seed, token) =>
                 {
-                    Seed = s,
-                    JournalPath = Path.Combine(folder, "journal.jsonl"),
-                    ProxyConfiguration = $"evidence {settings.RunTag} tiny tokens={settings.ProxyTokens} base={settings.BaseTokens}",
-                });
-                var result = await search.RunAsync(prior, evaluator, null, ct);
-                var outcome = await EnsureTargetModelAsync(Path.Combine(folder, "target.json"), targetTrainer, result.Mixture, 7919 * s + 17, store, target, piqa, ct);
-                var run = StrategyRun.From(name, s, result, outcome, targetDomainShare);
-                runs.Add(run);
-                await File.WriteAllTextAsync(Path.Combine(folder, "run.json"), JsonSerializer.Serialize(run, Json), ct);
-                Say($"seed {s}: {name} answer {result.Answer.Method}; best proxy loss {run.BestProxyLoss:F4}; target model loss {outcome.Loss:F4}" +
-                    (outcome.PiqaAccNorm is double an ? $", PIQA acc_norm {an:P1}" : string.Empty));
+                    var request = new ProxyTrainingRequest { Mixture = mixture, Seed = seed, Data = store, Targets = [target] };
+                    var r = kind == "ngram" ? await ngramTrainer.TrainAsync(request, null, token) : await proxyTrainer.TrainAsync(request, null, token);
+                    proxiesDone++;
+                    if (kind != "ngram" || proxiesDone % 16 == 0)
+                    {
+                        Say($"  seed {seedNow} {kind}: proxy {proxiesDone} trained in {r.Elapsed.TotalSeconds:F1} s, target loss {r.Objective:F4}");
+                    }
+
+                    return r;
+                };
+                var evaluator = cache.Wrap(train);
+                foreach (string name in StrategyNames)
+                {
+                    var strategy = CreateStrategy(name, kind);
+                    string folder = Path.Combine(kindFolder, name);
+                    Directory.CreateDirectory(folder);
+                    Say($"seed {s} {kind}: {name} ({strategy.RoundBudgets.Sum()} proxy runs)");
+                    var search = new MixtureSearch(strategy, new MixtureSearchOptions
+                    {
+                        Seed = s,
+                        JournalPath = Path.Combine(folder, "journal.jsonl"),
+                        // The measured-answer check is this library's addition to CLIMB; the baselines run as published.
+                        KeepBestMeasuredWhenAnswerIsWorse = name == "climb",
+                        ProxyConfiguration = kind == "ngram"
+                            ? $"evidence {settings.RunTag} {ngramTrainer.Identity}"
+                            : $"evidence {settings.RunTag} tiny tokens={settings.ProxyTokens} base={settings.BaseTokens}",
+                    });
+                    var result = await search.RunAsync(prior, evaluator, null, ct);
+                    if (name == "climb" && s == 1)
+                    {
+                        firstClimbRound[kind] = result.Rounds[0].Results;
+                    }
+
+                    // The uniform answer is the same for every proxy kind: one target model per seed.
+                    string targetPath = name == "uniform" ? Path.Combine(seedFolder, "uniform-target.json") : Path.Combine(folder, "target.json");
+                    var outcome = await EnsureTargetModelAsync(targetPath, targetTrainer, result.Mixture, 7919 * s + 17, store, target, piqa, ct);
+                    var run = StrategyRun.From(name, s, result, outcome, targetDomainShare);
+                    run.Proxy = kind;
+                    runs.Add(run);
+                    await File.WriteAllTextAsync(Path.Combine(folder, "run.json"), JsonSerializer.Serialize(run, Json), ct);
+                    Say($"seed {s} {kind}: {name} answer {result.Answer.Method} ({result.AnswerSource}); best proxy loss {run.BestProxyLoss:F4}; SNR {result.SignalToNoise:F1}; target model loss {outcome.Loss:F4}" +
+                        (outcome.PiqaAccNorm is double an ? $", PIQA acc_norm {an:P1}" : string.Empty));
+                }
+            }
+
+            if (s == 1)
+            {
+                // The transfer check the paper relies on: target models on mixtures spanning the first round's proxy objectives.
+                foreach (var (kind, results) in firstClimbRound)
+                {
+                    var sorted = results.OrderBy(r => r.Objective).ToList();
+                    int m = Math.Min(settings.TransferMixtures, sorted.Count);
+                    var facts = new TransferFacts { Proxy = kind };
+                    for (int i = 0; i < m; i++)
+                    {
+                        var r = sorted[m == 1 ? 0 : (int)Math.Round(i * (sorted.Count - 1) / (double)(m - 1))];
+                        var outcome = await EnsureTargetModelAsync(
+                            Path.Combine(runFolder, "transfer", kind, $"mixture-{i.ToString(CultureInfo.InvariantCulture)}.json"), targetTrainer, r.Mixture, 101, store, target, null, ct);
+                        facts.ProxyObjectives.Add(r.Objective);
+                        facts.TargetLosses.Add(outcome.Loss);
+                    }
+
+                    facts.Spearman = facts.ProxyObjectives.Count >= 3
+                        ? MathNet.Numerics.Statistics.Correlation.Spearman(facts.ProxyObjectives, facts.TargetLosses)
+                        : double.NaN;
+                    transfer.Add(facts);
+                    Say($"transfer {kind}: Spearman(proxy objective, target loss) = {facts.Spearman:F2} over {facts.ProxyObjectives.Count} mixtures");
+                }
             }
 
             if (s < settings.Seeds)
@@ -245,6 +294,7 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
                 ProxySecondsTotal = proxyTimes.Sum(e => e.Seconds),
                 ProxyTokensPerSecond = proxyTimes.Count == 0 ? 0 : proxyTimes.Average(e => e.Metrics.GetValueOrDefault("train/tokens_per_second")),
                 Runs = runs,
+                Transfer = transfer,
                 SeedsDone = seedsDone,
                 WallSeconds = Clock.Elapsed.TotalSeconds,
                 LoadStart = loadStart,
@@ -259,20 +309,27 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
             string md = Path.IsPathRooted(settings.OutputMarkdown) ? settings.OutputMarkdown : Path.Combine(root, settings.OutputMarkdown);
             Directory.CreateDirectory(Path.GetDirectoryName(md)!);
             await File.WriteAllTextAsync(md, EvidenceReport.Write(facts, KeptDiscussion(md)), ct);
+            string resultsJson = Path.Combine(Path.GetDirectoryName(md)!, Path.GetFileNameWithoutExtension(md) + ".json");
+            await File.WriteAllTextAsync(resultsJson, EvidenceSummary.Json(facts), ct);
             Say($"wrote {md} ({Clock.Elapsed.TotalMinutes:F1} min, load average {facts.LoadEnd})");
         }
 
         await WriteReportAsync(settings.Seeds);
     }
 
-    private IMixtureSearchStrategy CreateStrategy(string name) => name switch
+    private IMixtureSearchStrategy CreateStrategy(string name, string kind)
     {
-        "uniform" => new UniformSearchStrategy(),
-        "best-of-n" => new BestOfNSearchStrategy(settings.Budget),
-        "regmix" => new RegMixSearchStrategy(new RegMixSearchOptions { Budget = settings.Budget }),
-        "climb" => new ClimbSearchStrategy(new ClimbSearchOptions { RoundBudgets = settings.RoundBudgets.ToList() }),
-        _ => throw new ArgumentOutOfRangeException(nameof(name)),
-    };
+        int budget = kind == "ngram" ? settings.NGramBudget : settings.Budget;
+        int[] rounds = kind == "ngram" ? settings.NGramRounds : settings.RoundBudgets;
+        return name switch
+        {
+            "uniform" => new UniformSearchStrategy(),
+            "best-of-n" => new BestOfNSearchStrategy(budget),
+            "regmix" => new RegMixSearchStrategy(new RegMixSearchOptions { Budget = budget }),
+            "climb" => new ClimbSearchStrategy(new ClimbSearchOptions { RoundBudgets = rounds.ToList() }),
+            _ => throw new ArgumentOutOfRangeException(nameof(name)),
+        };
+    }
 
     private (List<Document> Training, List<Document> HeldOut) Split(List<Document> all)
     {

@@ -53,7 +53,17 @@ internal sealed class RoundFacts
 /// <summary>One strategy at one seed.</summary>
 internal sealed class StrategyRun
 {
+    public string Proxy { get; set; } = "transformer";
+
     public string Strategy { get; set; } = string.Empty;
+
+    public string AnswerSource { get; set; } = string.Empty;
+
+    public double? AnswerMeasuredLoss { get; set; }
+
+    public double SignalToNoise { get; set; } = double.NaN;
+
+    public string? AnswerPredictor { get; set; }
 
     public int Seed { get; set; }
 
@@ -86,6 +96,10 @@ internal sealed class StrategyRun
             BestProxyLoss = result.BestMeasured.Objective,
             AnswerMethod = result.Answer.Method,
             AnswerSpearman = result.Answer.Predictor?.HeldOutSpearman,
+            AnswerSource = result.AnswerSource.ToString(),
+            AnswerMeasuredLoss = result.AnswerMeasured?.Objective,
+            SignalToNoise = result.SignalToNoise,
+            AnswerPredictor = result.Answer.Predictor?.Predictor,
             AnswerPredictorPoints = result.Answer.Predictor?.TrainingCount,
             Mixture = mixture,
             TargetDomainShare = mixture.Select((w, s) => w * targetShareOfSuper[s]).Sum(),
@@ -143,8 +157,22 @@ internal sealed class PipelineFacts
 }
 
 /// <summary>Everything the report is written from.</summary>
+/// <summary>The proxy-to-target transfer check of one proxy kind: target models on mixtures spanning the proxy objectives.</summary>
+internal sealed class TransferFacts
+{
+    public string Proxy { get; set; } = string.Empty;
+
+    public List<double> ProxyObjectives { get; set; } = [];
+
+    public List<double> TargetLosses { get; set; } = [];
+
+    public double Spearman { get; set; } = double.NaN;
+}
+
 internal sealed class RunFacts
 {
+    public List<TransferFacts> Transfer { get; set; } = [];
+
     public EvidenceSettings Settings { get; set; } = new();
 
     public int CorpusDocuments { get; set; }

@@ -11,8 +11,12 @@ internal static class EvidenceReport
     /// <summary>Everything from this line on is written by hand and kept when the file is regenerated.</summary>
     public const string DiscussionMarker = "<!-- discussion: written by hand, kept when the file is regenerated -->";
 
-    public static string Write(RunFacts f, string? discussion = null)
+    public static string Write(RunFacts all, string? discussion = null)
     {
+        // The detailed tables describe the first proxy kind; the summary after them compares every kind.
+        string primary = all.Settings.ProxyKinds.FirstOrDefault() ?? "transformer";
+        var f = System.Text.Json.JsonSerializer.Deserialize<RunFacts>(System.Text.Json.JsonSerializer.Serialize(all, EvidenceExperiment.Json), EvidenceExperiment.Json)!;
+        f.Runs = all.Runs.Where(r => r.Proxy == primary).ToList();
         var s = f.Settings;
         var md = new StringBuilder();
         void L(string line = "") => md.Append(line).Append('\n');
@@ -27,6 +31,10 @@ internal static class EvidenceReport
         IEnumerable<StrategyRun> Of(string name) => f.Runs.Where(r => r.Strategy == name).OrderBy(r => r.Seed);
 
         L("# Results: CLIMB against its baselines at small scale");
+        L();
+        md.Append(EvidenceSummary.Markdown(all));
+        L();
+        L($"## Details: {primary} proxies");
         L();
         L(s.Quick
             ? "> **Smoke-run settings (`--quick`).** The budgets below are far too small for conclusions; the file shows that the experiment runs end to end. Rerun without `--quick` for the evidence."
@@ -63,7 +71,7 @@ internal static class EvidenceReport
         L($"| target | held-out documents of {string.Join(" + ", f.HeldOut.Select(kv => $"{kv.Key} ({kv.Value})"))}, not in the training corpus; first {s.HeldOutMaxChars:N0} characters each, {f.TargetScoredTokens:N0} scored tokens; objective = mean next-token loss (nats/token), lower is better |");
         L($"| training corpus | {f.TrainingDocuments:N0} documents, {f.Tokens:N0} tokens ({f.TokenizerIdentity} tokenizer, model vocabulary {f.Vocabulary:N0}) after pruning |");
         L($"| pipeline | GloVe-SIF embedder, k-means K_init = {f.Pipeline.FineClusters}, rule-based quality scores + NVIDIA pruning recipe → {f.Pipeline.KeptClusters} kept, Ward merge → K_enhanced = {f.Pipeline.SuperClusters} super-clusters |");
-        L($"| proxy model | {f.ProxyModel}, {f.ProxyParameters:N0} parameters; base pre-trained once on the uniform mixture for {f.ProxyBase.Tokens:N0} tokens ({F(f.ProxyBase.Seconds, "F0")} s, target loss {F(f.ProxyBase.TargetLoss)}); every proxy continues it for {s.ProxyTokens:N0} tokens of its mixture (batch {s.BatchSize} × {f.ContextLength} tokens, peak learning rate {s.BaseLearningRate.ToString("G3", Inv)} for bases, {s.ContinueLearningRate.ToString("G3", Inv)} when continuing, warmup-stable-decay) |");
+        L($"| proxy model | {f.ProxyModel}, {f.ProxyParameters:N0} parameters; base pre-trained once on the uniform mixture for {f.ProxyBase.Tokens:N0} tokens ({F(f.ProxyBase.Seconds, "F0")} s, target loss {F(f.ProxyBase.TargetLoss)}); every proxy resumes it at the end of its stable stage and runs only the decay stage for {s.ProxyTokens:N0} tokens of its mixture (batch {s.BatchSize} × {f.ContextLength} tokens; bases: warmup + stable at {s.BaseLearningRate.ToString("G3", Inv)}; proxies and target models: linear decay from it to 0.1×, no re-warm) |");
         L($"| target model | {f.TargetModel}, {f.TargetParameters:N0} parameters ({F((double)f.TargetParameters / f.ProxyParameters, "F1")}× the proxy); its own base (a different size cannot continue the proxy base) pre-trained once on the uniform mixture for {f.TargetBase.Tokens:N0} tokens ({F(f.TargetBase.Seconds, "F0")} s, target loss {F(f.TargetBase.TargetLoss)}); each strategy's answer continues it for {s.TargetTokens:N0} tokens |");
         L($"| strategies | uniform weights (1 proxy run, the reference); Best-of-N (N = {s.Budget} Dirichlet draws, best measured); RegMix (one round of {s.Budget}, LightGBM predictor picks the answer); CLIMB ({s.RoundBudgets.Length} rounds of {string.Join("/", s.RoundBudgets)}, LightGBM predictor, iterative bootstrapping) |");
         L($"| seeds | {string.Join(", ", seeds)}: the seed drives the Dirichlet draws, the proxies' data order and the target model's data order; within a seed the strategies share the same draws (common random numbers) and a proxy already trained for one strategy is reused by another ({f.ProxiesTrained} distinct proxies trained in all) |");

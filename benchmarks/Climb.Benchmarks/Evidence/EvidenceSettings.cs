@@ -10,7 +10,22 @@ namespace Climb.Benchmarks.Evidence;
 internal sealed class EvidenceSettings
 {
     /// <summary>Gets or sets the number of experiment seeds (search seed, proxy seeds and target-model seed vary with it).</summary>
-    public int Seeds { get; set; } = 3;
+    public int Seeds { get; set; } = 5;
+
+    /// <summary>Gets or sets the proxy kinds searched with (each with the same transformer target models): transformer proxies under the decay-stage protocol, and the Kneser-Ney proxy (the CPU default path).</summary>
+    public string[] ProxyKinds { get; set; } = ["transformer", "ngram"];
+
+    /// <summary>Gets or sets the proxy budget of the n-gram searches (cheap proxies get the paper's 112 runs).</summary>
+    public int NGramBudget { get; set; } = 112;
+
+    /// <summary>Gets or sets CLIMB's round budgets with the n-gram proxy (they must sum to <see cref="NGramBudget"/>).</summary>
+    public int[] NGramRounds { get; set; } = [64, 32, 16];
+
+    /// <summary>Gets or sets the tokens each n-gram proxy trains on (order 4).</summary>
+    public long NGramTokens { get; set; } = 200_000;
+
+    /// <summary>Gets or sets how many mixtures, spanning the range of the first CLIMB round's proxy objectives, get a target model for the proxy-to-target transfer check (per proxy kind).</summary>
+    public int TransferMixtures { get; set; } = 8;
 
     /// <summary>Gets or sets the proxy budget every searching strategy gets (Best-of-N, RegMix, CLIMB).</summary>
     public int Budget { get; set; } = 32;
@@ -69,11 +84,9 @@ internal sealed class EvidenceSettings
     /// <summary>Gets or sets the sequences per optimiser step (bases, proxies and target models).</summary>
     public int BatchSize { get; set; } = 8;
 
-    /// <summary>Gets or sets the peak learning rate of the base pre-training.</summary>
+    /// <summary>Gets or sets the stable-stage learning rate of the base pre-training (warmup + stable only); every proxy and target model decays from it to 0.1× over its own tokens.</summary>
     public double BaseLearningRate { get; set; } = 3e-3;
 
-    /// <summary>Gets or sets the peak learning rate when a proxy or target model continues its base (lower than the base's, so the restart does not undo it).</summary>
-    public double ContinueLearningRate { get; set; } = 3e-4;
 
     /// <summary>Gets or sets a value indicating whether only the results file is rewritten from the run's saved facts (no training).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -98,7 +111,12 @@ internal sealed class EvidenceSettings
 
     /// <summary>Gets a short fingerprint of everything the proxies and target models depend on (runs with other settings get their own folder).</summary>
     public string RunTag => (Quick ? "quick-" : "run-") + Fingerprint.Of(
-        "evidence/v3",
+        "evidence/v4-decay-stage",
+        string.Join(",", ProxyKinds),
+        NGramBudget,
+        string.Join(",", NGramRounds),
+        NGramTokens,
+        TransferMixtures,
         Budget,
         string.Join(",", RoundBudgets),
         string.Join(",", TargetDomains),
@@ -108,7 +126,6 @@ internal sealed class EvidenceSettings
         Tokenizer,
         BatchSize,
         BaseLearningRate,
-        ContinueLearningRate,
         ProxyTokens,
         BaseTokens,
         TargetTokens,
@@ -134,6 +151,10 @@ internal sealed class EvidenceSettings
             s.TargetTokens = 8_000;
             s.TargetBaseTokens = 40_000;
             s.PiqaItems = 100;
+            s.NGramBudget = 16;
+            s.NGramRounds = [8, 4, 4];
+            s.NGramTokens = 20_000;
+            s.TransferMixtures = 3;
         }
 
         for (int i = 0; i < args.Count; i++)
@@ -166,8 +187,19 @@ internal sealed class EvidenceSettings
                 case "--piqa-items": s.PiqaItems = Int(a, Value(), 0); break;
                 case "--batch": s.BatchSize = Int(a, Value(), 1); break;
                 case "--base-lr": s.BaseLearningRate = Double(a, Value()); break;
-                case "--continue-lr": s.ContinueLearningRate = Double(a, Value()); break;
                 case "--tokenizer": s.Tokenizer = Value(); break;
+                case "--proxy-kinds":
+                    s.ProxyKinds = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (s.ProxyKinds.Length == 0 || s.ProxyKinds.Any(k => k is not ("transformer" or "ngram")))
+                    {
+                        throw new ArgumentException($"--proxy-kinds takes transformer and/or ngram, not '{string.Join(",", s.ProxyKinds)}'.");
+                    }
+
+                    break;
+                case "--ngram-budget": s.NGramBudget = Int(a, Value(), 3); break;
+                case "--ngram-rounds": s.NGramRounds = Value().Split(',').Select(v => Int(a, v, 1)).ToArray(); break;
+                case "--ngram-tokens": s.NGramTokens = Long(a, Value()); break;
+                case "--transfer-mixtures": s.TransferMixtures = Int(a, Value(), 0); break;
                 case "--threads": s.Threads = Int(a, Value(), 0); break;
                 default: throw new ArgumentException($"Unknown option '{a}'. " + Usage);
             }
@@ -176,6 +208,11 @@ internal sealed class EvidenceSettings
         if (s.RoundBudgets.Sum() != s.Budget)
         {
             throw new ArgumentException($"--climb-rounds {string.Join(",", s.RoundBudgets)} sums to {s.RoundBudgets.Sum()}, not the --budget {s.Budget}: CLIMB must get the same proxy budget as the baselines.");
+        }
+
+        if (s.NGramRounds.Sum() != s.NGramBudget)
+        {
+            throw new ArgumentException($"--ngram-rounds {string.Join(",", s.NGramRounds)} sums to {s.NGramRounds.Sum()}, not the --ngram-budget {s.NGramBudget}.");
         }
 
         if (s.TargetDimension % 4 != 0)
@@ -187,9 +224,9 @@ internal sealed class EvidenceSettings
     }
 
     public const string Usage =
-        "Usage: evidence [--quick] [--report-only] [--seeds 3] [--budget 32] [--climb-rounds 16,8,8] [--target-domains foldoc,python] " +
+        "Usage: evidence [--quick] [--report-only] [--seeds 5] [--proxy-kinds transformer,ngram] [--ngram-budget 112] [--ngram-rounds 64,32,16] [--ngram-tokens 200k] [--transfer-mixtures 8] [--budget 32] [--climb-rounds 16,8,8] [--target-domains foldoc,python] " +
         "[--heldout-per-domain 40] [--heldout-max-chars 800] [--corpus DIR] [--out docs/results.md] [--work benchmarks/out/evidence] " +
-        "[--super-clusters 20] [--proxy-tokens N] [--base-tokens N] [--target-tokens N] [--target-base-tokens N] [--target-layers 4] [--target-dim 192] [--piqa-items 500] [--tokenizer byte|cl100k_base] [--batch 8] [--base-lr 3e-3] [--continue-lr 3e-4] [--threads 0]";
+        "[--super-clusters 20] [--proxy-tokens N] [--base-tokens N] [--target-tokens N] [--target-base-tokens N] [--target-layers 4] [--target-dim 192] [--piqa-items 500] [--tokenizer byte|cl100k_base] [--batch 8] [--base-lr 3e-3] [--threads 0]";
 
     public string Describe() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = false });
 

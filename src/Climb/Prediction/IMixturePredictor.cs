@@ -36,7 +36,7 @@ public interface IFittedMixturePredictor
 /// <summary>What a predictor fit reports.</summary>
 public sealed class MixturePredictorReport
 {
-    /// <summary>Gets the predictor's description.</summary>
+    /// <summary>Gets the identity of the predictor that made this fit (for <see cref="AutoMixturePredictor"/>, the chosen candidate's).</summary>
     public required string Predictor { get; init; }
 
     /// <summary>Gets the number of training pairs.</summary>
@@ -56,4 +56,20 @@ public sealed class MixturePredictorReport
 
     /// <summary>Gets the wall-clock time of the fit, cross-validation included.</summary>
     public TimeSpan Elapsed { get; init; }
+
+    /// <summary>
+    /// Gets the out-of-fold prediction of every training pair (in training order): each one made by a model that never saw
+    /// that pair. The answer rule ranks the evaluated mixtures by these, not by in-sample predictions. <see langword="null"/>
+    /// when too few pairs were given for cross-validation.
+    /// </summary>
+    public IReadOnlyList<double>? OutOfFoldPredictions { get; init; }
+
+    /// <summary>Gets, for <see cref="AutoMixturePredictor"/>, every candidate it compared with its held-out Spearman; otherwise <see langword="null"/>.</summary>
+    public IReadOnlyList<MixturePredictorCandidate>? Candidates { get; init; }
 }
+
+/// <summary>One candidate predictor compared by <see cref="AutoMixturePredictor"/>.</summary>
+/// <param name="Predictor">The candidate's identity.</param>
+/// <param name="HeldOutSpearman">Its cross-validated Spearman on the same folds.</param>
+/// <param name="Chosen">Whether it was chosen.</param>
+public sealed record MixturePredictorCandidate(string Predictor, double HeldOutSpearman, bool Chosen);

@@ -7,8 +7,8 @@ using Microsoft.ML.Trainers.LightGbm;
 namespace Climb;
 
 /// <summary>
-/// The CLIMB predictor: LightGBM regression (through ML.NET) from mixture weights to the target, with early stopping on a
-/// validation split and a cross-validated held-out Spearman correlation. The trained trees are extracted into a compact
+/// The CLIMB predictor: LightGBM regression (through ML.NET) from mixture weights to the (standardised) target, optionally
+/// with early stopping on a validation split, and a cross-validated held-out Spearman correlation. The trained trees are extracted into a compact
 /// array form, so ranking 100,000 candidates is a parallel tree walk rather than an ML.NET pipeline.
 /// </summary>
 public sealed class LightGbmMixturePredictor : IMixturePredictor
@@ -16,7 +16,7 @@ public sealed class LightGbmMixturePredictor : IMixturePredictor
     private readonly LightGbmMixturePredictorOptions _options;
 
     /// <summary>Initializes the predictor.</summary>
-    /// <param name="options">The options; the paper's settings when <see langword="null"/>.</param>
+    /// <param name="options">The options; small-sample defaults when <see langword="null"/> (<see cref="LightGbmMixturePredictorOptions.Paper"/> for the paper's).</param>
     public LightGbmMixturePredictor(LightGbmMixturePredictorOptions? options = null)
     {
         _options = OptionsValidation.Validate(options ?? new LightGbmMixturePredictorOptions(), nameof(options));
@@ -46,7 +46,7 @@ public sealed class LightGbmMixturePredictor : IMixturePredictor
 
         var all = Enumerable.Range(0, n).ToArray();
         var finalTask = Task.Run(() => Train(x, y, k, all, seed, cancellationToken), cancellationToken);
-        var (spearman, folds) = PredictorFitting.CrossValidate(
+        var (spearman, folds, oof) = PredictorFitting.CrossValidate(
             n,
             _options.CrossValidationFolds,
             seed,
@@ -71,14 +71,32 @@ public sealed class LightGbmMixturePredictor : IMixturePredictor
             TrainingCount = n,
             HeldOutSpearman = spearman,
             Folds = folds,
+            OutOfFoldPredictions = oof,
             Iterations = final.TreeCount,
             Elapsed = Stopwatch.GetElapsedTime(started),
         };
         return new Fitted(final, k, report);
     }
 
-    /// <summary>Trains one booster on the given rows (early stopping on a seeded validation split, optional refit).</summary>
+    /// <summary>Trains one booster on the given rows (standardised targets, early stopping on a seeded validation split, optional refit).</summary>
     internal CompiledTreeEnsemble Train(float[] x, double[] y, int k, int[] rows, int seed, CancellationToken cancellationToken)
+    {
+        if (!_options.StandardizeTargets)
+        {
+            return TrainScaled(x, y, k, rows, seed, cancellationToken);
+        }
+
+        var (mean, scale) = PredictorFitting.Standardization(y, rows);
+        var z = new double[y.Length];
+        foreach (int i in rows)
+        {
+            z[i] = (y[i] - mean) / scale;
+        }
+
+        return TrainScaled(x, z, k, rows, seed, cancellationToken).Rescaled(mean, scale);
+    }
+
+    private CompiledTreeEnsemble TrainScaled(float[] x, double[] y, int k, int[] rows, int seed, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (rows.Length < 2 * _options.MinimumExamplesPerLeaf)
@@ -208,6 +226,10 @@ internal sealed class CompiledTreeEnsemble
     public int TreeCount => _roots.Length;
 
     public static CompiledTreeEnsemble Constant(double value) => new([], [], [], [], [], [], value);
+
+    /// <summary>The same trees predicting <c>mean + scale × prediction</c> (undoes a target standardisation).</summary>
+    public CompiledTreeEnsemble Rescaled(double mean, double scale) =>
+        new(_roots, _feature, _threshold, _left, _right, _leaf.Select(v => v * scale).ToArray(), mean + (_bias * scale));
 
     public static CompiledTreeEnsemble From(RegressionTreeEnsemble ensemble)
     {

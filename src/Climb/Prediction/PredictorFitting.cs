@@ -46,6 +46,26 @@ internal static class PredictorFitting
         }
     }
 
+    /// <summary>The mean and (population) standard deviation of the targets; a zero spread becomes 1 so scaling is a no-op.</summary>
+    public static (double Mean, double Scale) Standardization(ReadOnlySpan<double> y, int[] rows)
+    {
+        double m = 0;
+        foreach (int i in rows)
+        {
+            m += y[i];
+        }
+
+        m /= rows.Length;
+        double v = 0;
+        foreach (int i in rows)
+        {
+            v += (y[i] - m) * (y[i] - m);
+        }
+
+        double sd = Math.Sqrt(v / rows.Length);
+        return (m, sd > 0 && double.IsFinite(sd) ? sd : 1.0);
+    }
+
     /// <summary>A seeded permutation of 0..n-1 (Fisher–Yates).</summary>
     public static int[] Permutation(int n, int seed)
     {
@@ -67,9 +87,9 @@ internal static class PredictorFitting
 
     /// <summary>
     /// K-fold cross-validation: fits on k-1 folds, predicts the held-out fold, pools the out-of-fold predictions and returns
-    /// their Spearman correlation with the targets. Returns NaN (and 0 folds) when there are fewer than 2 folds' worth of data.
+    /// their Spearman correlation with the targets, and the out-of-fold predictions themselves. Returns NaN (and 0 folds) when there are fewer than 2 folds' worth of data.
     /// </summary>
-    public static (double Spearman, int Folds) CrossValidate(
+    public static (double Spearman, int Folds, double[]? OutOfFold) CrossValidate(
         int n,
         int requestedFolds,
         int seed,
@@ -80,7 +100,7 @@ internal static class PredictorFitting
         int folds = Math.Min(requestedFolds, n);
         if (folds < 2)
         {
-            return (double.NaN, 0);
+            return (double.NaN, 0, null);
         }
 
         var perm = Permutation(n, SeedMixer.Derive(seed, 0xF01D));
@@ -112,6 +132,6 @@ internal static class PredictorFitting
             throw;
         }
 
-        return (RankStatistics.Spearman(oof, targets), folds);
+        return (RankStatistics.Spearman(oof, targets), folds, oof);
     }
 }

@@ -65,7 +65,16 @@ public sealed class ProxyTrainingRequest
 /// <param name="Loss">The training loss of the last step (NaN when not applicable).</param>
 /// <param name="TokensTrained">Training tokens consumed so far.</param>
 /// <param name="Elapsed">Time since the run started.</param>
-public sealed record ProxyTrainingProgress(string Phase, int Step, int TotalSteps, double Loss, long TokensTrained, TimeSpan Elapsed);
+public sealed record ProxyTrainingProgress(string Phase, int Step, int TotalSteps, double Loss, long TokensTrained, TimeSpan Elapsed)
+{
+    /// <summary>Gets the training throughput so far (tokens per second; 0 before the first step).</summary>
+    public double TokensPerSecond => Elapsed.TotalSeconds > 0 ? TokensTrained / Elapsed.TotalSeconds : 0;
+
+    /// <summary>Gets the estimated time to the last step at the throughput so far, or <see langword="null"/> when unknown.</summary>
+    public TimeSpan? EstimatedRemaining => Step > 0 && TotalSteps >= Step
+        ? TimeSpan.FromSeconds(Elapsed.TotalSeconds * (TotalSteps - Step) / Step)
+        : null;
+}
 
 /// <summary>How the per-target metrics are combined into <see cref="ProxyResult.Objective"/>.</summary>
 public enum ProxyObjectiveKind

@@ -131,19 +131,30 @@ internal sealed class KneserNeyModel : ITokenScorer
         return m;
     }
 
-    /// <summary>Chen and Goodman's estimates, each clamped to [0, k]; fallbacks when a count-of-counts is zero.</summary>
+    /// <summary>The discounts used when Chen and Goodman's estimates are undefined or out of range (KenLM's fallback).</summary>
+    internal static readonly double[] FallbackDiscounts = [0.5, 1.0, 1.5];
+
+    /// <summary>
+    /// Chen and Goodman's estimates D1, D2, D3+ from the count-of-counts n1..n4. Every discount must be positive: a zero
+    /// discount takes no mass from the counts it applies to, so a context whose continuations all fall in that class
+    /// keeps no back-off weight and every token it never saw gets probability 0 (an infinite loss). The estimates leave
+    /// (0, k] when the count-of-counts are not the smooth, decreasing profile the formula assumes, which is what a
+    /// mixture that draws many times the tokens of one small cluster produces (the same few n-grams seen over and over).
+    /// Then, as KenLM's <c>--discount_fallback</c> does, the whole order uses the fallback discounts 0.5, 1, 1.5.
+    /// </summary>
     internal static double[] ModifiedDiscounts(long n1, long n2, long n3, long n4)
     {
         if (n1 == 0 || n2 == 0)
         {
-            return [0.5, 1.0, 1.5];
+            return [.. FallbackDiscounts];
         }
 
         double y = n1 / (n1 + (2.0 * n2));
         double d1 = 1 - (2 * y * n2 / n1);
         double d2 = 2 - (3 * y * n3 / n2);
-        double d3 = n3 == 0 ? 1.5 : 3 - (4 * y * n4 / n3);
-        return [Math.Clamp(d1, 0, 1), Math.Clamp(d2, 0, 2), Math.Clamp(d3, 0, 3)];
+        double d3 = n3 == 0 ? FallbackDiscounts[2] : 3 - (4 * y * n4 / n3);
+        bool inRange = d1 is > 0 and <= 1 && d2 is > 0 and <= 2 && d3 is > 0 and <= 3;
+        return inRange ? [d1, d2, d3] : [.. FallbackDiscounts];
     }
 
     /// <summary>The probability of <paramref name="token"/> after <paramref name="context"/> (only the last Order-1 tokens matter).</summary>

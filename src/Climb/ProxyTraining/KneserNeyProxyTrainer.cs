@@ -76,7 +76,7 @@ public sealed partial class KneserNeyProxyTrainer : IProxyTrainer
     }
 
     /// <inheritdoc />
-    public string Identity => ComponentIdentity.Of("kneser-ney", _options);
+    public string Identity => ComponentIdentity.Of("kneser-ney/kenlm-fallback", _options);
 
     /// <inheritdoc />
     public Task<ProxyResult> TrainAsync(ProxyTrainingRequest request, IProgress<ProxyTrainingProgress>? progress = null, CancellationToken cancellationToken = default)

@@ -41,6 +41,19 @@ public enum LearningRateSchedule
     Constant = 2,
 }
 
+/// <summary>The shape of the learning-rate decay a proxy runs from a stable-stage base checkpoint.</summary>
+public enum DecayShape
+{
+    /// <summary>Linear from the base's learning rate to the final one.</summary>
+    Linear = 0,
+
+    /// <summary>Half a cosine from the base's learning rate to the final one.</summary>
+    Cosine = 1,
+
+    /// <summary>1 − √(progress) (MiniCPM's warmup-stable-decay "1-sqrt" cooldown): fast at first, then gentle.</summary>
+    OneMinusSqrt = 2,
+}
+
 /// <summary>The shape of the proxy transformer.</summary>
 public sealed class ProxyModelOptions : IValidatableOptions
 {
@@ -135,10 +148,18 @@ public sealed class ProxyTrainerOptions : IValidatableOptions
     [Range(1e-8, 10.0)]
     public double LearningRate { get; set; } = 3e-3;
 
-    /// <summary>Gets or sets the final learning rate as a fraction of the peak.</summary>
+    /// <summary>Gets or sets the final learning rate as a fraction of the peak (for a proxy continued from a base: of the base's stable-stage rate).</summary>
     /// <value>Default 0.1.</value>
     [Range(0.0, 1.0)]
     public double MinLearningRateRatio { get; set; } = 0.1;
+
+    /// <summary>
+    /// Gets or sets the decay shape of a proxy continued from a base checkpoint. Such a proxy runs only the decay stage of
+    /// warmup-stable-decay: no warmup, from the base's stable-stage learning rate (saved with the checkpoint) down to
+    /// <see cref="MinLearningRateRatio"/> of it over all its steps.
+    /// </summary>
+    /// <value>Default <see cref="DecayShape.Linear"/>.</value>
+    public DecayShape DecayShape { get; set; } = DecayShape.Linear;
 
     /// <summary>Gets or sets the schedule.</summary>
     /// <value>Default <see cref="LearningRateSchedule.WarmupStableDecay"/>.</value>
@@ -232,6 +253,27 @@ public sealed class ProxyTrainerOptions : IValidatableOptions
         {
             yield return $"BaseCheckpointPath '{p}' does not exist.";
         }
+    }
+
+    /// <summary>The base's schedule: warmup, then the stable stage at the peak until the end (no decay: proxies run it).</summary>
+    internal double StableLearningRateAt(int step, int totalSteps)
+    {
+        int warmup = (int)Math.Round(WarmupFraction * totalSteps);
+        return step < warmup ? LearningRate * (step + 1) / warmup : LearningRate;
+    }
+
+    /// <summary>A proxy continued from a stable-stage base: the decay stage only, from <paramref name="startRate"/> to <see cref="MinLearningRateRatio"/> of it.</summary>
+    internal double DecayLearningRateAt(int step, int totalSteps, double startRate)
+    {
+        double end = startRate * MinLearningRateRatio;
+        double progress = (double)(step + 1) / Math.Max(1, totalSteps);
+        double f = DecayShape switch
+        {
+            DecayShape.Cosine => 0.5 * (1 + Math.Cos(Math.PI * progress)),
+            DecayShape.OneMinusSqrt => 1 - Math.Sqrt(progress),
+            _ => 1 - progress,
+        };
+        return end + ((startRate - end) * f);
     }
 
     internal double LearningRateAt(int step, int totalSteps)

@@ -29,6 +29,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
 {
     private readonly ProxyTrainerOptions _options;
     private readonly ILogger _logger;
+    private readonly Lazy<string> _identity;
 
     /// <summary>Initializes the trainer.</summary>
     /// <param name="options">Options (validated here).</param>
@@ -37,12 +38,11 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
     {
         _options = OptionsValidation.Validate(options ?? new ProxyTrainerOptions(), nameof(options));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _identity = new Lazy<string>(ComputeIdentity);
     }
 
     /// <inheritdoc />
-    /// <remarks>Includes a hash of the base checkpoint's bytes when <see cref="ProxyTrainerOptions.BaseCheckpointPath"/> is set.</remarks>
-    public string Identity => ComponentIdentity.Of("torchsharp", _options) +
-        (_options.BaseCheckpointPath is { } b ? ";base=" + (File.Exists(b) ? Fingerprint.OfFile(b) : "absent") : string.Empty);
+    public string Identity => _identity.Value;
 
     /// <inheritdoc />
     public async Task<ProxyResult> TrainAsync(ProxyTrainingRequest request, IProgress<ProxyTrainingProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -71,7 +71,9 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
     /// <summary>
     /// Pre-trains the shared base model (the paper's phase 1) on a mixture (uniform over clusters by default) and
     /// saves it; point <see cref="ProxyTrainerOptions.BaseCheckpointPath"/> at it so every proxy continues from it.
-    /// Uses this trainer's model, optimiser and schedule options; ignores its base checkpoint.
+    /// The base runs warmup and the stable stage only (no decay) and is saved at the end of the stable stage with its
+    /// learning rate; every proxy then runs just the decay stage from it (the paper's protocol). Uses this trainer's model
+    /// and optimiser options; ignores its base checkpoint.
     /// </summary>
     /// <param name="data">The tokenised clusters.</param>
     /// <param name="checkpointPath">Where to save the weights (a .json description is written beside them).</param>
@@ -106,9 +108,9 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
                     var device = ResolveDevice(lease.Index);
                     var clock = Stopwatch.StartNew();
                     using var model = CreateModel(data, seed, null, device);
-                    var (tokens, finalLoss, _) = TrainModel(model, data, mixture, seed, tokenBudget, device, progress, clock, cancellationToken);
+                    var (tokens, finalLoss, _) = TrainModel(model, data, mixture, seed, tokenBudget, _options.StableLearningRateAt, "base", device, progress, clock, cancellationToken);
                     var metrics = evaluator is null ? new Dictionary<string, double>() : Evaluate(model, evaluator, device, cancellationToken).Metrics;
-                    return Save(model, checkpointPath, data, tokens, finalLoss, metrics);
+                    return Save(model, checkpointPath, data, tokens, finalLoss, metrics, stableLearningRate: _options.LearningRate);
                 },
                 cancellationToken).ConfigureAwait(false);
         }
@@ -158,7 +160,12 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         var clock = Stopwatch.StartNew();
         var device = ResolveDevice(deviceIndex);
         using var model = CreateModel(request.Data, request.Seed, baseInfo is null ? null : _options.BaseCheckpointPath, device);
-        var (tokens, finalLoss, firstLoss) = TrainModel(model, request.Data, request.Mixture, request.Seed, _options.TokenBudget, device, progress, clock, ct);
+        // From a base: the decay stage only, starting at the base's stable-stage rate. From scratch: the full schedule.
+        double startRate = baseInfo?.StableLearningRate ?? _options.LearningRate;
+        Func<int, int, double> schedule = baseInfo is null
+            ? _options.LearningRateAt
+            : (step, steps) => _options.DecayLearningRateAt(step, steps, startRate);
+        var (tokens, finalLoss, firstLoss) = TrainModel(model, request.Data, request.Mixture, request.Seed, _options.TokenBudget, schedule, "proxy", device, progress, clock, ct);
         double trainSeconds = clock.Elapsed.TotalSeconds;
         progress?.Report(new ProxyTrainingProgress("evaluate", 0, 0, finalLoss, tokens, clock.Elapsed));
         var (metrics, objective) = Evaluate(model, evaluator, device, ct);
@@ -169,7 +176,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         if (_options.ProxyCheckpointDirectory is { } dir)
         {
             Directory.CreateDirectory(dir);
-            Save(model, Path.Combine(dir, CheckpointFileName(request.Mixture, request.Seed)), request.Data, tokens, finalLoss, metrics);
+            Save(model, Path.Combine(dir, CheckpointFileName(request.Mixture, request.Seed)), request.Data, tokens, finalLoss, metrics, stableLearningRate: null);
         }
 
         LogTrained(request.Seed, tokens, objective, clock.Elapsed.TotalSeconds, device.ToString());
@@ -183,9 +190,9 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
             TokensTrained = tokens,
             Elapsed = clock.Elapsed,
             Device = device.type == DeviceType.CUDA ? $"cuda:{Math.Max(0, device.index)}" : "cpu",
-            ProxyConfiguration = string.Create(
-                CultureInfo.InvariantCulture,
-                $"transformer {_options.Model.Describe()} params={model.ParameterCount} tokens={tokens} batch={_options.BatchSize} lr={_options.LearningRate} {_options.Schedule}{(baseInfo is null ? string.Empty : " from-base")} objective={evaluator.Kind}"),
+            ProxyConfiguration = baseInfo is null
+                    ? string.Create(CultureInfo.InvariantCulture, $"transformer {_options.Model.Describe()} params={model.ParameterCount} tokens={tokens} batch={_options.BatchSize} lr={_options.LearningRate} {_options.Schedule} objective={evaluator.Kind}")
+                    : string.Create(CultureInfo.InvariantCulture, $"transformer {_options.Model.Describe()} params={model.ParameterCount} tokens={tokens} batch={_options.BatchSize} decay {_options.DecayShape} {startRate}->{startRate * _options.MinLearningRateRatio} from-base objective={evaluator.Kind}"),
         };
     }
 
@@ -204,6 +211,22 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
 
         string hash = Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 8));
         return $"proxy-{hash}-seed{seed}.pt";
+    }
+
+    /// <summary>Every option (checkpoint output folder excluded) and, with a base checkpoint, a hash of its weights.</summary>
+    private string ComputeIdentity()
+    {
+        var snapshot = JsonSerializer.Deserialize<ProxyTrainerOptions>(JsonSerializer.Serialize(_options))!;
+        snapshot.ProxyCheckpointDirectory = null;
+        snapshot.BaseCheckpointPath = null;
+        string options = JsonSerializer.Serialize(snapshot);
+        if (_options.BaseCheckpointPath is not { } basePath)
+        {
+            return "torchsharp " + options;
+        }
+
+        using var stream = File.OpenRead(basePath);
+        return "torchsharp " + options + " base=sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream))[..16];
     }
 
     private Device ResolveDevice(int index)
@@ -242,7 +265,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
     }
 
     private (long Tokens, double FinalLoss, double FirstLoss) TrainModel(
-        ProxyTransformer model, TokenizedClusterStore data, MixtureWeights mixture, int seed, long tokenBudget, Device device,
+        ProxyTransformer model, TokenizedClusterStore data, MixtureWeights mixture, int seed, long tokenBudget, Func<int, int, double> schedule, string what, Device device,
         IProgress<ProxyTrainingProgress>? progress, Stopwatch clock, CancellationToken ct)
     {
         int ctx = _options.Model.ContextLength, batch = _options.BatchSize, vocab = data.ModelVocabularySize;
@@ -270,6 +293,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         int keep = Math.Max(1, steps / 10);
         double first = double.NaN;
         int reportEvery = Math.Max(1, steps / 100);
+        int logEvery = Math.Max(1, steps / 10);
         model.train();
         for (int step = 0; step < steps; step++)
         {
@@ -295,7 +319,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
                     nn.utils.clip_grad_norm_(model.parameters(), _options.GradientClip);
                 }
 
-                double lr = _options.LearningRateAt(step, steps);
+                double lr = schedule(step, steps);
                 foreach (var g in optimizer.ParamGroups)
                 {
                     g.LearningRate = lr;
@@ -321,9 +345,14 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
                 lastLosses.Dequeue();
             }
 
-            if (progress is not null && ((step + 1) % reportEvery == 0 || step == steps - 1))
+            if ((step + 1) % reportEvery == 0 || step == steps - 1)
             {
-                progress.Report(new ProxyTrainingProgress("train", step + 1, steps, lossValue, (long)(step + 1) * batch * ctx, clock.Elapsed));
+                var update = new ProxyTrainingProgress("train", step + 1, steps, lossValue, (long)(step + 1) * batch * ctx, clock.Elapsed);
+                progress?.Report(update);
+                if ((step + 1) % logEvery == 0 || step == steps - 1)
+                {
+                    LogProgress(what, step + 1, steps, update.TokensTrained, update.TokensPerSecond, update.EstimatedRemaining?.TotalSeconds ?? 0, lossValue);
+                }
             }
         }
 
@@ -343,7 +372,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         }
     }
 
-    private ProxyCheckpoint Save(ProxyTransformer model, string path, TokenizedClusterStore data, long tokens, double finalLoss, IReadOnlyDictionary<string, double> metrics)
+    private ProxyCheckpoint Save(ProxyTransformer model, string path, TokenizedClusterStore data, long tokens, double finalLoss, IReadOnlyDictionary<string, double> metrics, double? stableLearningRate)
     {
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -357,6 +386,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
             VocabularyHash = VocabularyHash(data),
             TokensTrained = tokens,
             FinalTrainingLoss = finalLoss,
+            StableLearningRate = stableLearningRate,
             Metrics = new Dictionary<string, double>(metrics),
         };
         File.Move(tmp, full, overwrite: true);
@@ -414,6 +444,9 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         return Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 8));
     }
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Training {What}: step {Step}/{Steps}, {Tokens} tokens, {TokensPerSecond:F0} tokens/s, ETA {EtaSeconds:F0} s, loss {Loss:F4}")]
+    private partial void LogProgress(string what, int step, int steps, long tokens, double tokensPerSecond, double etaSeconds, double loss);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Proxy seed {Seed}: {Tokens} tokens, objective {Objective:G6} in {Seconds:F1} s on {Device}")]
     private partial void LogTrained(int seed, long tokens, double objective, double seconds, string device);
 
@@ -430,6 +463,9 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         public long TokensTrained { get; set; }
 
         public double FinalTrainingLoss { get; set; }
+
+        /// <summary>The learning rate at the end of the base's stable stage, where every proxy's decay starts; null for proxies (and older checkpoints, which fall back to the trainer's peak rate).</summary>
+        public double? StableLearningRate { get; set; }
 
         public Dictionary<string, double> Metrics { get; set; } = [];
     }

@@ -21,7 +21,13 @@ public sealed class RegMixSearchOptions
     [Range(1, 100_000_000)]
     public int AnswerTopK { get; set; } = 128;
 
-    internal string Describe() => string.Create(CultureInfo.InvariantCulture, $"budget={Budget},pool={CandidatePoolSize},answerTopK={AnswerTopK}");
+    /// <summary>Gets or sets the held-out Spearman the predictor needs for its answer to be used; below it the best measured mixture is the answer. <see langword="null"/> (RegMix as published) always trusts the predictor.</summary>
+    /// <value><see langword="null"/>.</value>
+    [Range(-1.0, 1.0)]
+    public double? MinimumAnswerSpearman { get; set; }
+
+    internal string Describe() => string.Create(
+        CultureInfo.InvariantCulture, $"budget={Budget},pool={CandidatePoolSize},answerTopK={AnswerTopK},minRho={MinimumAnswerSpearman?.ToString("R", CultureInfo.InvariantCulture) ?? "none"}");
 }
 
 /// <summary>
@@ -37,12 +43,12 @@ public sealed class RegMixSearchStrategy : IMixtureSearchStrategy
     /// <summary>Initializes the strategy.</summary>
     /// <param name="options">The options; defaults when <see langword="null"/>.</param>
     /// <param name="sampler">The sampler; a default <see cref="DirichletMixtureSampler"/> when <see langword="null"/>.</param>
-    /// <param name="predictor">The predictor; a default <see cref="LightGbmMixturePredictor"/> when <see langword="null"/>.</param>
+    /// <param name="predictor">The predictor; a default <see cref="AutoMixturePredictor"/> when <see langword="null"/>.</param>
     public RegMixSearchStrategy(RegMixSearchOptions? options = null, IMixtureSampler? sampler = null, IMixturePredictor? predictor = null)
     {
         _options = OptionsValidation.Validate(options ?? new RegMixSearchOptions(), nameof(options));
         _sampler = sampler ?? new DirichletMixtureSampler();
-        _predictor = predictor ?? new LightGbmMixturePredictor();
+        _predictor = predictor ?? new AutoMixturePredictor();
     }
 
     /// <inheritdoc />
@@ -65,7 +71,8 @@ public sealed class RegMixSearchStrategy : IMixtureSearchStrategy
     public MixtureSearchAnswer SelectAnswer(MixtureSearchContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return PredictiveSearch.PredictedAnswer(context, _sampler, _predictor, _options.CandidatePoolSize, _options.AnswerTopK, includeEvaluated: false, cancellationToken);
+        return PredictiveSearch.PredictedAnswer(
+            context, _sampler, _predictor, _options.CandidatePoolSize, _options.AnswerTopK, includeEvaluated: false, averageTies: false, _options.MinimumAnswerSpearman, cancellationToken);
     }
 }
 
@@ -105,8 +112,8 @@ public sealed class BestOfNSearchStrategy : IMixtureSearchStrategy
     public MixtureSearchAnswer SelectAnswer(MixtureSearchContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var best = context.Results.Select((r, i) => (r, i)).OrderByDescending(p => p.r.Utility).ThenBy(p => p.i).First().r;
-        return new MixtureSearchAnswer { Mixture = best.Mixture, Method = $"best measured of {context.Results.Count}" };
+        var best = PredictiveSearch.BestMeasured(context.Results);
+        return new MixtureSearchAnswer { Mixture = best.Mixture, Method = $"best measured of {context.Results.Count}", Source = AnswerSource.BestMeasured };
     }
 }
 
@@ -133,6 +140,6 @@ public sealed class UniformSearchStrategy : IMixtureSearchStrategy
     public MixtureSearchAnswer SelectAnswer(MixtureSearchContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new MixtureSearchAnswer { Mixture = MixtureWeights.Uniform(context.Prior.Count), Method = "uniform weights" };
+        return new MixtureSearchAnswer { Mixture = MixtureWeights.Uniform(context.Prior.Count), Method = "uniform weights", Source = AnswerSource.Fixed };
     }
 }

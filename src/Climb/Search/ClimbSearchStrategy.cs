@@ -23,14 +23,27 @@ public sealed class ClimbSearchOptions : IValidatableOptions
     [Range(1, 100_000_000)]
     public int TopCandidatesMinimum { get; set; } = 128;
 
-    /// <summary>Gets or sets how many top-predicted candidates are averaged into the answer; 1 returns the predictor's best mixture.</summary>
+    /// <summary>Gets or sets how many top-predicted candidates are averaged into the answer; 1 returns the predictor's best mixture (the paper's rule).</summary>
     /// <value>1.</value>
     [Range(1, 100_000_000)]
     public int AnswerTopK { get; set; } = 1;
 
-    /// <summary>Gets or sets whether the already evaluated mixtures join the candidates ranked for the answer.</summary>
+    /// <summary>Gets or sets whether the already evaluated mixtures join the candidates ranked for the answer, ranked by their out-of-fold predictions.</summary>
     /// <value><see langword="true"/>.</value>
     public bool IncludeEvaluatedInAnswer { get; set; } = true;
+
+    /// <summary>Gets or sets whether, when several candidates tie for the top prediction (a tree ensemble is piecewise constant), the answer is their mean rather than the first of them.</summary>
+    /// <value><see langword="false"/>.</value>
+    public bool AverageTiedAnswers { get; set; }
+
+    /// <summary>
+    /// Gets or sets the held-out Spearman correlation the final predictor needs for its best candidate to be the answer;
+    /// below it (or when it cannot be measured) the answer is the best measured mixture and the result says why.
+    /// <see langword="null"/> always trusts the predictor.
+    /// </summary>
+    /// <value>0.3.</value>
+    [Range(-1.0, 1.0)]
+    public double? MinimumAnswerSpearman { get; set; } = 0.3;
 
     /// <summary>Gets or sets the L1 distance under which a proposal counts as a repeat of an evaluated or already proposed mixture and is skipped.</summary>
     /// <value>1e-3.</value>
@@ -51,13 +64,14 @@ public sealed class ClimbSearchOptions : IValidatableOptions
 
     internal string Describe() => string.Create(
         CultureInfo.InvariantCulture,
-        $"rounds=[{string.Join(",", RoundBudgets)}],pool={CandidatePoolSize},top>={TopCandidatesMinimum},answerTopK={AnswerTopK},includeEvaluated={IncludeEvaluatedInAnswer},repeat={RepeatDistance:R}");
+        $"rounds=[{string.Join(",", RoundBudgets)}],pool={CandidatePoolSize},top>={TopCandidatesMinimum},answerTopK={AnswerTopK},includeEvaluated={IncludeEvaluatedInAnswer},ties={AverageTiedAnswers},minRho={MinimumAnswerSpearman?.ToString("R", CultureInfo.InvariantCulture) ?? "none"},repeat={RepeatDistance:R}");
 }
 
 /// <summary>
 /// CLIMB's iterative bootstrapping: round 1 evaluates mixtures drawn from the sampler; each later round fits the predictor
 /// on every result so far, ranks a large candidate pool, and evaluates mixtures drawn at random from the top-ranked ones;
-/// the answer is the predictor's best mixture (or the mean of its top k).
+/// the answer is the predictor's best mixture (evaluated mixtures compete by their out-of-fold predictions), or the best
+/// measured mixture when the predictor's held-out Spearman is below <see cref="ClimbSearchOptions.MinimumAnswerSpearman"/>.
 /// </summary>
 public sealed class ClimbSearchStrategy : IMixtureSearchStrategy
 {
@@ -69,13 +83,13 @@ public sealed class ClimbSearchStrategy : IMixtureSearchStrategy
     /// <summary>Initializes the strategy.</summary>
     /// <param name="options">The options; defaults when <see langword="null"/>.</param>
     /// <param name="sampler">The candidate sampler; a default <see cref="DirichletMixtureSampler"/> when <see langword="null"/>.</param>
-    /// <param name="predictor">The predictor; a default <see cref="LightGbmMixturePredictor"/> when <see langword="null"/>.</param>
+    /// <param name="predictor">The predictor; a default <see cref="AutoMixturePredictor"/> when <see langword="null"/>.</param>
     public ClimbSearchStrategy(ClimbSearchOptions? options = null, IMixtureSampler? sampler = null, IMixturePredictor? predictor = null)
     {
         _options = OptionsValidation.Validate(options ?? new ClimbSearchOptions(), nameof(options));
         _budgets = _options.RoundBudgets.ToArray();
         _sampler = sampler ?? new DirichletMixtureSampler();
-        _predictor = predictor ?? new LightGbmMixturePredictor();
+        _predictor = predictor ?? new AutoMixturePredictor();
     }
 
     /// <inheritdoc />
@@ -128,6 +142,7 @@ public sealed class ClimbSearchStrategy : IMixtureSearchStrategy
 
             var m = pool[idx];
             if (context.Results.Any(r => PredictiveSearch.L1(r.Mixture, m) <= _options.RepeatDistance) ||
+                context.Failures.Any(f => PredictiveSearch.L1(f.Mixture, m) <= _options.RepeatDistance) ||
                 chosen.Any(c => PredictiveSearch.L1(pool[c], m) <= _options.RepeatDistance))
             {
                 continue;
@@ -156,6 +171,14 @@ public sealed class ClimbSearchStrategy : IMixtureSearchStrategy
     {
         ArgumentNullException.ThrowIfNull(context);
         return PredictiveSearch.PredictedAnswer(
-            context, _sampler, _predictor, _options.CandidatePoolSize, _options.AnswerTopK, _options.IncludeEvaluatedInAnswer, cancellationToken);
+            context,
+            _sampler,
+            _predictor,
+            _options.CandidatePoolSize,
+            _options.AnswerTopK,
+            _options.IncludeEvaluatedInAnswer,
+            _options.AverageTiedAnswers,
+            _options.MinimumAnswerSpearman,
+            cancellationToken);
     }
 }

@@ -25,8 +25,8 @@ public interface IMixtureSearchStrategy
 
     /// <summary>Gets a stable identity of this component: its kind, every option that changes its output,
     /// and a hash of any learned state. Two instances with equal identities produce equal outputs; the
-    /// pipeline fingerprints artifacts with it, so a retrained or reconfigured component never reuses
-    /// stale results.</summary>
+    /// pipeline fingerprints artifacts with it (and the search its journal), so a reconfigured component never
+    /// reuses stale results.</summary>
     string Identity { get; }
 
     /// <summary>Gets the number of proxy runs in each round.</summary>
@@ -57,8 +57,43 @@ public sealed class MixtureSearchContext
     /// <summary>Gets the round being planned (0-based), or the number of rounds when choosing the answer.</summary>
     public required int Round { get; init; }
 
-    /// <summary>Gets every result so far, ordered by round and then by index within the round.</summary>
+    /// <summary>Gets every successful result so far, ordered by round and then by index within the round.</summary>
     public required IReadOnlyList<ProxyResult> Results { get; init; }
+
+    /// <summary>Gets the proxy runs that failed so far (non-finite objective); strategies should not propose them again.</summary>
+    public IReadOnlyList<ProxyFailure> Failures { get; init; } = [];
+}
+
+/// <summary>Where a search's answer came from.</summary>
+public enum AnswerSource
+{
+    /// <summary>The predictor's best candidate (the paper's rule).</summary>
+    Predicted = 0,
+
+    /// <summary>The best measured proxy result: the strategy's own rule (Best-of-N), or the fallback when the predictor could not rank.</summary>
+    BestMeasured = 1,
+
+    /// <summary>A fixed mixture that needs no proxy result (uniform weights).</summary>
+    Fixed = 2,
+}
+
+/// <summary>A proxy run that returned no usable objective; journaled, excluded from fitting, and reported.</summary>
+public sealed class ProxyFailure
+{
+    /// <summary>Gets the round (0-based; −1 for the noise measurement, the round count for the answer's measurement).</summary>
+    public required int Round { get; init; }
+
+    /// <summary>Gets the index within the round.</summary>
+    public required int Index { get; init; }
+
+    /// <summary>Gets the mixture.</summary>
+    public required MixtureWeights Mixture { get; init; }
+
+    /// <summary>Gets the seed of the run.</summary>
+    public required int Seed { get; init; }
+
+    /// <summary>Gets why the run failed.</summary>
+    public required string Reason { get; init; }
 }
 
 /// <summary>The mixtures a round will evaluate and how they were chosen.</summary>
@@ -85,6 +120,12 @@ public sealed class MixtureSearchAnswer
 
     /// <summary>Gets how it was chosen (for example "predicted best of 100000", "best measured").</summary>
     public required string Method { get; init; }
+
+    /// <summary>Gets where the answer came from.</summary>
+    public AnswerSource Source { get; init; }
+
+    /// <summary>Gets why the answer is not the predictor's best candidate, when it is not (for example the predictor's held-out Spearman was below the threshold); otherwise <see langword="null"/>.</summary>
+    public string? Reason { get; init; }
 
     /// <summary>Gets the predicted utility of the answer, when a predictor chose it.</summary>
     public double? PredictedUtility { get; init; }

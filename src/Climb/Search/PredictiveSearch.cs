@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Climb;
 
 /// <summary>The predictor-driven steps CLIMB and RegMix share: fit on results, rank a candidate pool, pick.</summary>
@@ -61,7 +63,14 @@ internal static class PredictiveSearch
         return MixtureWeights.Normalize(mean);
     }
 
-    /// <summary>Fits on all results, ranks a fresh pool (plus the evaluated mixtures) and returns the mean of the top k.</summary>
+    /// <summary>
+    /// The answer rule. Fits the predictor on every result; when its held-out Spearman is below
+    /// <paramref name="minimumSpearman"/> (or could not be measured) the answer is the best measured mixture, with the reason.
+    /// Otherwise ranks a fresh candidate pool by the fitted model and, when <paramref name="includeEvaluated"/>, the evaluated
+    /// mixtures by their out-of-fold predictions (each made by a model that never saw that mixture, so a measured mixture
+    /// does not win on an in-sample fit); the answer is the top one (the paper's argmax), the mean of the top
+    /// <paramref name="topK"/>, or with <paramref name="averageTies"/> the mean of the candidates tied at the top.
+    /// </summary>
     public static MixtureSearchAnswer PredictedAnswer(
         MixtureSearchContext context,
         IMixtureSampler sampler,
@@ -69,41 +78,85 @@ internal static class PredictiveSearch
         int poolSize,
         int topK,
         bool includeEvaluated,
+        bool averageTies,
+        double? minimumSpearman,
         CancellationToken cancellationToken)
     {
         var fitted = Fit(predictor, context.Results, SeedMixer.Derive(context.Seed, 0xA45, 1), cancellationToken);
+        double rho = fitted.Report.HeldOutSpearman;
+        if (minimumSpearman is { } min && !(rho >= min))
+        {
+            var best = BestMeasured(context.Results);
+            return new MixtureSearchAnswer
+            {
+                Mixture = best.Mixture,
+                Method = $"best measured of {context.Results.Count} (predictor fallback)",
+                Source = AnswerSource.BestMeasured,
+                Reason = double.IsNaN(rho)
+                    ? string.Create(CultureInfo.InvariantCulture, $"the predictor's held-out Spearman could not be measured on {context.Results.Count} results, so it cannot be trusted to rank; the best measured mixture is the answer")
+                    : string.Create(CultureInfo.InvariantCulture, $"the predictor's held-out Spearman {rho:F3} is below the threshold {min:G3}, so its ranking is not trusted; the best measured mixture is the answer"),
+                Predictor = fitted.Report,
+                CandidatesConsidered = context.Results.Count,
+            };
+        }
+
         var pool = new List<MixtureWeights>(sampler.Sample(context.Prior, poolSize, SeedMixer.Derive(context.Seed, 0xA45, 2), cancellationToken));
+        int sampled = pool.Count;
+        var predictions = new double[sampled + (includeEvaluated ? context.Results.Count : 0)];
+        fitted.Predict(pool, predictions.AsSpan(0, sampled), cancellationToken);
         if (includeEvaluated)
         {
             pool.AddRange(context.Results.Select(r => r.Mixture));
+            var oof = fitted.Report.OutOfFoldPredictions;
+            if (oof is { } o && o.Count == context.Results.Count)
+            {
+                for (int i = 0; i < o.Count; i++)
+                {
+                    predictions[sampled + i] = o[i];
+                }
+            }
+            else
+            {
+                fitted.Predict(pool.Skip(sampled).ToArray(), predictions.AsSpan(sampled), cancellationToken);
+            }
         }
 
-        var predictions = new double[pool.Count];
-        fitted.Predict(pool, predictions, cancellationToken);
         var ranked = RankDescending(predictions);
-
-        // Tree ensembles are piecewise constant: many candidates can tie at the top. Rather than letting the pool order pick
-        // one of them, a best-of answer averages the tied set (points sharing every tree's leaf form an axis-aligned box,
-        // so their mean keeps the predicted value).
         int ties = 1;
         while (ties < ranked.Length && predictions[ranked[ties]] >= predictions[ranked[0]])
         {
             ties++;
         }
 
-        int k = topK <= 1 ? ties : topK;
+        int k = topK > 1 ? topK : averageTies ? ties : 1;
         var answer = MeanOfTop(pool, ranked, k);
-        var one = new double[1];
-        fitted.Predict([answer], one, cancellationToken);
+        double predicted;
+        if (k == 1)
+        {
+            predicted = predictions[ranked[0]];
+        }
+        else
+        {
+            var one = new double[1];
+            fitted.Predict([answer], one, cancellationToken);
+            predicted = one[0];
+        }
+
+        bool evaluatedWon = k == 1 && ranked[0] >= sampled;
         return new MixtureSearchAnswer
         {
             Mixture = answer,
-            Method = k <= 1 ? $"predicted best of {pool.Count}"
+            Method = k <= 1 ? (evaluatedWon ? $"predicted best of {pool.Count} (an evaluated mixture, by its out-of-fold prediction)" : $"predicted best of {pool.Count}")
                 : topK <= 1 ? $"mean of the {k} tied predicted best of {pool.Count}"
                 : $"mean of the predicted top {Math.Min(topK, pool.Count)} of {pool.Count}",
-            PredictedUtility = one[0],
+            Source = AnswerSource.Predicted,
+            PredictedUtility = predicted,
             Predictor = fitted.Report,
             CandidatesConsidered = pool.Count,
         };
     }
+
+    /// <summary>The result with the largest utility (the first on ties).</summary>
+    public static ProxyResult BestMeasured(IReadOnlyList<ProxyResult> results) =>
+        results.Select((r, i) => (r, i)).OrderByDescending(p => p.r.Utility).ThenBy(p => p.i).First().r;
 }

@@ -138,6 +138,31 @@ internal sealed class SearchJournal : IDisposable
         }
     }
 
+    /// <summary>Records a run that returned no usable objective, with its mixture and reason, so a resumed search does not repeat it.</summary>
+    public void AppendFailure(ProxyFailure failure)
+    {
+        WriteLine(w =>
+        {
+            w.WriteString("kind", "failure");
+            w.WriteNumber("round", failure.Round);
+            w.WriteNumber("index", failure.Index);
+            w.WriteNumber("seed", failure.Seed);
+            w.WriteStartArray("mixture");
+            foreach (double v in failure.Mixture.AsSpan())
+            {
+                w.WriteNumberValue(v);
+            }
+
+            w.WriteEndArray();
+            w.WriteString("reason", failure.Reason);
+            w.WriteString("finished", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        });
+        lock (_gate)
+        {
+            _entries.TryAdd((failure.Round, failure.Index), new Entry(failure.Round, failure.Index, null, 0) { Failure = failure });
+        }
+    }
+
     public void Dispose()
     {
         _stream.Dispose();
@@ -235,6 +260,30 @@ internal sealed class SearchJournal : IDisposable
                     continue;
                 }
 
+                if (kind == "failure")
+                {
+                    try
+                    {
+                        int fr = root.GetProperty("round").GetInt32();
+                        int fi = root.GetProperty("index").GetInt32();
+                        var failure = new ProxyFailure
+                        {
+                            Round = fr,
+                            Index = fi,
+                            Seed = root.GetProperty("seed").GetInt32(),
+                            Mixture = new MixtureWeights(root.GetProperty("mixture").EnumerateArray().Select(e => e.GetDouble())),
+                            Reason = root.GetProperty("reason").GetString() ?? string.Empty,
+                        };
+                        entries.TryAdd((fr, fi), new Entry(fr, fi, null, lineNumber) { Failure = failure });
+                    }
+                    catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
+                    {
+                        throw new InvalidDataException($"Search journal '{path}' line {lineNumber} is not a valid failure record: {ex.Message}", ex);
+                    }
+
+                    continue;
+                }
+
                 if (kind != "result")
                 {
                     continue;
@@ -274,5 +323,13 @@ internal sealed class SearchJournal : IDisposable
         return header ? offset : 0;
     }
 
-    internal sealed record Entry(int Round, int Index, ProxyResult Result, int Line);
+    /// <summary>A journaled run: a result, or (when <see cref="Failure"/> is set) a failure with a null result.</summary>
+    internal sealed record Entry(int Round, int Index, ProxyResult? Result, int Line)
+    {
+        public ProxyFailure? Failure { get; init; }
+
+        public MixtureWeights Mixture => Result?.Mixture ?? Failure!.Mixture;
+
+        public int Seed => Result?.Seed ?? Failure!.Seed;
+    }
 }

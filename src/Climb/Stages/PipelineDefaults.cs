@@ -85,7 +85,7 @@ internal static class PipelineDefaults
         IWorkExecutor? executor)
     {
         sampler ??= new DirichletMixtureSampler();
-        predictor ??= new LightGbmMixturePredictor();
+        predictor ??= new AutoMixturePredictor();
         int singleBudget = o.SingleRoundBudget ?? o.Search.RoundBudgets.Sum();
         IMixtureSearchStrategy strategy = o.Strategy switch
         {

@@ -73,6 +73,8 @@ internal sealed class ReportStage(
             ("tokens (" + tokens.Tokenizer.Identity + ")", tokens.TotalTokens.ToString("N0", CultureInfo.InvariantCulture)),
             ("search", $"{s.Strategy}: {s.ProxyResults.Count} proxy runs in {s.Rounds.Count} rounds; answer by {s.Answer.Method}"),
             ("best measured objective", $"{s.BestMeasured.Objective:G6} ({goal})"),
+            ("answer", $"{s.AnswerSource}{(s.Answer.Reason is { } why ? ": " + why : string.Empty)}; measured objective {s.AnswerMeasured?.Objective.ToString("G6", CultureInfo.InvariantCulture) ?? "not measured"}; predictor {s.Answer.Predictor?.Predictor ?? "none"} (held-out Spearman {s.Answer.Predictor?.HeldOutSpearman ?? double.NaN:F3})"),
+            ("proxy noise", s.Noise is { } nz ? $"objective std {nz.StandardDeviation:G3} over {nz.Objectives.Count} data seeds; signal-to-noise {s.SignalToNoise:F2}" : "not measured"),
             ("final mixture", s.Mixture.ToString()),
             ("exported dataset", string.Create(CultureInfo.InvariantCulture, $"{dataset.Documents:N0} documents, {dataset.Tokens:N0} of {dataset.TokenBudget:N0} budgeted tokens in {dataset.Shards.Count} shards ({dataset.Folder})")),
         };

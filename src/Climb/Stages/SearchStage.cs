@@ -37,7 +37,7 @@ internal sealed class SearchStage(
     public MixtureSearchResult Result => Ready(_result, Name);
 
     protected override string ComputeFingerprint() =>
-        Climb.Fingerprint.Of("search/v2", tokenize.Fingerprint, TargetFingerprint(targets), trainer.Identity, strategy.Identity, seed);
+        Climb.Fingerprint.Of("search/v3", tokenize.Fingerprint, TargetFingerprint(targets), trainer.Identity, strategy.Identity, seed);
 
     public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
     {
@@ -81,7 +81,16 @@ internal sealed class SearchStage(
             ["proxy_runs"] = result.ProxyResults.Count,
             ["proxy_runs_resumed"] = result.ResumedCount,
             ["best_measured_objective"] = result.BestMeasured.Objective,
+            ["answer_from_best_measured"] = result.AnswerSource == AnswerSource.BestMeasured ? 1 : 0,
+            ["answer_measured_objective"] = result.AnswerMeasured?.Objective ?? double.NaN,
+            ["signal_to_noise"] = result.SignalToNoise,
+            ["proxy_runs_failed"] = result.Failures.Count,
         };
+        if (result.Answer.Reason is { } reason)
+        {
+            context.Report(Name, "answer: " + reason);
+        }
+
         for (int r = 0; r < result.Rounds.Count; r++)
         {
             counts[$"round{r + 1}_heldout_spearman"] = result.Rounds[r].HeldOutSpearman;

@@ -25,7 +25,10 @@ internal sealed class WarmStartedProxyTrainer(ProxyTrainerOptions options, long 
             report("pre-training the shared base model on the uniform mixture");
             var pretrainer = new TorchSharpProxyTrainer(_options, loggers.CreateLogger<TorchSharpProxyTrainer>());
             Directory.CreateDirectory(Path.GetDirectoryName(basePath)!);
-            await pretrainer.PretrainBaseAsync(data, basePath, baseTokens, seed, null, null, null, cancellationToken).ConfigureAwait(false);
+            var progress = new SyncProgress<ProxyTrainingProgress>(b => report(string.Create(
+                CultureInfo.InvariantCulture,
+                $"pre-training the base: {b.TokensTrained:N0} of {baseTokens:N0} tokens, {b.TokensPerSecond:N0} tokens/s, ETA {b.EstimatedRemaining?.TotalSeconds ?? 0:F0} s")));
+            await pretrainer.PretrainBaseAsync(data, basePath, baseTokens, seed, null, null, progress, cancellationToken).ConfigureAwait(false);
             await File.WriteAllTextAsync(basePath + ".complete", "complete", cancellationToken).ConfigureAwait(false);
         }
 

@@ -13,8 +13,13 @@ public sealed class MixtureSearchTests : IDisposable
     private static ClimbSearchStrategy SmallClimb() =>
         new(new ClimbSearchOptions { RoundBudgets = [16, 8, 6], CandidatePoolSize = 3000, TopCandidatesMinimum = 32 });
 
+    /// <summary>A search for the journal and resume mechanics: one seed per run, no noise replicates, no answer measurement (SearchRulesTests covers those).</summary>
     private static MixtureSearch Search(IMixtureSearchStrategy strategy, string? journal, int seed = 1, int parallel = 3, string proxy = "synthetic") =>
-        new(strategy, new MixtureSearchOptions { Seed = seed, JournalPath = journal, MaxDegreeOfParallelism = parallel, ProxyConfiguration = proxy });
+        new(strategy, new MixtureSearchOptions
+        {
+            Seed = seed, JournalPath = journal, MaxDegreeOfParallelism = parallel, ProxyConfiguration = proxy,
+            CommonRandomNumbers = false, NoiseReplicates = 0, MeasureAnswer = false,
+        });
 
     /// <summary>The synthetic objective with a random delay (so runs finish out of order) and a record of finished runs.</summary>
     private sealed class SlowObjective(int cancelAfter = int.MaxValue, CancellationTokenSource? cts = null)
@@ -243,11 +248,39 @@ public sealed class MixtureSearchTests : IDisposable
     }
 
     [Fact]
-    public async Task Non_finite_objective_is_reported_with_round_and_index()
+    public async Task A_non_finite_objective_is_journaled_as_a_failure_and_the_search_goes_on()
     {
+        string journal = Path.Combine(_dir, "nonfinite.jsonl");
+        var inner = new SyntheticObjective();
+        int calls = 0;
+        // A user's proxy that returns +∞ for every mixture putting more than 20 % on cluster 0.
+        Task<ProxyResult> Evaluate(MixtureWeights m, int s, CancellationToken t)
+        {
+            Interlocked.Increment(ref calls);
+            return m[0] > 0.2
+                ? Task.FromResult(new ProxyResult { Mixture = m, Seed = s, Objective = double.PositiveInfinity, Goal = ObjectiveGoal.Minimize })
+                : inner.EvaluateAsync(m, s, t);
+        }
+
+        var result = await Search(SmallClimb(), journal).RunAsync(SyntheticObjective.Prior, Evaluate);
+        Assert.NotEmpty(result.Failures);
+        Assert.All(result.Failures, f => Assert.True(f.Mixture[0] > 0.2 && f.Reason.Contains("non-finite", StringComparison.Ordinal)));
+        Assert.Equal(30, result.ProxyResults.Count + result.Failures.Count);
+        Assert.All(result.ProxyResults, r => Assert.True(double.IsFinite(r.Objective)));
+        Assert.Equal(result.Failures.Count, result.Rounds.Sum(r => r.Failures.Count));
+        Assert.Equal(result.Failures.Count, File.ReadLines(journal).Count(l => l.Contains("\"kind\":\"failure\"", StringComparison.Ordinal)));
+
+        // Resuming reads the failures back: nothing runs again, the answer is the same.
+        int before = calls;
+        var resumed = await Search(SmallClimb(), journal).RunAsync(SyntheticObjective.Prior, Evaluate);
+        Assert.Equal(before, calls);
+        Assert.Equal(result.Mixture, resumed.Mixture);
+        Assert.Equal(result.Failures.Select(f => (f.Round, f.Index)), resumed.Failures.Select(f => (f.Round, f.Index)));
+
+        // Only a round where every proxy fails stops the search.
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => Search(new BestOfNSearchStrategy(3), null, parallel: 1).RunAsync(
             SyntheticObjective.Prior,
             (m, s, t) => Task.FromResult(new ProxyResult { Mixture = m, Seed = s, Objective = double.NaN, Goal = ObjectiveGoal.Minimize })));
-        Assert.Contains("round 0, mixture 0", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Every proxy of round 0 failed", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -11,7 +11,7 @@ public class SyntheticBenchmarkTests(ITestOutputHelper output)
     internal static async Task<double> RunAsync(IMixtureSearchStrategy strategy, int seed)
     {
         var objective = new SyntheticObjective();
-        var search = new MixtureSearch(strategy, new MixtureSearchOptions { Seed = seed, MaxDegreeOfParallelism = 2 });
+        var search = new MixtureSearch(strategy, new MixtureSearchOptions { Seed = seed, MaxDegreeOfParallelism = 2, NoiseReplicates = 0, MeasureAnswer = false });
         var result = await search.RunAsync(SyntheticObjective.Prior, objective.EvaluateAsync);
         Assert.Equal(strategy.RoundBudgets.Sum(), objective.Calls);
         if (strategy is ClimbSearchStrategy)
@@ -122,7 +122,7 @@ public class SyntheticBenchmarkTests(ITestOutputHelper output)
         // Informational (docs/search.md): the same objective and budget with the optional sparsity bias and with the ridge predictor.
         int[] seeds = [1, 2, 3, 4, 5];
         var sparse = new DirichletMixtureSampler(new DirichletMixtureSamplerOptions { SparseFraction = 0.5 });
-        var ridge = new RidgeMixturePredictor(new RidgeMixturePredictorOptions { LogFeatures = true });
+        var ridge = new RidgeMixturePredictor(new RidgeMixturePredictorOptions { Features = MixtureFeatures.LogWeights, Lambda = 1.0 });
         var variants = new Dictionary<string, Func<IMixtureSearchStrategy>>
         {
             ["CLIMB, sparse sampler (50 %)"] = () => new ClimbSearchStrategy(new ClimbSearchOptions { CandidatePoolSize = 20_000 }, sparse),
