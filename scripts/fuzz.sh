@@ -44,16 +44,20 @@ fi
 command -v afl-fuzz >/dev/null || { echo "fuzz.sh: afl-fuzz is missing (apt-get install afl++, or pass --install)" >&2; exit 2; }
 command -v sharpfuzz >/dev/null || { echo "fuzz.sh: sharpfuzz is missing (dotnet tool install -g SharpFuzz.CommandLine --version 2.3.0, or pass --install)" >&2; exit 2; }
 
-bin="$out/bin"
+mkdir -p "$out"
+bin="$out/bin"     # instrumented: runs only under afl-fuzz
+plain="$out/plain" # not instrumented: replays and triage
+if [ "$build" = 0 ] && { [ ! -f "$bin/Climb.Fuzz.dll" ] || [ ! -f "$plain/Climb.Fuzz.dll" ]; }; then build=1; fi
 if [ "$build" = 1 ]; then
-  rm -rf "$bin"
-  dotnet build tests/Fuzz/Climb.Fuzz/Climb.Fuzz.csproj -c Release -o "$bin" -p:UseSharedCompilation=false -nologo -v q >/dev/null
+  rm -rf "$bin" "$plain"
+  dotnet build tests/Fuzz/Climb.Fuzz/Climb.Fuzz.csproj -c Release -o "$plain" -p:UseSharedCompilation=false -nologo -v q >/dev/null
+  cp -r "$plain" "$bin"
   # Coverage feedback from our parsers and the libraries that parse the bytes for them.
   for dll in Climb.dll Parquet.dll ZstdSharp.dll Microsoft.ML.Tokenizers.dll; do
     sharpfuzz "$bin/$dll" >/dev/null
   done
 fi
-fuzz=(dotnet "$bin/Climb.Fuzz.dll")
+fuzz=(dotnet "$plain/Climb.Fuzz.dll")
 [ ${#targets[@]} -gt 0 ] || mapfile -t targets < <("${fuzz[@]}" list | cut -f1)
 
 export CLIMB_FUZZ_TMP="${CLIMB_FUZZ_TMP:-/dev/shm}"
@@ -88,6 +92,11 @@ for target in "${targets[@]}"; do
     echo "!! $target: $crashes crashing and $hangs hanging inputs in $findings/default"
     if [ "$crashes" -gt 0 ]; then
       "${fuzz[@]}" "$target" --replay "$findings/default/crashes" 2>&1 | head -60 || true
+    fi
+    if [ "$hangs" -gt 0 ]; then
+      for h in "$findings"/default/hangs/*; do
+        timeout 20 "${fuzz[@]}" "$target" --replay "$h" >/dev/null 2>&1 && echo "   $h: finishes within 20 s outside afl-fuzz (slow, not stuck)" || echo "   $h: still running after 20 s (or failed)"
+      done
     fi
   fi
 done

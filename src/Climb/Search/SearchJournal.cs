@@ -212,61 +212,66 @@ internal sealed class SearchJournal : IDisposable
 
             using (doc)
             {
-                var root = doc.RootElement;
-                string kind = root.TryGetProperty("kind", out var k) ? k.GetString() ?? string.Empty : string.Empty;
-                if (!header)
-                {
-                    if (kind != HeaderKind)
-                    {
-                        throw new InvalidDataException($"'{path}' line {lineNumber} is not a mixture search journal header (kind '{kind}').");
-                    }
-
-                    string found = root.GetProperty("fingerprint").GetString() ?? string.Empty;
-                    if (found != fingerprint)
-                    {
-                        string theirs = root.TryGetProperty("configuration", out var c) ? c.GetString() ?? string.Empty : string.Empty;
-                        throw new InvalidOperationException(
-                            $"Search journal '{path}' belongs to another search configuration (fingerprint {found}, this search's is {fingerprint}); " +
-                            $"its results cannot be mixed with this search's. Use another JournalPath or delete the file.{Environment.NewLine}" +
-                            $"  journal: {theirs}{Environment.NewLine}  current: {configuration}");
-                    }
-
-                    header = true;
-                    continue;
-                }
-
-                if (kind != "result")
-                {
-                    continue;
-                }
-
+                // Any other damage a JSON value can carry (a missing or mistyped field, a number out of range, a string
+                // that is not UTF-8) is a damaged journal: an InvalidDataException naming the line, never a raw
+                // KeyNotFoundException or InvalidOperationException (found by fuzzing, docs/reliability.md).
+                string? foreign = null;
                 try
                 {
-                    int round = root.GetProperty("round").GetInt32();
-                    int index = root.GetProperty("index").GetInt32();
-                    var metrics = new Dictionary<string, double>();
-                    foreach (var p in root.GetProperty("metrics").EnumerateObject())
+                    var root = doc.RootElement;
+                    string kind = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("kind", out var k) ? k.GetString() ?? string.Empty : string.Empty;
+                    if (!header)
                     {
-                        metrics[p.Name] = ReadDouble(p.Value);
-                    }
+                        if (kind != HeaderKind)
+                        {
+                            throw new InvalidDataException($"'{path}' line {lineNumber} is not a mixture search journal header (kind '{kind}').");
+                        }
 
-                    var result = new ProxyResult
+                        string found = root.GetProperty("fingerprint").GetString() ?? string.Empty;
+                        if (found != fingerprint)
+                        {
+                            string theirs = root.TryGetProperty("configuration", out var c) ? c.GetString() ?? string.Empty : string.Empty;
+                            foreign =
+                                $"Search journal '{path}' belongs to another search configuration (fingerprint {found}, this search's is {fingerprint}); " +
+                                $"its results cannot be mixed with this search's. Use another JournalPath or delete the file.{Environment.NewLine}" +
+                                $"  journal: {theirs}{Environment.NewLine}  current: {configuration}";
+                        }
+
+                        header = true;
+                    }
+                    else if (kind == "result")
                     {
-                        Mixture = new MixtureWeights(root.GetProperty("mixture").EnumerateArray().Select(e => e.GetDouble())),
-                        Seed = root.GetProperty("seed").GetInt32(),
-                        Objective = root.GetProperty("objective").GetDouble(),
-                        Goal = Enum.Parse<ObjectiveGoal>(root.GetProperty("goal").GetString()!),
-                        Metrics = metrics,
-                        TokensTrained = root.GetProperty("tokensTrained").GetInt64(),
-                        Elapsed = TimeSpan.FromSeconds(root.GetProperty("elapsedSeconds").GetDouble()),
-                        Device = root.GetProperty("device").GetString() ?? string.Empty,
-                        ProxyConfiguration = root.GetProperty("proxyConfiguration").GetString() ?? string.Empty,
-                    };
-                    entries.TryAdd((round, index), new Entry(round, index, result, lineNumber));
+                        int round = root.GetProperty("round").GetInt32();
+                        int index = root.GetProperty("index").GetInt32();
+                        var metrics = new Dictionary<string, double>();
+                        foreach (var p in root.GetProperty("metrics").EnumerateObject())
+                        {
+                            metrics[p.Name] = ReadDouble(p.Value);
+                        }
+
+                        var result = new ProxyResult
+                        {
+                            Mixture = new MixtureWeights(root.GetProperty("mixture").EnumerateArray().Select(e => e.GetDouble())),
+                            Seed = root.GetProperty("seed").GetInt32(),
+                            Objective = root.GetProperty("objective").GetDouble(),
+                            Goal = Enum.Parse<ObjectiveGoal>(root.GetProperty("goal").GetString()!),
+                            Metrics = metrics,
+                            TokensTrained = root.GetProperty("tokensTrained").GetInt64(),
+                            Elapsed = TimeSpan.FromSeconds(root.GetProperty("elapsedSeconds").GetDouble()),
+                            Device = root.GetProperty("device").GetString() ?? string.Empty,
+                            ProxyConfiguration = root.GetProperty("proxyConfiguration").GetString() ?? string.Empty,
+                        };
+                        entries.TryAdd((round, index), new Entry(round, index, result, lineNumber));
+                    }
                 }
-                catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
+                catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or OverflowException)
                 {
-                    throw new InvalidDataException($"Search journal '{path}' line {lineNumber} is not a valid result: {ex.Message}", ex);
+                    throw new InvalidDataException($"Search journal '{path}' line {lineNumber} is not a valid {(header ? "result" : "header")}: {ex.Message}", ex);
+                }
+
+                if (foreign is not null)
+                {
+                    throw new InvalidOperationException(foreign);
                 }
             }
         }

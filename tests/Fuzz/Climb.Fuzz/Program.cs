@@ -6,6 +6,7 @@ using Climb.Fuzz;
 //   Climb.Fuzz <target>                     runs under afl-fuzz (SharpFuzz out-of-process loop, input on stdin)
 //   Climb.Fuzz <target> --replay <path>...  runs files (or every file of folders) through the target in-process;
 //                                           exit 1 if any input throws an undocumented exception
+//   Climb.Fuzz <target> --classify <path>... prints each input's outcome (exception type and inner exception type)
 if (args.Length == 0)
 {
     Console.Error.WriteLine("usage: Climb.Fuzz list | seeds <folder> | <target> [--replay <path>...]");
@@ -53,6 +54,11 @@ if (chosen is null)
 if (args.Length >= 2 && args[1] == "--replay")
 {
     return Replay.Run(chosen, args.Skip(2));
+}
+
+if (args.Length >= 2 && args[1] == "--classify")
+{
+    return Replay.Classify(chosen, args.Skip(2));
 }
 
 SharpFuzz.Fuzzer.OutOfProcess.Run(stream =>
