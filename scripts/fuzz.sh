@@ -66,8 +66,8 @@ export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL
   AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_FORKSRV_INIT_TMOUT=60000 AFL_QUIET=1
 
 status=0
-summary="$out/summary.tsv"
-printf 'target\tseconds\texecs_done\texecs_per_sec\tcorpus_count\tbitmap_cvg\tedges_found\ttotal_edges\tsaved_crashes\tsaved_hangs\n' > "$summary"
+summary="$out/summary.tsv" # appended to by every run into the same --out (a fresh build starts it anew)
+[ "$build" = 0 ] && [ -f "$summary" ] || printf 'target\tseconds\texecs_done\texecs_per_sec\tcorpus_count\tbitmap_cvg\tedges_found\ttotal_edges\tsaved_crashes\tsaved_hangs\n' > "$summary"
 for target in "${targets[@]}"; do
   seeds="$out/seeds/$target"
   rm -rf "$seeds"; mkdir -p "$seeds"

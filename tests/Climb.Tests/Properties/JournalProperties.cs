@@ -48,8 +48,12 @@ public sealed class JournalProperties : IDisposable
             Assert.Equal(reference.ProxyResults.Select(r => r.Objective), resumed.ProxyResults.Select(r => r.Objective));
             Assert.Equal(reference.ProxyResults.Select(r => r.Seed), resumed.ProxyResults.Select(r => r.Seed));
 
-            // The repaired journal holds the header and every result once, like the uninterrupted one.
+            // The repaired journal holds the header and every result once, like the uninterrupted one, and a third run
+            // resumes every result from it without training any proxy.
             Assert.Equal(total + 1, File.ReadAllLines(path).Length);
+            var again = NewSearch(path).RunAsync(SyntheticObjective.Prior, (_, _, _) => throw new InvalidOperationException("no proxy may run")).GetAwaiter().GetResult();
+            Assert.Equal(total, again.ResumedCount);
+            Assert.Equal(reference.ProxyResults.Select(r => r.Objective), again.ProxyResults.Select(r => r.Objective));
         }, iter: 25, threads: 1);
     }
 

@@ -9,11 +9,12 @@ public class TokenStoreProperties
     /// <summary>Texts from a small alphabet with multi-byte characters, some empty.</summary>
     private static readonly Gen<string> Texts = Gen.Char["aé b🙂\n\u0000z"].Array[0, 24].Select(cs => new string(cs));
 
-    private static readonly Gen<(string[][] Clusters, bool Compact)> Stores =
+    private static readonly Gen<(string[][] Clusters, bool Compact, int Start)> Stores =
         from k in Gen.Int[1, 4]
         from clusters in Texts.Array[0, 6].Array[k]
         from compact in Gen.Bool
-        select (clusters, compact);
+        from start in Gen.Int[0, 1000]
+        select (clusters, compact, start);
 
     [Fact]
     public void Round_trip_keeps_exact_counts_offsets_and_tokens()
@@ -50,6 +51,12 @@ public class TokenStoreProperties
                         var read = new int[expected.Count];
                         s.ReadTokens(ci, 0, read);
                         Assert.Equal(expected, read);
+
+                        // Reads wrap around at the end of the cluster's stream.
+                        int start = c.Start % expected.Count;
+                        var wrapped = new int[(2 * expected.Count) + 3];
+                        s.ReadTokens(ci, start, wrapped);
+                        Assert.Equal(Enumerable.Range(0, wrapped.Length).Select(j => expected[(start + j) % expected.Count]), wrapped);
                     }
                 }
 
