@@ -8,8 +8,9 @@
 # (tests/Fuzz/corpus/<target>) plus the committed regression inputs (tests/Fuzz/regressions/<target>).
 # Afterwards it replays every committed regression input and prints each target's afl-fuzz statistics.
 # Exit status 1 if any target found a crash (an exception other than the documented ones, see
-# docs/reliability.md) or a hang (an input running over the time-out); the inputs are left in
-# DIR/findings/<target>/default/{crashes,hangs} and their stack traces are printed.
+# docs/reliability.md) or a hang (an input still running after 20 s outside afl-fuzz, except the one known open
+# Parquet.Net loop, recognised by its stack); the inputs are left in DIR/findings/<target>/default/{crashes,hangs}
+# and their stack traces are printed.
 # Needs: afl-fuzz (Debian package afl++) and sharpfuzz (dotnet tool SharpFuzz.CommandLine 2.3.0); with
 # --install it installs both when missing.
 set -euo pipefail
@@ -39,6 +40,9 @@ if [ "$install" = 1 ]; then
   fi
   if ! command -v sharpfuzz >/dev/null; then
     dotnet tool install -g SharpFuzz.CommandLine --version 2.3.0 >/dev/null
+  fi
+  if ! command -v dotnet-stack >/dev/null; then
+    dotnet tool install -g dotnet-stack --version 10.0.750501 >/dev/null || true
   fi
 fi
 command -v afl-fuzz >/dev/null || { echo "fuzz.sh: afl-fuzz is missing (apt-get install afl++, or pass --install)" >&2; exit 2; }
@@ -88,16 +92,33 @@ for target in "${targets[@]}"; do
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$seconds" "$(get execs_done)" "$(get execs_per_sec)" \
     "$(get corpus_count)" "$(get bitmap_cvg)" "$(get edges_found)" "$(get total_edges)" "$crashes" "$hangs" >> "$summary"
   if [ "$crashes" -gt 0 ] || [ "$hangs" -gt 0 ]; then
-    status=1
     echo "!! $target: $crashes crashing and $hangs hanging inputs in $findings/default"
     if [ "$crashes" -gt 0 ]; then
       "${fuzz[@]}" "$target" --replay "$findings/default/crashes" 2>&1 | head -60 || true
     fi
-    if [ "$hangs" -gt 0 ]; then
-      for h in "$findings"/default/hangs/*; do
-        timeout 20 "${fuzz[@]}" "$target" --replay "$h" >/dev/null 2>&1 && echo "   $h: finishes within 20 s outside afl-fuzz (slow, not stuck)" || echo "   $h: still running after 20 s (or failed)"
-      done
+  fi
+  # A hang is an input still running 20 s after it started outside afl-fuzz (afl-fuzz's 5 s limit also flags inputs
+  # that are merely slow on a loaded machine). One stuck loop is known and open (docs/reliability.md): Parquet.Net
+  # 6.1.0 decoding a footer whose varint runs off its end; it is recognised by its stack and reported, not failed.
+  stuck=0
+  for h in $(find "$findings/default/hangs" -type f 2>/dev/null); do
+    "${fuzz[@]}" "$target" --replay "$h" >/dev/null 2>&1 &
+    pid=$!
+    for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    if ! kill -0 "$pid" 2>/dev/null; then
+      wait "$pid" || { echo "!! $target: $h fails outside afl-fuzz"; stuck=$((stuck + 1)); }
+      continue
     fi
+    stack=$(command -v dotnet-stack >/dev/null && dotnet-stack report -p "$pid" 2>/dev/null || true)
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+    if [ "$target" = parquet ] && grep -q 'ThriftCompactProtocolReader.ReadVarInt' <<<"$stack" && grep -q 'FileMetaData.Read' <<<"$stack"; then
+      echo "   $target: $h: known open Parquet.Net footer loop (docs/reliability.md)"
+    else
+      echo "!! $target: $h is stuck:"; head -20 <<<"$stack"; stuck=$((stuck + 1))
+    fi
+  done
+  if [ "$crashes" -gt 0 ] || [ "$stuck" -gt 0 ]; then
+    status=1
   fi
 done
 
