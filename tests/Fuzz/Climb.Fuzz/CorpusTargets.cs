@@ -42,7 +42,15 @@ internal static class CorpusTargets
         catch (CorpusFormatException ex) when (ex.FilePath == path)
         {
             // Under Skip the same file must read to its end without any exception: bad records are counted, never thrown.
-            Drain(path, CorpusErrorPolicy.Skip);
+            try
+            {
+                Drain(path, CorpusErrorPolicy.Skip);
+            }
+            catch (CorpusFormatException skipped)
+            {
+                throw new InvalidOperationException($"Under CorpusErrorPolicy.Skip the reader threw: {skipped.Message}", skipped);
+            }
+
             throw;
         }
     }
