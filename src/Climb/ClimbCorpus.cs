@@ -64,7 +64,7 @@ public sealed class ClimbCorpus
         CorpusReader? last = null;
         return new ClimbCorpus(
             string.Join(", ", list),
-            Climb.Fingerprint.Of("files", stamp, options.TextField, options.IdField, options.SourceField, options.Source, options.Format.ToString(), options.MinTextLength, options.FilePattern, options.Recursive, options.ErrorPolicy.ToString()),
+            Climb.Fingerprint.Of("files", stamp, options.TextField, options.IdField, options.SourceField, options.Source, options.Format.ToString(), options.MinTextLength, options.FilePattern, options.Recursive, options.ErrorPolicy.ToString(), options.IncludeMetadata, options.MaxRecordBytes),
             ct =>
             {
                 last = new CorpusReader(list, options);

@@ -59,8 +59,19 @@ internal sealed class EmbeddingStoreManifest
             throw new InvalidDataException($"{path} is not a version-{CurrentVersion} {FormatName} manifest.");
         }
 
+        // Guards found by fuzzing: a shard file name must name a file inside the folder (not "", "..", a path), and the
+        // counts must be positive, or opening reads a folder or a file elsewhere.
+        if (manifest.Shards is null || manifest.Dimension <= 0 || manifest.RowCount < 0 || manifest.ModelId is null
+            || manifest.Shards.Any(e => e is null || e.Rows <= 0 || !IsPlainFileName(e.DataFile) || !IsPlainFileName(e.IdsFile)))
+        {
+            throw new InvalidDataException($"{path} is a damaged {FormatName} manifest (dimension, row counts or shard file names are invalid).");
+        }
+
         return manifest;
     }
+
+    private static bool IsPlainFileName(string? name) =>
+        !string.IsNullOrWhiteSpace(name) && name != "." && name != ".." && name.IndexOfAny(['/', '\\', '\0']) < 0;
 
     public Task WriteAsync(string folder, CancellationToken cancellationToken) =>
         WriteBytesAsync(Path.Combine(folder, FileName), JsonSerializer.SerializeToUtf8Bytes(this, Json), cancellationToken);

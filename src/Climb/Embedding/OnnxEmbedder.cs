@@ -39,6 +39,7 @@ public sealed partial class OnnxEmbedder : IEmbedder, IDisposable
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid.</exception>
     /// <exception cref="FileNotFoundException">The model or the vocabulary is missing.</exception>
     /// <exception cref="NotSupportedException">The model's inputs or outputs are not those of a BERT-family encoder.</exception>
+    /// <exception cref="InvalidDataException">ONNX Runtime cannot load the model, or the vocabulary is damaged (a duplicate entry, a missing special token).</exception>
     /// <exception cref="InvalidOperationException"><see cref="ComputeDevice.Cuda"/> was asked for and CUDA is unavailable.</exception>
     public OnnxEmbedder(OnnxEmbedderOptions options, ILogger<OnnxEmbedder>? logger = null)
     {
@@ -57,12 +58,20 @@ public sealed partial class OnnxEmbedder : IEmbedder, IDisposable
             throw new FileNotFoundException($"The vocabulary {vocab} does not exist (set {nameof(OnnxEmbedderOptions.VocabularyPath)}).", vocab);
         }
 
-        _tokenizer = BertTokenizer.Create(vocab, new BertOptions
+        try
         {
-            LowerCaseBeforeTokenization = _options.LowerCase,
-            RemoveNonSpacingMarks = _options.LowerCase,
-            PreTokenizer = new RegexPreTokenizer(BertPreTokenization(), specialTokens: null),
-        });
+            _tokenizer = BertTokenizer.Create(vocab, new BertOptions
+            {
+                LowerCaseBeforeTokenization = _options.LowerCase,
+                RemoveNonSpacingMarks = _options.LowerCase,
+                PreTokenizer = new RegexPreTokenizer(BertPreTokenization(), specialTokens: null),
+            });
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+        {
+            // A duplicate entry or a missing special token (found by fuzzing) is a damaged vocabulary, named as such.
+            throw new InvalidDataException($"The vocabulary {vocab} cannot be used: {ex.Message}", ex);
+        }
 
         (_session, Device) = CreateSession(model);
         try

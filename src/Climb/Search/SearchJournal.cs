@@ -237,33 +237,37 @@ internal sealed class SearchJournal : IDisposable
 
             using (doc)
             {
-                var root = doc.RootElement;
-                string kind = root.TryGetProperty("kind", out var k) ? k.GetString() ?? string.Empty : string.Empty;
-                if (!header)
+                // Any damage a JSON value can carry (a missing or mistyped field, a number out of range, a string that is
+                // not UTF-8) is a damaged journal: an InvalidDataException naming the line, never a raw
+                // KeyNotFoundException or InvalidOperationException (found by fuzzing, docs/reliability.md).
+                string? foreign = null;
+                string what = header ? "record" : "header";
+                try
                 {
-                    if (kind != HeaderKind)
+                    var root = doc.RootElement;
+                    string kind = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("kind", out var k) ? k.GetString() ?? string.Empty : string.Empty;
+                    if (!header)
                     {
-                        throw new InvalidDataException($"'{path}' line {lineNumber} is not a mixture search journal header (kind '{kind}').");
+                        if (kind != HeaderKind)
+                        {
+                            throw new InvalidDataException($"'{path}' line {lineNumber} is not a mixture search journal header (kind '{kind}').");
+                        }
+
+                        string found = root.GetProperty("fingerprint").GetString() ?? string.Empty;
+                        if (found != fingerprint)
+                        {
+                            string theirs = root.TryGetProperty("configuration", out var c) ? c.GetString() ?? string.Empty : string.Empty;
+                            foreign =
+                                $"Search journal '{path}' belongs to another search configuration (fingerprint {found}, this search's is {fingerprint}); " +
+                                $"its results cannot be mixed with this search's. Use another JournalPath or delete the file.{Environment.NewLine}" +
+                                $"  journal: {theirs}{Environment.NewLine}  current: {configuration}";
+                        }
+
+                        header = true;
                     }
-
-                    string found = root.GetProperty("fingerprint").GetString() ?? string.Empty;
-                    if (found != fingerprint)
+                    else if (kind == "failure")
                     {
-                        string theirs = root.TryGetProperty("configuration", out var c) ? c.GetString() ?? string.Empty : string.Empty;
-                        throw new InvalidOperationException(
-                            $"Search journal '{path}' belongs to another search configuration (fingerprint {found}, this search's is {fingerprint}); " +
-                            $"its results cannot be mixed with this search's. Use another JournalPath or delete the file.{Environment.NewLine}" +
-                            $"  journal: {theirs}{Environment.NewLine}  current: {configuration}");
-                    }
-
-                    header = true;
-                    continue;
-                }
-
-                if (kind == "failure")
-                {
-                    try
-                    {
+                        what = "failure record";
                         int fr = root.GetProperty("round").GetInt32();
                         int fi = root.GetProperty("index").GetInt32();
                         var failure = new ProxyFailure
@@ -276,46 +280,40 @@ internal sealed class SearchJournal : IDisposable
                         };
                         entries.TryAdd((fr, fi), new Entry(fr, fi, null, lineNumber) { Failure = failure });
                     }
-                    catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
+                    else if (kind == "result")
                     {
-                        throw new InvalidDataException($"Search journal '{path}' line {lineNumber} is not a valid failure record: {ex.Message}", ex);
+                        what = "result";
+                        int round = root.GetProperty("round").GetInt32();
+                        int index = root.GetProperty("index").GetInt32();
+                        var metrics = new Dictionary<string, double>();
+                        foreach (var p in root.GetProperty("metrics").EnumerateObject())
+                        {
+                            metrics[p.Name] = ReadDouble(p.Value);
+                        }
+
+                        var result = new ProxyResult
+                        {
+                            Mixture = new MixtureWeights(root.GetProperty("mixture").EnumerateArray().Select(e => e.GetDouble())),
+                            Seed = root.GetProperty("seed").GetInt32(),
+                            Objective = root.GetProperty("objective").GetDouble(),
+                            Goal = Enum.Parse<ObjectiveGoal>(root.GetProperty("goal").GetString()!),
+                            Metrics = metrics,
+                            TokensTrained = root.GetProperty("tokensTrained").GetInt64(),
+                            Elapsed = TimeSpan.FromSeconds(root.GetProperty("elapsedSeconds").GetDouble()),
+                            Device = root.GetProperty("device").GetString() ?? string.Empty,
+                            ProxyConfiguration = root.GetProperty("proxyConfiguration").GetString() ?? string.Empty,
+                        };
+                        entries.TryAdd((round, index), new Entry(round, index, result, lineNumber));
                     }
-
-                    continue;
+                }
+                catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or OverflowException)
+                {
+                    throw new InvalidDataException($"Search journal '{path}' line {lineNumber} is not a valid {what}: {ex.Message}", ex);
                 }
 
-                if (kind != "result")
+                if (foreign is not null)
                 {
-                    continue;
-                }
-
-                try
-                {
-                    int round = root.GetProperty("round").GetInt32();
-                    int index = root.GetProperty("index").GetInt32();
-                    var metrics = new Dictionary<string, double>();
-                    foreach (var p in root.GetProperty("metrics").EnumerateObject())
-                    {
-                        metrics[p.Name] = ReadDouble(p.Value);
-                    }
-
-                    var result = new ProxyResult
-                    {
-                        Mixture = new MixtureWeights(root.GetProperty("mixture").EnumerateArray().Select(e => e.GetDouble())),
-                        Seed = root.GetProperty("seed").GetInt32(),
-                        Objective = root.GetProperty("objective").GetDouble(),
-                        Goal = Enum.Parse<ObjectiveGoal>(root.GetProperty("goal").GetString()!),
-                        Metrics = metrics,
-                        TokensTrained = root.GetProperty("tokensTrained").GetInt64(),
-                        Elapsed = TimeSpan.FromSeconds(root.GetProperty("elapsedSeconds").GetDouble()),
-                        Device = root.GetProperty("device").GetString() ?? string.Empty,
-                        ProxyConfiguration = root.GetProperty("proxyConfiguration").GetString() ?? string.Empty,
-                    };
-                    entries.TryAdd((round, index), new Entry(round, index, result, lineNumber));
-                }
-                catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
-                {
-                    throw new InvalidDataException($"Search journal '{path}' line {lineNumber} is not a valid result: {ex.Message}", ex);
+                    throw new InvalidOperationException(foreign);
                 }
             }
         }

@@ -111,7 +111,13 @@ public sealed partial class TokenizedClusterStore : IDisposable
         {
             for (int i = 0; i < destination.Length; i++)
             {
-                destination[i] = _rawToDense[destination[i]];
+                int raw = destination[i];
+                if ((uint)raw >= (uint)_rawToDense.Length)
+                {
+                    throw new InvalidDataException($"{Path.Combine(DirectoryPath, ClusterFile(cluster))}: token {raw} near position {start + i} is outside the vocabulary of {_rawToDense.Length} (damaged shard).");
+                }
+
+                destination[i] = _rawToDense[raw];
             }
         }
     }
@@ -131,8 +137,22 @@ public sealed partial class TokenizedClusterStore : IDisposable
             throw new InvalidDataException($"{path}: the store is incomplete; build it again to resume.");
         }
 
-        tokenizer ??= TokenizerFactory.FromIdentity(manifest.Tokenizer);
-        if (tokenizer.Identity != manifest.Tokenizer || tokenizer.VocabularySize != manifest.VocabularySize)
+        if (manifest.Clusters is null || manifest.TokenWidth is not (2 or 4) || manifest.Clusters.Any(c => c is null || c.Tokens < 0 || c.Documents < 0 || c.Tokens > long.MaxValue / 4))
+        {
+            // Guards found by fuzzing: a width other than 2 or 4 would read past the mapped shard (an access violation).
+            throw new InvalidDataException($"{path}: corrupt manifest (token width {manifest.TokenWidth}, cluster entries missing or negative).");
+        }
+
+        try
+        {
+            tokenizer ??= TokenizerFactory.FromIdentity(manifest.Tokenizer);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException($"{path}: {ex.Message}", ex);
+        }
+
+        if (tokenizer.Identity != manifest.Tokenizer || tokenizer.VocabularySize != manifest.VocabularySize || manifest.TokenWidth != WidthOf(tokenizer))
         {
             throw new InvalidDataException($"{path}: store was built with tokenizer '{manifest.Tokenizer}' ({manifest.VocabularySize} ids), not '{tokenizer.Identity}' ({tokenizer.VocabularySize}).");
         }
@@ -153,7 +173,14 @@ public sealed partial class TokenizedClusterStore : IDisposable
                 kept[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan((i + 2) * 4));
             }
 
-            compaction = new VocabularyCompaction(tokenizer.VocabularySize, tokenizer.EndOfTextId, kept);
+            try
+            {
+                compaction = new VocabularyCompaction(tokenizer.VocabularySize, tokenizer.EndOfTextId, kept);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException($"{mapPath}: corrupt vocabulary map ({ex.Message}).", ex);
+            }
         }
 
         return new TokenizedClusterStore(directory, tokenizer, manifest, compaction);

@@ -65,12 +65,45 @@ internal static class ParquetCorpusFile
     {
         try
         {
-            return await ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
+            // A footer length larger than the file made Parquet.Net allocate it whole (1.3 GB for a 392-byte file, found by fuzzing).
+            CheckFooterLength(stream);
+            var reader = await ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // The schema is decoded lazily; a damaged one throws InvalidOperationException, NotSupportedException or
+                // ArgumentException from Parquet.Net (found by fuzzing), so it is decoded here, where damage is reported.
+                _ = reader.Schema.Fields;
+                return reader;
+            }
+            catch
+            {
+                await reader.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             context.Fail(CorpusErrorKind.CorruptFile, 0, 0, $"not a readable Parquet file ({ex.Message})", ex);
             return null;
+        }
+    }
+
+    private static void CheckFooterLength(Stream stream)
+    {
+        // Layout: "PAR1", data, footer, footer length (int32, little-endian), "PAR1".
+        if (stream.Length < 12)
+        {
+            return; // Parquet.Net reports it
+        }
+
+        Span<byte> tail = stackalloc byte[8];
+        stream.Position = stream.Length - 8;
+        stream.ReadExactly(tail);
+        stream.Position = 0;
+        int footer = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(tail);
+        if (footer <= 0 || footer > stream.Length - 12)
+        {
+            throw new InvalidDataException($"the footer length {footer} does not fit in the file's {stream.Length} bytes");
         }
     }
 

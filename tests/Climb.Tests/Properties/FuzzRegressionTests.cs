@@ -1,0 +1,59 @@
+using Climb.Fuzz;
+
+namespace Climb.Tests.Properties;
+
+/// <summary>
+/// Every input that crashed a parser under fuzzing (tests/Fuzz/regressions/&lt;target&gt;/) must now get the parser's
+/// documented error; every seed (tests/Fuzz/corpus/&lt;target&gt;/) must still parse. See docs/reliability.md.
+/// </summary>
+public class FuzzRegressionTests
+{
+    private static readonly string FuzzFolder = Path.Combine(RepoPaths.Root, "tests", "Fuzz");
+
+    public static TheoryData<string, string> Regressions() => Inputs("regressions");
+
+    public static TheoryData<string, string> Seeds() => Inputs("corpus");
+
+    [Theory]
+    [MemberData(nameof(Regressions))]
+    public void A_crashing_input_now_gets_the_documented_error(string target, string file)
+    {
+        var fuzzTarget = FuzzTargets.Find(target) ?? throw new InvalidOperationException($"No fuzz target '{target}'.");
+        var error = Record.Exception(() => fuzzTarget.Body(File.ReadAllBytes(Path.Combine(FuzzFolder, "regressions", target, file))));
+        Assert.NotNull(error);
+        Assert.True(fuzzTarget.Documented(error), $"{target}/{file}: undocumented {error.GetType().Name}: {error.Message}");
+        Assert.Matches(@"(/|\\)climb-fuzz-\d+(/|\\)", error.Message); // names the file at fault
+    }
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void A_seed_input_parses(string target, string file)
+    {
+        var fuzzTarget = FuzzTargets.Find(target) ?? throw new InvalidOperationException($"No fuzz target '{target}'.");
+        fuzzTarget.Body(File.ReadAllBytes(Path.Combine(FuzzFolder, "corpus", target, file)));
+    }
+
+    [Fact(Skip = "Open: Parquet.Net 6.1.0's footer decoder loops without bound on a varint past the footer's end or a forged list length (ThriftCompactProtocolReader). See docs/reliability.md.")]
+    public void Known_open_parquet_hang()
+    {
+        foreach (string file in Directory.GetFiles(Path.Combine(FuzzFolder, "known-open", "parquet")))
+        {
+            var error = Record.Exception(() => FuzzTargets.Find("parquet")!.Body(File.ReadAllBytes(file)));
+            Assert.IsType<CorpusFormatException>(error);
+        }
+    }
+
+    private static TheoryData<string, string> Inputs(string kind)
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string folder in Directory.GetDirectories(Path.Combine(FuzzFolder, kind)).Order(StringComparer.Ordinal))
+        {
+            foreach (string file in Directory.GetFiles(folder).Where(f => !f.EndsWith(".md", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+            {
+                data.Add(Path.GetFileName(folder), Path.GetFileName(file));
+            }
+        }
+
+        return data;
+    }
+}
