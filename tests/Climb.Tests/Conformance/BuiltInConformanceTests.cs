@@ -78,7 +78,7 @@ public sealed class LightGbmMixturePredictorConformance : MixturePredictorConfor
 {
     protected override IMixturePredictor CreatePredictor() => new LightGbmMixturePredictor();
 
-    protected override IMixturePredictor? CreatePredictorWithOtherOptions() => new LightGbmMixturePredictor(new LightGbmMixturePredictorOptions { MaximumTreeDepth = 3 });
+    protected override IMixturePredictor? CreatePredictorWithOtherOptions() => new LightGbmMixturePredictor(new LightGbmMixturePredictorOptions { MaximumTreeDepth = 5 });
 }
 
 public sealed class RidgeMixturePredictorConformance : MixturePredictorConformanceTests
