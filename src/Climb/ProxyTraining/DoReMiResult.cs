@@ -37,7 +37,7 @@ public sealed class DoReMiResult
     /// <summary>Gets the reference's mean training loss over the last tenth of its steps.</summary>
     public double ReferenceFinalLoss { get; init; } = double.NaN;
 
-    /// <summary>Gets the step the run resumed from (0 when it started afresh; -1 when the finished result was reloaded).</summary>
+    /// <summary>Gets the checkpointed step the run resumed from, in the phase it was in when stopped (0 when it started afresh; -1 when the finished result was reloaded).</summary>
     public int ResumedFromStep { get; init; }
 
     /// <summary>Gets the device the run used ("cpu" or "cuda:0").</summary>
