@@ -22,7 +22,7 @@ var artifactsOption = new Option<string>("--artifacts", "-a") { Description = "A
 var clustersOption = new Option<int?>("--clusters", "-k") { Description = "Fine clusters (K_init). Default: min(1000, documents/100)." };
 var superOption = new Option<int>("--super-clusters") { Description = "Super-clusters after merging (K_enhanced).", DefaultValueFactory = _ => 20 };
 var budgetsOption = new Option<string>("--budgets") { Description = "Proxy runs per CLIMB round, comma-separated.", DefaultValueFactory = _ => "64,32,16" };
-var strategyOption = new Option<SearchStrategyKind>("--strategy") { Description = "Search strategy: Climb, RegMix, BestOfN or Uniform.", DefaultValueFactory = _ => SearchStrategyKind.Climb };
+var strategyOption = new Option<SearchStrategyKind>("--strategy") { Description = "Search strategy: Climb, RegMix, BestOfN, Uniform or DoReMi.", DefaultValueFactory = _ => SearchStrategyKind.Climb };
 var proxyOption = new Option<ProxyKind>("--proxy") { Description = "Proxy model: Auto (transformer on CUDA, n-gram on CPU), Transformer or NGram.", DefaultValueFactory = _ => ProxyKind.Auto };
 var proxyTokensOption = new Option<long?>("--proxy-tokens") { Description = "Tokens each proxy trains on (default: 1,000,000)." };
 var tokenizerOption = new Option<string>("--tokenizer") { Description = "Proxy tokenizer: byte, cl100k_base or o200k_base.", DefaultValueFactory = _ => "cl100k_base" };

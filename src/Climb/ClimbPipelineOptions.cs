@@ -16,6 +16,9 @@ public enum SearchStrategyKind
 
     /// <summary>Uniform weights over the super-clusters (one proxy run, for reference).</summary>
     Uniform = 3,
+
+    /// <summary>DoReMi (Xie et al. 2023): a reference and a Group DRO proxy transformer trained on the tokens of the whole proxy budget; answer = the averaged DRO weights, measured by one proxy run.</summary>
+    DoReMi = 4,
 }
 
 /// <summary>Which built-in proxy trainer the pipeline uses when none is plugged in.</summary>
@@ -82,7 +85,7 @@ public sealed class ClimbPipelineOptions : IValidatableOptions
     [Required]
     public ClimbSearchOptions Search { get; set; } = new();
 
-    /// <summary>Gets or sets the proxy budget of the single-round strategies (RegMix, Best-of-N).</summary>
+    /// <summary>Gets or sets the proxy budget of the single-round strategies (RegMix, Best-of-N; DoReMi trains as many proxies' tokens).</summary>
     /// <value>The default is <see langword="null"/>: the sum of CLIMB's round budgets, so strategies compare at equal budget.</value>
     [Range(1, 1_000_000)]
     public int? SingleRoundBudget { get; set; }

@@ -135,4 +135,7 @@ public sealed class MixtureSearchAnswer
 
     /// <summary>Gets how many candidates were ranked to choose it.</summary>
     public int CandidatesConsidered { get; init; }
+
+    /// <summary>Gets the tokens the strategy trained itself, besides its proxy runs (DoReMi's reference and DRO models); 0 when its proxy runs are its whole cost.</summary>
+    public long StrategyTokensTrained { get; init; }
 }

@@ -49,19 +49,19 @@ internal static class PipelineDefaults
             yield return $"{names["Tokenizer"]} names a built-in tokenizer, but one is plugged in: leave {names["Tokenizer"]} unset.";
         }
 
-        if (customPredictor && o.Strategy is SearchStrategyKind.BestOfN or SearchStrategyKind.Uniform)
+        if (customPredictor && o.Strategy is SearchStrategyKind.BestOfN or SearchStrategyKind.Uniform or SearchStrategyKind.DoReMi)
         {
             yield return $"The {o.Strategy} strategy ({names["Strategy"]}) uses no predictor: the plugged-in mixture predictor would be ignored.";
         }
 
-        if (customSampler && o.Strategy is SearchStrategyKind.Uniform)
+        if (customSampler && o.Strategy is SearchStrategyKind.Uniform or SearchStrategyKind.DoReMi)
         {
-            yield return $"The Uniform strategy ({names["Strategy"]}) samples nothing: the plugged-in mixture sampler would be ignored.";
+            yield return $"The {o.Strategy} strategy ({names["Strategy"]}) samples nothing: the plugged-in mixture sampler would be ignored.";
         }
 
         if (o.SingleRoundBudget is not null && o.Strategy is SearchStrategyKind.Climb or SearchStrategyKind.Uniform)
         {
-            yield return $"{names["SingleRoundBudget"]} applies to the RegMix and BestOfN strategies only; the {o.Strategy} strategy ({names["Strategy"]}) would ignore it.";
+            yield return $"{names["SingleRoundBudget"]} applies to the RegMix, BestOfN and DoReMi strategies only; the {o.Strategy} strategy ({names["Strategy"]}) would ignore it.";
         }
 
         if (o.Merging?.TargetClusterCount is 1)
@@ -92,6 +92,7 @@ internal static class PipelineDefaults
             SearchStrategyKind.RegMix => new RegMixSearchStrategy(new RegMixSearchOptions { Budget = singleBudget }, sampler, predictor),
             SearchStrategyKind.BestOfN => new BestOfNSearchStrategy(singleBudget, sampler),
             SearchStrategyKind.Uniform => new UniformSearchStrategy(),
+            SearchStrategyKind.DoReMi => new DoReMiSearchStrategy(new DoReMiOptions { EquivalentProxyRuns = singleBudget }, TransformerOptions(o), loggers),
             _ => new ClimbSearchStrategy(o.Search, sampler, predictor),
         };
 
@@ -115,8 +116,7 @@ internal static class PipelineDefaults
             return executor is null ? ngram : new ExecutorRoutedProxyTrainer(ngram, () => ProxyTrainerSpec.NGram(o.NGramProxy), executor, loggers);
         }
 
-        var options = JsonSerializer.Deserialize<ProxyTrainerOptions>(JsonSerializer.Serialize(o.ProxyTraining))!;
-        options.Device = o.Device == ComputeDevice.Auto ? options.Device : o.Device;
+        var options = TransformerOptions(o);
         if (o.BasePretrainingTokens > 0 && options.BaseCheckpointPath is null)
         {
             var warm = new WarmStartedProxyTrainer(options, o.BasePretrainingTokens, loggers);
@@ -125,6 +125,13 @@ internal static class PipelineDefaults
 
         var transformer = new TorchSharpProxyTrainer(options, loggers.CreateLogger<TorchSharpProxyTrainer>());
         return executor is null ? transformer : new ExecutorRoutedProxyTrainer(transformer, () => ProxyTrainerSpec.Transformer(options), executor, loggers);
+    }
+
+    private static ProxyTrainerOptions TransformerOptions(ClimbPipelineOptions o)
+    {
+        var options = JsonSerializer.Deserialize<ProxyTrainerOptions>(JsonSerializer.Serialize(o.ProxyTraining))!;
+        options.Device = o.Device == ComputeDevice.Auto ? options.Device : o.Device;
+        return options;
     }
 
     private static bool CudaAvailable(ComputeDevice device)

@@ -48,6 +48,12 @@ internal sealed class SearchStage(
             await prepared.PrepareAsync(tokens, folder, seed, m => context.Report(Name, m), cancellationToken).ConfigureAwait(false);
         }
 
+        if (strategy is IDataBoundSearchStrategy bound)
+        {
+            string basePath = Path.Combine(folder, "base", "base.ckpt");
+            bound.Bind(tokens, Path.Combine(folder, "doremi"), File.Exists(basePath) ? basePath : null);
+        }
+
         var search = new MixtureSearch(
             strategy,
             new MixtureSearchOptions
