@@ -13,6 +13,9 @@ var target = TextTarget.FromJsonl("computing", "data/sample-targets/computing.js
 
 var pipeline = new ClimbPipelineBuilder()
     .WithEmbedder(new TrigramEmbedder())
+    // A notebook kernel does not copy NuGet content files next to itself, so the language models of the default
+    // scorer's language identification are not there; the sample corpus is English, so name its language instead.
+    .WithQualityScorer(new RuleBasedQualityScorer(new RuleBasedQualityScorerOptions { AssumedLanguage = "en" }))
     .WithArtifactsFolder("notebook-artifacts")
     .Configure(o =>
     {

@@ -33,6 +33,17 @@ internal sealed class LanguageIdentifier
         _detector = Detectors.GetOrAdd(Key, _ => new Lazy<LanguageDetector>(
             () =>
             {
+                // Lingua reads its models from the host application's folder, where its build targets copy them; a host
+                // that did not build against the package (a notebook kernel, a plug-in host) has none.
+                string models = Path.Combine(AppContext.BaseDirectory, "Lingua", "LanguageModels");
+                if (!Directory.Exists(models))
+                {
+                    throw new InvalidOperationException(
+                        $"Language identification needs Lingua's language models in {models}, which this host application does not have " +
+                        "(SearchPioneer.Lingua copies them there when an app that references it is built; a notebook kernel or another host does not). " +
+                        "Copy the package's contentFiles/any/any/Lingua folder there, or set RuleBasedQualityScorerOptions.AssumedLanguage when the corpus has one language.");
+                }
+
                 var builder = LanguageDetectorBuilder.FromLanguages(languages).WithPreloadedLanguageModels();
                 return (low ? builder.WithLowAccuracyMode() : builder).Build();
             },

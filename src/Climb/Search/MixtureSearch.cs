@@ -126,7 +126,9 @@ public sealed partial class MixtureSearch
                 LogRoundFailures(round, roundFailures.Count, plan.Mixtures.Count, roundFailures[0].Reason);
             }
 
-            if (round == 0 && _options.NoiseReplicates >= 2)
+            // The signal-to-noise ratio compares the spread of round 1 with the noise, so a first round of fewer than two
+            // runs (DoReMi, Uniform) has no signal to compare and spends no runs on noise.
+            if (round == 0 && _options.NoiseReplicates >= 2 && finished.Length >= 2)
             {
                 (noise, _) = await MeasureNoiseAsync(prior, finished, journal, evaluator, failures, cancellationToken).ConfigureAwait(false);
             }

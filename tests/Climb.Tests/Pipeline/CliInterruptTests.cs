@@ -85,7 +85,7 @@ public partial class CliInterruptTests
         return doc.RootElement.GetProperty("components").EnumerateArray().Select(c => c.GetProperty("weight").GetDouble()).ToArray();
     }
 
-    [Fact]
+    [SigintFact]
     public async Task Sigint_then_sigkill_mid_run_and_a_rerun_give_the_uninterrupted_weights()
     {
         string dir = Directory.CreateTempSubdirectory("climb-cli-").FullName;
