@@ -243,7 +243,18 @@ public sealed partial class OnnxEmbedder : IEmbedder, IDisposable
             }
 
             using var runOptions = new RunOptions();
-            using var outputs = _session.Run(runOptions, names, values, [_output]);
+            IDisposableReadOnlyCollection<OrtValue> outputs;
+            try
+            {
+                outputs = _session.Run(runOptions, names, values, [_output]);
+            }
+            catch (OnnxRuntimeException ex)
+            {
+                // A model that loads but cannot run (a node's shapes do not fit; found by fuzzing) is a damaged model.
+                throw new InvalidDataException($"The ONNX model {Path.GetFullPath(_options.ModelPath)} cannot run: {ex.Message}", ex);
+            }
+
+            using var disposeOutputs = outputs;
             var output = outputs[0];
             var info = output.GetTensorTypeAndShape();
             if (info.ElementDataType != TensorElementType.Float)
