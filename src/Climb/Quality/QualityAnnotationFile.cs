@@ -84,35 +84,48 @@ public static class QualityAnnotationFile
 
         using (doc)
         {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            try
             {
-                throw new FormatException($"{path}:{lineNumber}: expected a JSON object.");
+                return ParseObject(doc.RootElement, fields, path, lineNumber);
             }
-
-            if (!root.TryGetProperty(fields.Text, out var textElement) || textElement.ValueKind != JsonValueKind.String)
+            catch (InvalidOperationException ex)
             {
-                throw new FormatException($"{path}:{lineNumber}: missing string field '{fields.Text}'.");
+                // A string escape that is not valid UTF-16 (a lone surrogate such as \uDE42) fails only when the string is
+                // read; found by fuzzing (tests/Fuzz/regressions/annotations).
+                throw new FormatException($"{path}:{lineNumber}: a string is not valid text ({ex.Message}).", ex);
             }
-
-            var id = root.TryGetProperty(fields.Id, out var idElement)
-                ? idElement.ValueKind switch
-                {
-                    JsonValueKind.String => idElement.GetString()!,
-                    JsonValueKind.Number => idElement.GetRawText(),
-                    _ => throw new FormatException($"{path}:{lineNumber}: field '{fields.Id}' must be a string or a number."),
-                }
-                : lineNumber.ToString(CultureInfo.InvariantCulture);
-
-            return new QualityAnnotation(
-                id,
-                textElement.GetString()!,
-                new QualityScores(
-                    Score(root, fields.Quality, path, lineNumber),
-                    Score(root, fields.Advertisement, path, lineNumber),
-                    Score(root, fields.InformationalValue, path, lineNumber),
-                    Score(root, fields.EducationalValue, path, lineNumber)));
         }
+    }
+
+    private static QualityAnnotation ParseObject(JsonElement root, QualityAnnotationFields fields, string path, int lineNumber)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException($"{path}:{lineNumber}: expected a JSON object.");
+        }
+
+        if (!root.TryGetProperty(fields.Text, out var textElement) || textElement.ValueKind != JsonValueKind.String)
+        {
+            throw new FormatException($"{path}:{lineNumber}: missing string field '{fields.Text}'.");
+        }
+
+        var id = root.TryGetProperty(fields.Id, out var idElement)
+            ? idElement.ValueKind switch
+            {
+                JsonValueKind.String => idElement.GetString()!,
+                JsonValueKind.Number => idElement.GetRawText(),
+                _ => throw new FormatException($"{path}:{lineNumber}: field '{fields.Id}' must be a string or a number."),
+            }
+            : lineNumber.ToString(CultureInfo.InvariantCulture);
+
+        return new QualityAnnotation(
+            id,
+            textElement.GetString()!,
+            new QualityScores(
+                Score(root, fields.Quality, path, lineNumber),
+                Score(root, fields.Advertisement, path, lineNumber),
+                Score(root, fields.InformationalValue, path, lineNumber),
+                Score(root, fields.EducationalValue, path, lineNumber)));
     }
 
     private static float Score(JsonElement root, string field, string path, int lineNumber)
