@@ -79,7 +79,7 @@ public sealed partial class DoReMiTrainer
             return finished;
         }
 
-        var device = ResolveDevice();
+        var device = TorchSharpProxyTrainer.ResolveDevice(_proxy, 0);
         int ctx = _proxy.Model.ContextLength;
         int perCluster = _options.SequencesPerCluster ?? Math.Max(1, (int)Math.Round((double)_proxy.BatchSize / active.Length));
         var (referenceTokens, droTokens) = _options.TrainingTokens(_proxy.TokenBudget);
@@ -88,7 +88,7 @@ public sealed partial class DoReMiTrainer
         int resumedFrom = journal?.State.Step ?? 0;
 
         // Phase 1: the reference model on the prior mixture.
-        using var reference = CreateModel(data, SeedMixer.Derive(seed, 0xD0E, 1), device);
+        using var reference = TorchSharpProxyTrainer.CreateModel(_proxy, data, SeedMixer.Derive(seed, 0xD0E, 1), _proxy.BaseCheckpointPath, device);
         double referenceLoss;
         if (journal is not null && journal.State.Phase != DoReMiJournal.ReferencePhase)
         {
@@ -104,7 +104,7 @@ public sealed partial class DoReMiTrainer
         reference.eval();
 
         // Phase 2: the Group DRO proxy.
-        using var proxy = CreateModel(data, SeedMixer.Derive(seed, 0xD0E, 2), device);
+        using var proxy = TorchSharpProxyTrainer.CreateModel(_proxy, data, SeedMixer.Derive(seed, 0xD0E, 2), _proxy.BaseCheckpointPath, device);
         LogPhase("dro", droSteps, (long)droSteps * perCluster * active.Length * ctx, device.ToString());
         var (average, final, trajectory) = TrainDro(proxy, reference, data, active, perCluster, seed, droSteps, referenceLoss, device, journal, progress, clock, ct);
         var result = new DoReMiResult
@@ -131,7 +131,7 @@ public sealed partial class DoReMiTrainer
         DoReMiJournal? journal, IProgress<ProxyTrainingProgress>? progress, Stopwatch clock, CancellationToken ct)
     {
         int ctx = _proxy.Model.ContextLength, batch = _proxy.BatchSize, vocab = data.ModelVocabularySize;
-        using var optimizer = CreateOptimizer(model);
+        using var optimizer = TorchSharpProxyTrainer.CreateOptimizer(model, _proxy);
         int start = 0;
         var last = new Queue<double>();
         if (journal is { State.Phase: DoReMiJournal.ReferencePhase, State.Step: > 0 })
@@ -197,7 +197,7 @@ public sealed partial class DoReMiTrainer
     {
         int ctx = _proxy.Model.ContextLength, vocab = data.ModelVocabularySize, k = active.Length, batch = k * perCluster;
         int clusters = data.ClusterCount;
-        using var optimizer = CreateOptimizer(model);
+        using var optimizer = TorchSharpProxyTrainer.CreateOptimizer(model, _proxy);
 
         // α over the active clusters, updated in log space: log α' = log α + η λ, then normalised and smoothed.
         var alpha = Enumerable.Repeat(1.0 / k, k).ToArray();
@@ -328,56 +328,6 @@ public sealed partial class DoReMiTrainer
 
         optimizer.step();
         return loss.item<float>();
-    }
-
-    private AdamW CreateOptimizer(ProxyTransformer model)
-    {
-        var decay = new List<Parameter>();
-        var noDecay = new List<Parameter>();
-        foreach (var (name, p) in model.named_parameters())
-        {
-            (p.dim() >= 2 && !name.Contains("wpe", StringComparison.Ordinal) ? decay : noDecay).Add(p);
-        }
-
-        return torch.optim.AdamW(
-            [
-                new AdamW.ParamGroup { Parameters = decay, Options = new AdamW.Options { weight_decay = _proxy.WeightDecay } },
-                new AdamW.ParamGroup { Parameters = noDecay, Options = new AdamW.Options { weight_decay = 0.0 } },
-            ],
-            lr: _proxy.LearningRate,
-            beta1: _proxy.Beta1,
-            beta2: _proxy.Beta2,
-            eps: 1e-8);
-    }
-
-    private ProxyTransformer CreateModel(TokenizedClusterStore data, int seed, Device device)
-    {
-        torch.manual_seed(seed);
-        var model = new ProxyTransformer(_proxy.Model, data.ModelVocabularySize);
-        if (_proxy.BaseCheckpointPath is { } basePath)
-        {
-            model.load(basePath);
-        }
-
-        model.to(device);
-        model.LowPrecision = device.type == DeviceType.CUDA && _proxy.BFloat16OnCuda;
-        return model;
-    }
-
-    private Device ResolveDevice()
-    {
-        if (_proxy.Threads > 0)
-        {
-            torch.set_num_threads(_proxy.Threads);
-        }
-
-        bool cuda = _proxy.Device switch
-        {
-            ComputeDevice.Cpu => false,
-            ComputeDevice.Cuda => torch.cuda.is_available() ? true : throw new InvalidOperationException("ComputeDevice.Cuda was requested for DoReMi but torch sees no CUDA device (is the libtorch-cuda runtime referenced?)."),
-            _ => torch.cuda.is_available(),
-        };
-        return cuda ? torch.CUDA : torch.CPU;
     }
 
     private static int StepsFor(long tokens, int sequences, int ctx) => (int)Math.Max(1, (tokens + ((long)sequences * ctx) - 1) / ((long)sequences * ctx));

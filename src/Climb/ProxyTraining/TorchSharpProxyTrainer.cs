@@ -229,14 +229,17 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         return "torchsharp " + options + " base=sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream))[..16];
     }
 
-    private Device ResolveDevice(int index)
+    private Device ResolveDevice(int index) => ResolveDevice(_options, index);
+
+    /// <summary>Sets the thread count and picks the device the options ask for (CUDA device <paramref name="index"/> when CUDA is used).</summary>
+    internal static Device ResolveDevice(ProxyTrainerOptions options, int index)
     {
-        if (_options.Threads > 0)
+        if (options.Threads > 0)
         {
-            torch.set_num_threads(_options.Threads);
+            torch.set_num_threads(options.Threads);
         }
 
-        bool cuda = _options.Device switch
+        bool cuda = options.Device switch
         {
             ComputeDevice.Cpu => false,
             ComputeDevice.Cuda => torch.cuda.is_available() ? true : throw new InvalidOperationException("ComputeDevice.Cuda was requested but torch sees no CUDA device (is the libtorch-cuda runtime referenced?)."),
@@ -245,13 +248,16 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         return cuda ? torch.device(DeviceType.CUDA, index) : torch.CPU;
     }
 
-    private ProxyTransformer CreateModel(TokenizedClusterStore data, int seed, string? basePath, Device device)
+    private ProxyTransformer CreateModel(TokenizedClusterStore data, int seed, string? basePath, Device device) => CreateModel(_options, data, seed, basePath, device);
+
+    /// <summary>Creates a seeded model (from <paramref name="basePath"/> when given) on <paramref name="device"/>.</summary>
+    internal static ProxyTransformer CreateModel(ProxyTrainerOptions options, TokenizedClusterStore data, int seed, string? basePath, Device device)
     {
         ProxyTransformer model;
         lock (DevicePlacement.SeedLock)
         {
             torch.manual_seed(seed); // the global generator: runs on other devices must not interleave here
-            model = new ProxyTransformer(_options.Model, data.ModelVocabularySize);
+            model = new ProxyTransformer(options.Model, data.ModelVocabularySize);
         }
 
         if (basePath is not null)
@@ -260,8 +266,29 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         }
 
         model.to(device);
-        model.LowPrecision = device.type == DeviceType.CUDA && _options.BFloat16OnCuda;
+        model.LowPrecision = device.type == DeviceType.CUDA && options.BFloat16OnCuda;
         return model;
+    }
+
+    /// <summary>AdamW with weight decay on the matrices only (not on biases, norms or learned positions).</summary>
+    internal static AdamW CreateOptimizer(ProxyTransformer model, ProxyTrainerOptions options)
+    {
+        var decay = new List<Parameter>();
+        var noDecay = new List<Parameter>();
+        foreach (var (name, p) in model.named_parameters())
+        {
+            (p.dim() >= 2 && !name.Contains("wpe", StringComparison.Ordinal) ? decay : noDecay).Add(p);
+        }
+
+        return torch.optim.AdamW(
+            [
+                new AdamW.ParamGroup { Parameters = decay, Options = new AdamW.Options { weight_decay = options.WeightDecay } },
+                new AdamW.ParamGroup { Parameters = noDecay, Options = new AdamW.Options { weight_decay = 0.0 } },
+            ],
+            lr: options.LearningRate,
+            beta1: options.Beta1,
+            beta2: options.Beta2,
+            eps: 1e-8);
     }
 
     private (long Tokens, double FinalLoss, double FirstLoss) TrainModel(
@@ -271,22 +298,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         int ctx = _options.Model.ContextLength, batch = _options.BatchSize, vocab = data.ModelVocabularySize;
         int steps = (int)Math.Max(1, (tokenBudget + ((long)batch * ctx) - 1) / ((long)batch * ctx));
         var sampler = new MixtureSequenceSampler(data, mixture, ctx + 1, seed);
-        var decay = new List<Parameter>();
-        var noDecay = new List<Parameter>();
-        foreach (var (name, p) in model.named_parameters())
-        {
-            (p.dim() >= 2 && !name.Contains("wpe", StringComparison.Ordinal) ? decay : noDecay).Add(p);
-        }
-
-        using var optimizer = torch.optim.AdamW(
-            [
-                new AdamW.ParamGroup { Parameters = decay, Options = new AdamW.Options { weight_decay = _options.WeightDecay } },
-                new AdamW.ParamGroup { Parameters = noDecay, Options = new AdamW.Options { weight_decay = 0.0 } },
-            ],
-            lr: _options.LearningRate,
-            beta1: _options.Beta1,
-            beta2: _options.Beta2,
-            eps: 1e-8);
+        using var optimizer = CreateOptimizer(model, _options);
         var ids = new int[batch * (ctx + 1)];
         var longs = new long[ids.Length];
         var lastLosses = new Queue<double>();
