@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text.Json;
 
 namespace Climb;
@@ -64,14 +63,14 @@ public sealed class TextTarget : EvaluationTarget
     public static TextTarget FromJsonl(string name, string path, string field = "text", double weight = 1.0, int? maxDocuments = null)
     {
         var texts = new List<string>();
-        foreach (var (line, root) in JsonlReader.Read(path))
+        foreach (var (line, root) in JsonLines.ReadObjects(path))
         {
             if (maxDocuments is { } m && texts.Count >= m)
             {
                 break;
             }
 
-            texts.Add(JsonlReader.String(root, field, path, line));
+            texts.Add(JsonLines.String(root, field, path, line));
         }
 
         return new TextTarget(name, texts, weight);
@@ -137,7 +136,7 @@ public sealed class MultipleChoiceTarget : EvaluationTarget
 
         string[] labels = File.ReadAllLines(labelsPath);
         var items = new List<MultipleChoiceItem>();
-        foreach (var (line, root) in JsonlReader.Read(jsonlPath))
+        foreach (var (line, root) in JsonLines.ReadObjects(jsonlPath))
         {
             if (maxItems is { } m && items.Count >= m)
             {
@@ -155,10 +154,10 @@ public sealed class MultipleChoiceTarget : EvaluationTarget
                 throw new InvalidDataException($"{labelsPath}:{line}: label '{lab}' is not 0 or 1.");
             }
 
-            string goal = JsonlReader.String(root, "goal", jsonlPath, line);
+            string goal = JsonLines.String(root, "goal", jsonlPath, line);
             items.Add(new MultipleChoiceItem(
                 $"Question: {goal}\nAnswer:",
-                [JsonlReader.String(root, "sol1", jsonlPath, line), JsonlReader.String(root, "sol2", jsonlPath, line)],
+                [JsonLines.String(root, "sol1", jsonlPath, line), JsonLines.String(root, "sol2", jsonlPath, line)],
                 lab == "0" ? 0 : 1));
         }
 
@@ -177,37 +176,37 @@ public sealed class MultipleChoiceTarget : EvaluationTarget
     public static MultipleChoiceTarget LoadArc(string jsonlPath, string name = "arc_easy", double weight = 1.0, int? maxItems = null)
     {
         var items = new List<MultipleChoiceItem>();
-        foreach (var (line, root) in JsonlReader.Read(jsonlPath))
+        foreach (var (line, root) in JsonLines.ReadObjects(jsonlPath))
         {
             if (maxItems is { } m && items.Count >= m)
             {
                 break;
             }
 
-            var q = JsonlReader.Get(root, "question", jsonlPath, line);
+            var q = JsonLines.Get(root, "question", jsonlPath, line);
             string question;
             JsonElement choices;
             if (q.ValueKind == JsonValueKind.Object)
             {
-                question = JsonlReader.String(q, "stem", jsonlPath, line);
-                choices = JsonlReader.Get(q, "choices", jsonlPath, line);
+                question = JsonLines.String(q, "stem", jsonlPath, line);
+                choices = JsonLines.Get(q, "choices", jsonlPath, line);
             }
             else
             {
-                question = JsonlReader.String(root, "question", jsonlPath, line);
-                choices = JsonlReader.Get(root, "choices", jsonlPath, line);
+                question = JsonLines.String(root, "question", jsonlPath, line);
+                choices = JsonLines.Get(root, "choices", jsonlPath, line);
             }
 
             var texts = new List<string>();
             var labels = new List<string>();
             if (choices.ValueKind == JsonValueKind.Object)
             {
-                foreach (var t in JsonlReader.Get(choices, "text", jsonlPath, line).EnumerateArray())
+                foreach (var t in JsonLines.Get(choices, "text", jsonlPath, line).EnumerateArray())
                 {
                     texts.Add(t.GetString() ?? string.Empty);
                 }
 
-                foreach (var l in JsonlReader.Get(choices, "label", jsonlPath, line).EnumerateArray())
+                foreach (var l in JsonLines.Get(choices, "label", jsonlPath, line).EnumerateArray())
                 {
                     labels.Add(l.GetString() ?? string.Empty);
                 }
@@ -216,8 +215,8 @@ public sealed class MultipleChoiceTarget : EvaluationTarget
             {
                 foreach (var c in choices.EnumerateArray())
                 {
-                    texts.Add(JsonlReader.String(c, "text", jsonlPath, line));
-                    labels.Add(JsonlReader.String(c, "label", jsonlPath, line));
+                    texts.Add(JsonLines.String(c, "text", jsonlPath, line));
+                    labels.Add(JsonLines.String(c, "label", jsonlPath, line));
                 }
             }
             else
@@ -225,7 +224,7 @@ public sealed class MultipleChoiceTarget : EvaluationTarget
                 throw new InvalidDataException($"{jsonlPath}:{line}: 'choices' must be an object or an array.");
             }
 
-            string key = JsonlReader.String(root, "answerKey", jsonlPath, line);
+            string key = JsonLines.String(root, "answerKey", jsonlPath, line);
             int label = labels.IndexOf(key);
             if (label < 0 || texts.Count != labels.Count)
             {
@@ -250,7 +249,7 @@ public sealed class MultipleChoiceTarget : EvaluationTarget
     public static MultipleChoiceTarget LoadHellaSwag(string jsonlPath, string name = "hellaswag", double weight = 1.0, int? maxItems = null)
     {
         var items = new List<MultipleChoiceItem>();
-        foreach (var (line, root) in JsonlReader.Read(jsonlPath))
+        foreach (var (line, root) in JsonLines.ReadObjects(jsonlPath))
         {
             if (maxItems is { } m && items.Count >= m)
             {
@@ -265,7 +264,7 @@ public sealed class MultipleChoiceTarget : EvaluationTarget
             }
             else
             {
-                ctx = JsonlReader.String(root, "ctx", jsonlPath, line);
+                ctx = JsonLines.String(root, "ctx", jsonlPath, line);
             }
 
             if (root.TryGetProperty("activity_label", out var act) && act.ValueKind == JsonValueKind.String)
@@ -273,14 +272,14 @@ public sealed class MultipleChoiceTarget : EvaluationTarget
                 ctx = act.GetString() + ": " + ctx;
             }
 
-            var endings = JsonlReader.Get(root, "endings", jsonlPath, line);
+            var endings = JsonLines.Get(root, "endings", jsonlPath, line);
             if (endings.ValueKind != JsonValueKind.Array)
             {
                 throw new InvalidDataException($"{jsonlPath}:{line}: 'endings' must be an array.");
             }
 
             var choices = endings.EnumerateArray().Select(e => HellaSwagPreprocess(e.GetString() ?? string.Empty)).ToList();
-            var lab = JsonlReader.Get(root, "label", jsonlPath, line);
+            var lab = JsonLines.Get(root, "label", jsonlPath, line);
             int label = lab.ValueKind == JsonValueKind.Number ? lab.GetInt32()
                 : int.TryParse(lab.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int l) ? l
                 : throw new InvalidDataException($"{jsonlPath}:{line}: 'label' is not an integer.");
@@ -300,64 +299,5 @@ public sealed class MultipleChoiceTarget : EvaluationTarget
         text = text.Trim().Replace(" [title]", ". ", StringComparison.Ordinal);
         text = System.Text.RegularExpressions.Regex.Replace(text, "\\[.*?\\]", string.Empty);
         return text.Replace("  ", " ", StringComparison.Ordinal);
-    }
-}
-
-/// <summary>Reads JSON-lines files with errors that name the file and line.</summary>
-internal static class JsonlReader
-{
-    public static IEnumerable<(int Line, JsonElement Root)> Read(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path}: file not found.", path);
-        }
-
-        using var file = File.OpenRead(path);
-        using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
-        using var reader = new StreamReader(stream);
-        int line = 0;
-        while (reader.ReadLine() is { } text)
-        {
-            line++;
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                continue;
-            }
-
-            JsonDocument doc;
-            try
-            {
-                doc = JsonDocument.Parse(text);
-            }
-            catch (JsonException ex)
-            {
-                throw new InvalidDataException($"{path}:{line}: invalid JSON ({ex.Message}).", ex);
-            }
-
-            using (doc)
-            {
-                if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    throw new InvalidDataException($"{path}:{line}: expected a JSON object.");
-                }
-
-                yield return (line, doc.RootElement.Clone());
-            }
-        }
-    }
-
-    public static JsonElement Get(JsonElement obj, string field, string path, int line) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(field, out var v)
-            ? v
-            : throw new InvalidDataException($"{path}:{line}: missing field '{field}'.");
-
-    public static string String(JsonElement obj, string field, string path, int line)
-    {
-        var v = Get(obj, field, path, line);
-        return v.ValueKind == JsonValueKind.String
-            ? v.GetString()!
-            : throw new InvalidDataException($"{path}:{line}: field '{field}' is not a string.");
     }
 }
