@@ -15,7 +15,7 @@ namespace Climb.Benchmarks.Evidence;
 internal sealed class EvidenceExperiment(EvidenceSettings settings)
 {
     internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
-    internal static readonly string[] StrategyNames = ["uniform", "best-of-n", "regmix", "climb"];
+    internal static readonly string[] StrategyNames = ["uniform", "best-of-n", "regmix", "climb", "doremi"];
     private static readonly Stopwatch Clock = Stopwatch.StartNew();
 
     public static async Task<int> MainAsync(string[] args)
@@ -125,7 +125,7 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
         var targetModel = new ProxyModelOptions { Layers = settings.TargetLayers, ModelDimension = settings.TargetDimension, Heads = 4, ContextLength = proxyModel.ContextLength };
         var proxyBase = await EnsureBaseAsync(Path.Combine(runFolder, "proxy-base"), proxyModel, settings.BaseTokens, store, target, ct);
         var targetBase = await EnsureBaseAsync(Path.Combine(runFolder, "target-base"), targetModel, settings.TargetBaseTokens, store, target, ct);
-        var proxyTrainer = new TorchSharpProxyTrainer(new ProxyTrainerOptions
+        var proxyOptions = new ProxyTrainerOptions
         {
             Model = proxyModel,
             TokenBudget = settings.ProxyTokens,
@@ -133,7 +133,8 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
             BatchSize = settings.BatchSize,
             Threads = settings.Threads,
             Device = ComputeDevice.Cpu,
-        });
+        };
+        var proxyTrainer = new TorchSharpProxyTrainer(proxyOptions);
         var targetTrainer = new TorchSharpProxyTrainer(new ProxyTrainerOptions
         {
             Model = targetModel,
@@ -146,7 +147,7 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
 
         MultipleChoiceTarget? piqa = null;
         int piqaSkipped = 0;
-        string piqaFolder = Path.GetFullPath(Path.Combine(root, "..", "shared", "eval", "piqa"));
+        string piqaFolder = Path.Combine(root, "data", "eval", "piqa");
         if (settings.PiqaItems > 0)
         {
             if (File.Exists(Path.Combine(piqaFolder, "valid.jsonl")))
@@ -201,9 +202,20 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
                 var evaluator = cache.Wrap(train);
                 foreach (string name in StrategyNames)
                 {
-                    var strategy = CreateStrategy(name, kind);
+                    if (name == "doremi" && kind == "ngram")
+                    {
+                        continue; // DoReMi trains transformer proxies itself: it runs once per seed, in the transformer block
+                    }
+
                     string folder = Path.Combine(kindFolder, name);
                     Directory.CreateDirectory(folder);
+                    var strategy = CreateStrategy(name, kind, proxyOptions);
+                    if (strategy is DoReMiSearchStrategy doremi)
+                    {
+                        // The same proxy model, base and protocol as the transformer proxies, resumable in its own folder.
+                        doremi.Bind(store, Path.Combine(folder, "work"), proxyBase.Path);
+                    }
+
                     Say($"seed {s} {kind}: {name} ({strategy.RoundBudgets.Sum()} proxy runs)");
                     var search = new MixtureSearch(strategy, new MixtureSearchOptions
                     {
@@ -224,7 +236,7 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
                     // The uniform answer is the same for every proxy kind: one target model per seed.
                     string targetPath = name == "uniform" ? Path.Combine(seedFolder, "uniform-target.json") : Path.Combine(folder, "target.json");
                     var outcome = await EnsureTargetModelAsync(targetPath, targetTrainer, result.Mixture, 7919 * s + 17, store, target, piqa, ct);
-                    var run = StrategyRun.From(name, s, result, outcome, targetDomainShare);
+                    var run = StrategyRun.From(name, s, result, outcome, targetDomainShare, answerMeasurementChooses: name == "climb");
                     run.Proxy = kind;
                     runs.Add(run);
                     await File.WriteAllTextAsync(Path.Combine(folder, "run.json"), JsonSerializer.Serialize(run, Json), ct);
@@ -317,7 +329,7 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
         await WriteReportAsync(settings.Seeds);
     }
 
-    private IMixtureSearchStrategy CreateStrategy(string name, string kind)
+    private IMixtureSearchStrategy CreateStrategy(string name, string kind, ProxyTrainerOptions proxyOptions)
     {
         int budget = kind == "ngram" ? settings.NGramBudget : settings.Budget;
         int[] rounds = kind == "ngram" ? settings.NGramRounds : settings.RoundBudgets;
@@ -327,6 +339,10 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
             "best-of-n" => new BestOfNSearchStrategy(budget),
             "regmix" => new RegMixSearchStrategy(new RegMixSearchOptions { Budget = budget }),
             "climb" => new ClimbSearchStrategy(new ClimbSearchOptions { RoundBudgets = rounds.ToList() }),
+            // Equal compute: its reference and DRO proxies together train the tokens of the others' `budget` proxies.
+            "doremi" => new DoReMiSearchStrategy(
+                new DoReMiOptions { EquivalentProxyRuns = budget },
+                proxyOptions),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
     }
@@ -404,6 +420,7 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
             Tokens = r.TokensTrained,
         };
         string tmp = path + ".tmp";
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(tmp, JsonSerializer.Serialize(outcome, Json), ct);
         File.Move(tmp, path, overwrite: true);
         return outcome;

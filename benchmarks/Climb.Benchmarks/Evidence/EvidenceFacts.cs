@@ -85,13 +85,20 @@ internal sealed class StrategyRun
 
     public TargetOutcome Target { get; set; } = new();
 
-    public static StrategyRun From(string name, int seed, MixtureSearchResult result, TargetOutcome target, double[] targetShareOfSuper)
+    /// <summary>Gets or sets the tokens trained to choose the answer: every proxy of the search, a strategy's own training
+    /// (DoReMi's reference and DRO proxies) and, where the answer rule uses it, the answer's measurement. The noise-floor
+    /// replicates and a measurement that only reports are diagnostics and not counted.</summary>
+    public long ComputeTokens { get; set; }
+
+    public static StrategyRun From(string name, int seed, MixtureSearchResult result, TargetOutcome target, double[] targetShareOfSuper, bool answerMeasurementChooses)
     {
         var mixture = result.Mixture.ToArray();
+        bool extraMeasurement = answerMeasurementChooses && result.AnswerMeasured is { } m && !result.ProxyResults.Contains(m);
         return new StrategyRun
         {
             Strategy = name,
             Seed = seed,
+            ComputeTokens = result.ProxyResults.Sum(r => r.TokensTrained) + result.Answer.StrategyTokensTrained + (extraMeasurement ? result.AnswerMeasured!.TokensTrained : 0),
             ProxyRuns = result.ProxyResults.Count,
             BestProxyLoss = result.BestMeasured.Objective,
             AnswerMethod = result.Answer.Method,

@@ -73,7 +73,7 @@ internal static class EvidenceReport
         L($"| pipeline | GloVe-SIF embedder, k-means K_init = {f.Pipeline.FineClusters}, rule-based quality scores + NVIDIA pruning recipe → {f.Pipeline.KeptClusters} kept, Ward merge → K_enhanced = {f.Pipeline.SuperClusters} super-clusters |");
         L($"| proxy model | {f.ProxyModel}, {f.ProxyParameters:N0} parameters; base pre-trained once on the uniform mixture for {f.ProxyBase.Tokens:N0} tokens ({F(f.ProxyBase.Seconds, "F0")} s, target loss {F(f.ProxyBase.TargetLoss)}); every proxy resumes it at the end of its stable stage and runs only the decay stage for {s.ProxyTokens:N0} tokens of its mixture (batch {s.BatchSize} × {f.ContextLength} tokens; bases: warmup + stable at {s.BaseLearningRate.ToString("G3", Inv)}; proxies and target models: linear decay from it to 0.1×, no re-warm) |");
         L($"| target model | {f.TargetModel}, {f.TargetParameters:N0} parameters ({F((double)f.TargetParameters / f.ProxyParameters, "F1")}× the proxy); its own base (a different size cannot continue the proxy base) pre-trained once on the uniform mixture for {f.TargetBase.Tokens:N0} tokens ({F(f.TargetBase.Seconds, "F0")} s, target loss {F(f.TargetBase.TargetLoss)}); each strategy's answer continues it for {s.TargetTokens:N0} tokens |");
-        L($"| strategies | uniform weights (1 proxy run, the reference); Best-of-N (N = {s.Budget} Dirichlet draws, best measured); RegMix (one round of {s.Budget}, LightGBM predictor picks the answer); CLIMB ({s.RoundBudgets.Length} rounds of {string.Join("/", s.RoundBudgets)}, LightGBM predictor, iterative bootstrapping) |");
+        L($"| strategies | uniform weights (1 proxy run, the reference); Best-of-N (N = {s.Budget} Dirichlet draws, best measured); RegMix (one round of {s.Budget}, the default Auto predictor picks the answer); CLIMB ({s.RoundBudgets.Length} rounds of {string.Join("/", s.RoundBudgets)}, Auto predictor (ridge, Gaussian process or LightGBM, chosen each round by cross-validated Spearman), iterative bootstrapping, paper's argmax answer rule with the library's measured-answer safeguard); DoReMi (transformer block only: a reference proxy on the prior and a Group DRO proxy, both resumed from the proxy base, together training the tokens of {s.Budget} proxies; its answer is the averaged DRO weights) |");
         L($"| seeds | {string.Join(", ", seeds)}: the seed drives the Dirichlet draws, the proxies' data order and the target model's data order; within a seed the strategies share the same draws (common random numbers) and a proxy already trained for one strategy is reused by another ({f.ProxiesTrained} distinct proxies trained in all) |");
         L($"| secondary | PIQA validation ({(f.PiqaUsed ? $"the first {f.PiqaItems:N0} items whose answers fit the model context ({f.PiqaSkipped} of 1,838 do not)" : "not found: skipped")}), acc and acc_norm of the target models; chance is 50 % |");
         L();
@@ -104,8 +104,8 @@ internal static class EvidenceReport
         L();
         L($"Mean ± standard deviation over {seeds.Length} seed(s). Target loss: the {f.TargetModel} model's loss on the held-out text after continuing its base on the mixture for {s.TargetTokens:N0} tokens (lower is better). Best proxy loss: the best proxy measured during the search.");
         L();
-        L("| strategy | proxy runs | best proxy loss | target model loss | Δ vs uniform | PIQA acc | PIQA acc_norm | target-domain share of the mixture |");
-        L("|---|---|---|---|---|---|---|---|");
+        L("| strategy | proxy runs | compute (proxy tokens) | best proxy loss | target model loss | Δ vs uniform | PIQA acc | PIQA acc_norm | target-domain share of the mixture |");
+        L("|---|---|---|---|---|---|---|---|---|");
         var uniform = Of("uniform").ToDictionary(r => r.Seed);
         foreach (string name in EvidenceExperiment.StrategyNames)
         {
@@ -116,7 +116,7 @@ internal static class EvidenceReport
             }
 
             var delta = runs.Where(r => uniform.ContainsKey(r.Seed)).Select(r => r.Target.Loss - uniform[r.Seed].Target.Loss);
-            L($"| {name} | {runs[0].ProxyRuns} | {MS(runs.Select(r => r.BestProxyLoss))} | {MS(runs.Select(r => r.Target.Loss))} | {(name == "uniform" ? "—" : MS(delta))} | " +
+            L($"| {name} | {runs[0].ProxyRuns} | {runs.Average(r => (double)r.ComputeTokens):N0} | {MS(runs.Select(r => r.BestProxyLoss))} | {MS(runs.Select(r => r.Target.Loss))} | {(name == "uniform" ? "—" : MS(delta))} | " +
               $"{(f.PiqaUsed ? MS(runs.Select(r => 100 * (r.Target.PiqaAcc ?? double.NaN)), "F1") + " %" : "—")} | {(f.PiqaUsed ? MS(runs.Select(r => 100 * (r.Target.PiqaAccNorm ?? double.NaN)), "F1") + " %" : "—")} | {MS(runs.Select(r => 100 * r.TargetDomainShare), "F1")} % |");
         }
 
@@ -138,7 +138,7 @@ internal static class EvidenceReport
 
         L("## CLIMB round by round");
         L();
-        L("Best proxy loss found so far after each round (the search's own measurement), and the LightGBM predictor's quality: held-out Spearman is the cross-validated rank correlation of predicted vs measured loss on the proxies seen before the round (the predictor that chose the round's mixtures); prospective Spearman compares the predictions made for the round's mixtures with what their proxies then measured.");
+        L("Best proxy loss found so far after each round (the search's own measurement), and the chosen predictor's quality: held-out Spearman is the cross-validated rank correlation of predicted vs measured loss on the proxies seen before the round (the predictor that chose the round's mixtures); prospective Spearman compares the predictions made for the round's mixtures with what their proxies then measured.");
         L();
         L("| round | proxies | best proxy loss so far | best proxy loss of the round | predictor held-out Spearman | prospective Spearman |");
         L("|---|---|---|---|---|---|");
@@ -226,7 +226,7 @@ internal static class EvidenceReport
             var sp = climb.Select(r => r.AnswerSpearman ?? double.NaN).Where(double.IsFinite).ToArray();
             if (sp.Length > 0)
             {
-                yield return $"Predictor: LightGBM's held-out Spearman on all of CLIMB's proxies is {F(sp.Average(), "F2")} (the paper reports about 0.94 with far more and larger proxies); per round it is in the table above.";
+                yield return $"Predictor: the chosen predictor's held-out Spearman on all of CLIMB's proxies is {F(sp.Average(), "F2")} (the paper reports about 0.94 with far more and larger proxies); per round it is in the table above.";
             }
         }
 
@@ -245,7 +245,7 @@ internal static class EvidenceReport
         }
 
         var share = EvidenceExperiment.StrategyNames.ToDictionary(s => s, s => of(s).Select(r => r.TargetDomainShare).DefaultIfEmpty(double.NaN).Average());
-        yield return $"Where the weight goes: the target domains ({string.Join(", ", f.Settings.TargetDomains)}) hold {F(100 * share["uniform"], "F0")} % of the uniform mixture, {F(100 * share["best-of-n"], "F0")} % of Best-of-N's, {F(100 * share["regmix"], "F0")} % of RegMix's and {F(100 * share["climb"], "F0")} % of CLIMB's answer (character shares of the super-clusters).";
+        yield return $"Where the weight goes: the target domains ({string.Join(", ", f.Settings.TargetDomains)}) hold {F(100 * share["uniform"], "F0")} % of the uniform mixture, {F(100 * share["best-of-n"], "F0")} % of Best-of-N's, {F(100 * share["regmix"], "F0")} % of RegMix's, {F(100 * share["climb"], "F0")} % of CLIMB's and {F(100 * share["doremi"], "F0")} % of DoReMi's answer (character shares of the super-clusters).";
         if (f.PiqaUsed)
         {
             yield return "PIQA is a secondary figure only: the target models are far too small for commonsense reasoning, so their PIQA accuracy stays near chance (50 %) whatever the mixture, and the corpus (fortunes, bible, dictionaries, Python) holds little physical commonsense text.";

@@ -32,6 +32,7 @@ internal static class EvidenceSummary
                 ["answer_proxy_objective"] = r.AnswerMeasuredLoss is double a ? Num(a) : null,
                 ["signal_to_noise"] = Num(r.SignalToNoise),
                 ["proxy_runs"] = r.ProxyRuns,
+                ["compute_tokens"] = r.ComputeTokens,
                 ["target_domain_share"] = Num(r.TargetDomainShare),
                 ["piqa_acc_norm"] = r.Target.PiqaAccNorm is double p ? Num(p) : null,
             });
@@ -49,6 +50,10 @@ internal static class EvidenceSummary
                 ["climb_minus_best_of_n_mean"] = Num(k.VsBest.Mean),
                 ["climb_minus_best_of_n_sd"] = Num(k.VsBest.Sd),
                 ["climb_better_than_best_of_n_seeds"] = k.VsBest.Wins,
+                ["climb_minus_doremi_mean"] = Num(k.VsDoReMi.Mean),
+                ["climb_minus_doremi_sd"] = Num(k.VsDoReMi.Sd),
+                ["climb_better_than_doremi_seeds"] = k.VsDoReMi.Wins,
+                ["doremi_seeds"] = k.VsDoReMi.Count,
                 ["climb_final_heldout_spearman_mean"] = Num(k.Spearman),
                 ["signal_to_noise_mean"] = Num(k.Snr),
                 ["transfer_spearman"] = k.Transfer is { } t ? Num(t.Spearman) : null,
@@ -80,15 +85,15 @@ internal static class EvidenceSummary
         string F(double v, string fmt = "F4") => double.IsFinite(v) ? v.ToString(fmt, Inv) : "n/a";
         L("## Summary by proxy kind (paired over seeds; negative = CLIMB's target model has the lower loss)");
         L();
-        L("| proxy | seeds | CLIMB − RegMix | CLIMB better | CLIMB − Best-of-N | CLIMB better | CLIMB final held-out Spearman | SNR | transfer Spearman |");
-        L("|---|---|---|---|---|---|---|---|---|");
+        L("| proxy | seeds | CLIMB − RegMix | CLIMB better | CLIMB − Best-of-N | CLIMB better | CLIMB − DoReMi | CLIMB better | CLIMB final held-out Spearman | SNR | transfer Spearman |");
+        L("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var k in Kinds(f))
         {
-            L($"| {k.Proxy} | {k.Seeds} | {F(k.VsRegMix.Mean)} ± {F(k.VsRegMix.Sd)} | {k.VsRegMix.Wins}/{k.Seeds} | {F(k.VsBest.Mean)} ± {F(k.VsBest.Sd)} | {k.VsBest.Wins}/{k.Seeds} | {F(k.Spearman, "F2")} | {F(k.Snr, "F1")} | {(k.Transfer is { } t ? F(t.Spearman, "F2") + $" ({t.ProxyObjectives.Count} mixtures)" : "n/a")} |");
+            L($"| {k.Proxy} | {k.Seeds} | {F(k.VsRegMix.Mean)} ± {F(k.VsRegMix.Sd)} | {k.VsRegMix.Wins}/{k.Seeds} | {F(k.VsBest.Mean)} ± {F(k.VsBest.Sd)} | {k.VsBest.Wins}/{k.Seeds} | {(k.VsDoReMi.Count == 0 ? "— | —" : $"{F(k.VsDoReMi.Mean)} ± {F(k.VsDoReMi.Sd)} | {k.VsDoReMi.Wins}/{k.VsDoReMi.Count}")} | {F(k.Spearman, "F2")} | {F(k.Snr, "F1")} | {(k.Transfer is { } t ? F(t.Spearman, "F2") + $" ({t.ProxyObjectives.Count} mixtures)" : "n/a")} |");
         }
 
         L();
-        L("SNR: standard deviation of the first round's proxy objectives ÷ the proxy's noise floor (the prior mixture under 3 data seeds). Transfer: Spearman between proxy objective and target-model loss on mixtures spanning seed 1's first CLIMB round. Every figure is also in `docs/results.json`.");
+        L("DoReMi trains transformer proxies itself, so it is compared in the transformer row only; its compute equals the other strategies' proxy tokens. SNR: standard deviation of the first round's proxy objectives ÷ the proxy's noise floor (the prior mixture under 3 data seeds). Transfer: Spearman between proxy objective and target-model loss on mixtures spanning seed 1's first CLIMB round. Every figure is also in `docs/results.json`.");
         return md.ToString();
     }
 
@@ -99,18 +104,18 @@ internal static class EvidenceSummary
         foreach (var g in f.Runs.GroupBy(r => r.Proxy, StringComparer.Ordinal))
         {
             var bySeed = g.GroupBy(r => r.Seed).Where(s => s.Any(r => r.Strategy == "climb")).ToList();
-            (double Mean, double Sd, int Wins) Paired(string other)
+            (double Mean, double Sd, int Wins, int Count) Paired(string other)
             {
                 var d = bySeed.Where(s => s.Any(r => r.Strategy == other))
                     .Select(s => s.First(r => r.Strategy == "climb").Target.Loss - s.First(r => r.Strategy == other).Target.Loss).ToArray();
                 if (d.Length == 0)
                 {
-                    return (double.NaN, double.NaN, 0);
+                    return (double.NaN, double.NaN, 0, 0);
                 }
 
                 double mean = d.Average();
                 double sd = d.Length > 1 ? Math.Sqrt(d.Sum(x => (x - mean) * (x - mean)) / (d.Length - 1)) : double.NaN;
-                return (mean, sd, d.Count(x => x < 0));
+                return (mean, sd, d.Count(x => x < 0), d.Length);
             }
 
             var climb = g.Where(r => r.Strategy == "climb").ToList();
@@ -121,6 +126,7 @@ internal static class EvidenceSummary
                 bySeed.Count,
                 Paired("regmix"),
                 Paired("best-of-n"),
+                Paired("doremi"),
                 sp.Length == 0 ? double.NaN : sp.Average(),
                 snr.Length == 0 ? double.NaN : snr.Average(),
                 f.Transfer.FirstOrDefault(t => t.Proxy == g.Key));
@@ -128,5 +134,5 @@ internal static class EvidenceSummary
     }
 
     private sealed record KindSummary(
-        string Proxy, int Seeds, (double Mean, double Sd, int Wins) VsRegMix, (double Mean, double Sd, int Wins) VsBest, double Spearman, double Snr, TransferFacts? Transfer);
+        string Proxy, int Seeds, (double Mean, double Sd, int Wins, int Count) VsRegMix, (double Mean, double Sd, int Wins, int Count) VsBest, (double Mean, double Sd, int Wins, int Count) VsDoReMi, double Spearman, double Snr, TransferFacts? Transfer);
 }

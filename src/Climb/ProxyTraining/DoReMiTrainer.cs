@@ -65,7 +65,7 @@ public sealed partial class DoReMiTrainer
             throw new ArgumentException($"DoReMi needs at least two clusters with tokens; the data has {active.Length}.", nameof(data));
         }
 
-        string fingerprint = Fingerprint.Of("doremi/v1", Identity, seed, prior.ToArray(), data.Tokenizer.Identity, data.TokenCounts.ToArray(), data.ModelVocabularySize);
+        string fingerprint = Fingerprint.Of("doremi/v2", Identity, seed, prior.ToArray(), data.Tokenizer.Identity, data.TokenCounts.ToArray(), data.ModelVocabularySize);
         return Task.Run(() => Run(data, prior, active, seed, workDirectory, fingerprint, progress, cancellationToken), cancellationToken);
     }
 
@@ -80,6 +80,8 @@ public sealed partial class DoReMiTrainer
         }
 
         var device = TorchSharpProxyTrainer.ResolveDevice(_proxy, 0);
+        // Both phases follow the proxies' protocol: from a stable-stage base, the decay stage only (no re-warm).
+        var schedule = TorchSharpProxyTrainer.ProxySchedule(_proxy, _proxy.BaseCheckpointPath is { } b ? TorchSharpProxyTrainer.ReadConfig(b, data) : null);
         int ctx = _proxy.Model.ContextLength;
         int perCluster = _options.SequencesPerCluster ?? Math.Max(1, (int)Math.Round((double)_proxy.BatchSize / active.Length));
         var (referenceTokens, droTokens) = _options.TrainingTokens(_proxy.TokenBudget);
@@ -98,7 +100,7 @@ public sealed partial class DoReMiTrainer
         else
         {
             LogPhase("reference", referenceSteps, (long)referenceSteps * _proxy.BatchSize * ctx, device.ToString());
-            referenceLoss = TrainReference(reference, data, prior, seed, referenceSteps, device, journal, progress, clock, ct);
+            referenceLoss = TrainReference(reference, data, prior, seed, referenceSteps, schedule, device, journal, progress, clock, ct);
         }
 
         reference.eval();
@@ -106,7 +108,7 @@ public sealed partial class DoReMiTrainer
         // Phase 2: the Group DRO proxy.
         using var proxy = TorchSharpProxyTrainer.CreateModel(_proxy, data, SeedMixer.Derive(seed, 0xD0E, 2), _proxy.BaseCheckpointPath, device);
         LogPhase("dro", droSteps, (long)droSteps * perCluster * active.Length * ctx, device.ToString());
-        var (average, final, trajectory) = TrainDro(proxy, reference, data, active, perCluster, seed, droSteps, referenceLoss, device, journal, progress, clock, ct);
+        var (average, final, trajectory) = TrainDro(proxy, reference, data, active, perCluster, seed, droSteps, referenceLoss, schedule, device, journal, progress, clock, ct);
         var result = new DoReMiResult
         {
             Weights = average,
@@ -127,7 +129,7 @@ public sealed partial class DoReMiTrainer
     }
 
     private double TrainReference(
-        ProxyTransformer model, TokenizedClusterStore data, MixtureWeights prior, int seed, int steps, Device device,
+        ProxyTransformer model, TokenizedClusterStore data, MixtureWeights prior, int seed, int steps, Func<int, int, double> schedule, Device device,
         DoReMiJournal? journal, IProgress<ProxyTrainingProgress>? progress, Stopwatch clock, CancellationToken ct)
     {
         int ctx = _proxy.Model.ContextLength, batch = _proxy.BatchSize, vocab = data.ModelVocabularySize;
@@ -164,7 +166,7 @@ public sealed partial class DoReMiTrainer
                 var all = torch.tensor(longs, [batch, ctx + 1], dtype: ScalarType.Int64).to(device);
                 var logits = model.forward(all.narrow(1, 0, ctx));
                 var loss = nn.functional.cross_entropy(logits.view(-1, vocab), all.narrow(1, 1, ctx).reshape(-1));
-                lossValue = Step(model, optimizer, loss, _proxy.LearningRateAt(step, steps));
+                lossValue = Step(model, optimizer, loss, schedule(step, steps));
             }
 
             EnsureFinite(lossValue, "reference", step);
@@ -193,7 +195,7 @@ public sealed partial class DoReMiTrainer
 
     private (MixtureWeights Average, MixtureWeights Final, IReadOnlyList<DoReMiStep> Trajectory) TrainDro(
         ProxyTransformer model, ProxyTransformer reference, TokenizedClusterStore data, int[] active, int perCluster, int seed, int steps, double referenceLoss,
-        Device device, DoReMiJournal? journal, IProgress<ProxyTrainingProgress>? progress, Stopwatch clock, CancellationToken ct)
+        Func<int, int, double> schedule, Device device, DoReMiJournal? journal, IProgress<ProxyTrainingProgress>? progress, Stopwatch clock, CancellationToken ct)
     {
         int ctx = _proxy.Model.ContextLength, vocab = data.ModelVocabularySize, k = active.Length, batch = k * perCluster;
         int clusters = data.ClusterCount;
@@ -259,7 +261,7 @@ public sealed partial class DoReMiTrainer
 
                 var weights = torch.tensor(alpha, dtype: ScalarType.Float32).to(device);
                 var loss = (tokenLoss.mean([1]) * weights).sum();
-                lossValue = Step(model, optimizer, loss, _proxy.LearningRateAt(step, steps));
+                lossValue = Step(model, optimizer, loss, schedule(step, steps));
             }
 
             EnsureFinite(lossValue, "DRO proxy", step);

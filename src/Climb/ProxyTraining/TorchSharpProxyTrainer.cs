@@ -160,11 +160,8 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         var clock = Stopwatch.StartNew();
         var device = ResolveDevice(deviceIndex);
         using var model = CreateModel(request.Data, request.Seed, baseInfo is null ? null : _options.BaseCheckpointPath, device);
-        // From a base: the decay stage only, starting at the base's stable-stage rate. From scratch: the full schedule.
+        var schedule = ProxySchedule(_options, baseInfo);
         double startRate = baseInfo?.StableLearningRate ?? _options.LearningRate;
-        Func<int, int, double> schedule = baseInfo is null
-            ? _options.LearningRateAt
-            : (step, steps) => _options.DecayLearningRateAt(step, steps, startRate);
         var (tokens, finalLoss, firstLoss) = TrainModel(model, request.Data, request.Mixture, request.Seed, _options.TokenBudget, schedule, "proxy", device, progress, clock, ct);
         double trainSeconds = clock.Elapsed.TotalSeconds;
         progress?.Report(new ProxyTrainingProgress("evaluate", 0, 0, finalLoss, tokens, clock.Elapsed));
@@ -271,6 +268,21 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
     }
 
     /// <summary>AdamW with weight decay on the matrices only (not on biases, norms or learned positions).</summary>
+    /// <summary>
+    /// The learning-rate schedule of a proxy (or of any model trained like one, such as DoReMi's): continued from a
+    /// stable-stage base, the decay stage only, starting at the base's stable-stage rate; from scratch, the full schedule.
+    /// </summary>
+    internal static Func<int, int, double> ProxySchedule(ProxyTrainerOptions options, CheckpointConfig? baseInfo)
+    {
+        if (baseInfo is null)
+        {
+            return options.LearningRateAt;
+        }
+
+        double startRate = baseInfo.StableLearningRate ?? options.LearningRate;
+        return (step, steps) => options.DecayLearningRateAt(step, steps, startRate);
+    }
+
     internal static AdamW CreateOptimizer(ProxyTransformer model, ProxyTrainerOptions options)
     {
         var decay = new List<Parameter>();
@@ -406,7 +418,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         return new ProxyCheckpoint(full, _options.Model, data.ModelVocabularySize, data.Tokenizer.Identity, tokens, finalLoss, metrics);
     }
 
-    private CheckpointConfig ReadConfig(string path, TokenizedClusterStore data)
+    internal static CheckpointConfig ReadConfig(string path, TokenizedClusterStore data)
     {
         string json = path + ".json";
         if (!File.Exists(path) || !File.Exists(json))
