@@ -267,4 +267,7 @@ internal sealed class ClimbComponents
     public required IMixtureSearchStrategy Strategy { get; init; }
 
     public required ITokenizer Tokenizer { get; init; }
+
+    /// <summary>Gets where the parallel units run (proxy runs, embedding and assignment shards); <see langword="null"/> in this process.</summary>
+    public IWorkExecutor? Executor { get; init; }
 }
