@@ -61,6 +61,53 @@ public sealed class SlurmShardedStagesTests
     }
 
     [SlurmFact]
+    public async Task A_driver_killed_during_the_embedding_array_reattaches_to_its_tasks_on_rerun()
+    {
+        string dir = ExecutionTestData.TempDir("slurm-embed-reattach");
+        var docs = ShardedStagesTests.Documents(100);
+        var fitted = await ShardedStagesTests.FittedGloveAsync(docs);
+        var options = new EmbeddingStoreOptions { ShardSize = 100 };
+        using (await EmbeddingStore.BuildAsync(ExecutionTestData.Stream(docs), fitted, Path.Combine(dir, "local"), options))
+        {
+        }
+
+        string work = Path.Combine(dir, "work");
+        string name = JobName();
+        var spec = EmbedderSpec.TryDescribe(fitted, out _)!;
+
+        // First driver: submits the array, then goes away without cancelling its tasks (what a killed process leaves).
+        var slow = SlurmTestCommands.Options(name, 3, "sleep 5");
+        slow.CancelJobsOnCancellation = false;
+        using (var kill = new CancellationTokenSource())
+        {
+            var first = EmbeddingStore.BuildShardedAsync(ExecutionTestData.Stream(docs), fitted, new EmbeddingShardJobs(new SlurmExecutor(slow), work, spec), Path.Combine(dir, "slurm"), options, null, null, kill.Token);
+            for (int i = 0; i < 600 && Jobs(work, "submit").Count < 3; i++)
+            {
+                await Task.Delay(100);
+            }
+
+            kill.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        }
+
+        var submitted = Jobs(work, "submit");
+        Assert.Equal(3, submitted.Count);
+        Assert.Empty(Directory.GetFiles(Path.Combine(dir, "slurm"), "shard-*.f32"));
+
+        // Second driver: no new submission; it follows the same three array tasks to the end.
+        using (var store = await EmbeddingStore.BuildShardedAsync(ExecutionTestData.Stream(docs), fitted, new EmbeddingShardJobs(new SlurmExecutor(SlurmTestCommands.Options(name)), work, spec), Path.Combine(dir, "slurm"), options, null, null, default))
+        {
+            Assert.Equal(300, store.RowCount);
+        }
+
+        Assert.Equal(submitted, Jobs(work, "submit"));
+        Assert.Empty(Jobs(work, "retry"));
+        Assert.Equal(submitted.Order(StringComparer.Ordinal), Jobs(work, "attach").Order(StringComparer.Ordinal));
+        ShardedStagesTests.AssertSameStore(Path.Combine(dir, "local"), Path.Combine(dir, "slurm"));
+        AssertRanOnSlurm(work, "embed-*.result.json", submitted);
+    }
+
+    [SlurmFact]
     public async Task Assignment_shards_after_a_fit_here_equal_the_clusterer_to_the_last_bit()
     {
         string dir = ExecutionTestData.TempDir("slurm-assign-exact");
