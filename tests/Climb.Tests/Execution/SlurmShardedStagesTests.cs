@@ -129,6 +129,27 @@ public sealed class SlurmShardedStagesTests
     }
 
     [SlurmFact]
+    public async Task More_shards_than_an_array_may_hold_go_out_as_several_arrays()
+    {
+        string dir = ExecutionTestData.TempDir("slurm-array-split");
+        using var store = await ExecutionTestData.EmbeddingsAsync(dir, rows: 1000, dimension: 8, shardSize: 500);
+        var clustering = await new KMeansClusterer(new KMeansClustererOptions { ClusterCount = 5, Seed = 2, Device = ComputeDevice.Cpu }).ClusterAsync(store);
+        var options = SlurmTestCommands.Options(JobName());
+        options.MaxArrayTasks = 2; // as if the cluster's MaxArraySize were 2
+        string work = Path.Combine(dir, "work");
+
+        var sharded = await ShardedAssignment.AssignAsync(store, clustering.Centroids, false, work, new SlurmExecutor(options), shardRows: 200);
+
+        Assert.Equal(clustering.Assignments, sharded.Assignments);
+        var submitted = Jobs(work, "submit");
+        Assert.Equal(5, submitted.Count);
+        var arrays = submitted.Select(j => j.Split('_')[0]).Distinct().ToList();
+        Assert.Equal(3, arrays.Count); // tasks 0-1, 0-1, and a single job for the fifth shard
+        Assert.Equal([$"{arrays[0]}_0", $"{arrays[0]}_1", $"{arrays[1]}_0", $"{arrays[1]}_1", arrays[2]], submitted);
+        AssertRanOnSlurm(work, "assign-*.result.json", submitted);
+    }
+
+    [SlurmFact]
     public async Task A_pipeline_with_the_Slurm_executor_embeds_and_clusters_in_jobs_with_the_local_artifacts()
     {
         string dir = ExecutionTestData.TempDir("slurm-pipeline");
