@@ -65,6 +65,7 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
 
             var old = JsonSerializer.Deserialize<RunFacts>(await File.ReadAllTextAsync(saved, ct), Json)!;
             string output = Path.IsPathRooted(settings.OutputMarkdown) ? settings.OutputMarkdown : Path.Combine(root, settings.OutputMarkdown);
+            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
             await File.WriteAllTextAsync(output, EvidenceReport.Write(old, KeptDiscussion(output)), ct);
             Say($"wrote {output} from {saved}");
             return;

@@ -100,87 +100,105 @@ internal static class EvidenceReport
         L("NMI is 1 when clusters reproduce the domains exactly and 0 when they are independent of them; the fine clusters split domains into topics, so their NMI is bounded by the extra entropy of the split. Merging into super-clusters should keep most of the domain information with far fewer components.");
         L();
 
-        L("## Main result: target models trained on each strategy's mixture");
-        L();
-        L($"Mean ± standard deviation over {seeds.Length} seed(s). Target loss: the {f.TargetModel} model's loss on the held-out text after continuing its base on the mixture for {s.TargetTokens:N0} tokens (lower is better). Best proxy loss: the best proxy measured during the search.");
-        L();
-        L("| strategy | proxy runs | compute (proxy tokens) | best proxy loss | target model loss | Δ vs uniform | PIQA acc | PIQA acc_norm | target-domain share of the mixture |");
-        L("|---|---|---|---|---|---|---|---|---|");
-        var uniform = Of("uniform").ToDictionary(r => r.Seed);
-        foreach (string name in EvidenceExperiment.StrategyNames)
+        // The per-kind sections: the first proxy kind under level-2 headings, every other kind after it under its own.
+        void Sections(string h)
         {
-            var runs = Of(name).ToList();
-            if (runs.Count == 0)
+            L(h + " Main result: target models trained on each strategy's mixture");
+            L();
+            L($"Mean ± standard deviation over {seeds.Length} seed(s). Target loss: the {f.TargetModel} model's loss on the held-out text after continuing its base on the mixture for {s.TargetTokens:N0} tokens (lower is better). Best proxy loss: the best proxy measured during the search.");
+            L();
+            L("| strategy | proxy runs | compute (proxy tokens) | best proxy loss | target model loss | Δ vs uniform | PIQA acc | PIQA acc_norm | target-domain share of the mixture |");
+            L("|---|---|---|---|---|---|---|---|---|");
+            var uniform = Of("uniform").ToDictionary(r => r.Seed);
+            foreach (string name in EvidenceExperiment.StrategyNames)
             {
-                continue;
+                var runs = Of(name).ToList();
+                if (runs.Count == 0)
+                {
+                    continue;
+                }
+
+                var delta = runs.Where(r => uniform.ContainsKey(r.Seed)).Select(r => r.Target.Loss - uniform[r.Seed].Target.Loss);
+                L($"| {name} | {runs[0].ProxyRuns} | {runs.Average(r => (double)r.ComputeTokens):N0} | {MS(runs.Select(r => r.BestProxyLoss))} | {MS(runs.Select(r => r.Target.Loss))} | {(name == "uniform" ? "—" : MS(delta))} | " +
+                  $"{(f.PiqaUsed ? MS(runs.Select(r => 100 * (r.Target.PiqaAcc ?? double.NaN)), "F1") + " %" : "—")} | {(f.PiqaUsed ? MS(runs.Select(r => 100 * (r.Target.PiqaAccNorm ?? double.NaN)), "F1") + " %" : "—")} | {MS(runs.Select(r => 100 * r.TargetDomainShare), "F1")} % |");
             }
 
-            var delta = runs.Where(r => uniform.ContainsKey(r.Seed)).Select(r => r.Target.Loss - uniform[r.Seed].Target.Loss);
-            L($"| {name} | {runs[0].ProxyRuns} | {runs.Average(r => (double)r.ComputeTokens):N0} | {MS(runs.Select(r => r.BestProxyLoss))} | {MS(runs.Select(r => r.Target.Loss))} | {(name == "uniform" ? "—" : MS(delta))} | " +
-              $"{(f.PiqaUsed ? MS(runs.Select(r => 100 * (r.Target.PiqaAcc ?? double.NaN)), "F1") + " %" : "—")} | {(f.PiqaUsed ? MS(runs.Select(r => 100 * (r.Target.PiqaAccNorm ?? double.NaN)), "F1") + " %" : "—")} | {MS(runs.Select(r => 100 * r.TargetDomainShare), "F1")} % |");
-        }
-
-        L();
-        L("Paired differences (same seed), target model loss of CLIMB minus the other strategy (negative = CLIMB better):");
-        L();
-        L("| comparison | mean ± std | CLIMB better in |");
-        L("|---|---|---|");
-        var climb = Of("climb").ToDictionary(r => r.Seed);
-        var pairs = new Dictionary<string, double[]>(StringComparer.Ordinal);
-        foreach (string other in EvidenceExperiment.StrategyNames.Where(n => n != "climb"))
-        {
-            var d = Of(other).Where(r => climb.ContainsKey(r.Seed)).Select(r => climb[r.Seed].Target.Loss - r.Target.Loss).ToArray();
-            pairs[other] = d;
-            L($"| climb − {other} | {MS(d)} | {d.Count(x => x < 0)} of {d.Length} seeds |");
-        }
-
-        L();
-
-        L("## CLIMB round by round");
-        L();
-        L("Best proxy loss found so far after each round (the search's own measurement), and the chosen predictor's quality: held-out Spearman is the cross-validated rank correlation of predicted vs measured loss on the proxies seen before the round (the predictor that chose the round's mixtures); prospective Spearman compares the predictions made for the round's mixtures with what their proxies then measured.");
-        L();
-        L("| round | proxies | best proxy loss so far | best proxy loss of the round | predictor held-out Spearman | prospective Spearman |");
-        L("|---|---|---|---|---|---|");
-        var climbRuns = Of("climb").ToList();
-        int rounds = climbRuns.Count == 0 ? 0 : climbRuns.Max(r => r.Rounds.Count);
-        for (int i = 0; i < rounds; i++)
-        {
-            var rs = climbRuns.Where(r => r.Rounds.Count > i).Select(r => r.Rounds[i]).ToList();
-            L($"| {i + 1} | {rs[0].Proxies} | {MS(rs.Select(r => r.BestLossSoFar))} | {MS(rs.Select(r => r.BestLossThisRound))} | {MS(rs.Select(r => r.HeldOutSpearman), "F2")} | {MS(rs.Select(r => r.ProspectiveSpearman), "F2")} |");
-        }
-
-        if (climbRuns.Count > 0)
-        {
-            L($"| answer | all {climbRuns[0].ProxyRuns} | | | {MS(climbRuns.Select(r => r.AnswerSpearman ?? double.NaN), "F2")} (fit on {climbRuns[0].AnswerPredictorPoints}) | |");
-        }
-
-        var regmix = Of("regmix").ToList();
-        if (regmix.Count > 0)
-        {
             L();
-            L($"RegMix's predictor, fitted once on its {regmix[0].ProxyRuns} random proxies: held-out Spearman {MS(regmix.Select(r => r.AnswerSpearman ?? double.NaN), "F2")}.");
+            L("Paired differences (same seed), target model loss of CLIMB minus the other strategy (negative = CLIMB better):");
+            L();
+            L("| comparison | mean ± std | CLIMB better in |");
+            L("|---|---|---|");
+            var climb = Of("climb").ToDictionary(r => r.Seed);
+            var pairs = new Dictionary<string, double[]>(StringComparer.Ordinal);
+            foreach (string other in EvidenceExperiment.StrategyNames.Where(n => n != "climb" && Of(n).Any()))
+            {
+                var d = Of(other).Where(r => climb.ContainsKey(r.Seed)).Select(r => climb[r.Seed].Target.Loss - r.Target.Loss).ToArray();
+                pairs[other] = d;
+                L($"| climb − {other} | {MS(d)} | {d.Count(x => x < 0)} of {d.Length} seeds |");
+            }
+
+            L();
+
+            L(h + " CLIMB round by round");
+            L();
+            L("Best proxy loss found so far after each round (the search's own measurement), and the chosen predictor's quality: held-out Spearman is the cross-validated rank correlation of predicted vs measured loss on the proxies seen before the round (the predictor that chose the round's mixtures); prospective Spearman compares the predictions made for the round's mixtures with what their proxies then measured.");
+            L();
+            L("| round | proxies | best proxy loss so far | best proxy loss of the round | predictor held-out Spearman | prospective Spearman |");
+            L("|---|---|---|---|---|---|");
+            var climbRuns = Of("climb").ToList();
+            int rounds = climbRuns.Count == 0 ? 0 : climbRuns.Max(r => r.Rounds.Count);
+            for (int i = 0; i < rounds; i++)
+            {
+                var rs = climbRuns.Where(r => r.Rounds.Count > i).Select(r => r.Rounds[i]).ToList();
+                L($"| {i + 1} | {rs[0].Proxies} | {MS(rs.Select(r => r.BestLossSoFar))} | {MS(rs.Select(r => r.BestLossThisRound))} | {MS(rs.Select(r => r.HeldOutSpearman), "F2")} | {MS(rs.Select(r => r.ProspectiveSpearman), "F2")} |");
+            }
+
+            if (climbRuns.Count > 0)
+            {
+                L($"| answer | all {climbRuns[0].ProxyRuns} | | | {MS(climbRuns.Select(r => r.AnswerSpearman ?? double.NaN), "F2")} (fit on {climbRuns[0].AnswerPredictorPoints}) | |");
+            }
+
+            var regmix = Of("regmix").ToList();
+            if (regmix.Count > 0)
+            {
+                L();
+                L($"RegMix's predictor, fitted once on its {regmix[0].ProxyRuns} random proxies: held-out Spearman {MS(regmix.Select(r => r.AnswerSpearman ?? double.NaN), "F2")}.");
+            }
+
+            L();
+            L(h + " Per seed");
+            L();
+            L("| seed | strategy | best proxy loss | target model loss | PIQA acc_norm | answer |");
+            L("|---|---|---|---|---|---|");
+            foreach (var r in f.Runs.OrderBy(r => r.Seed).ThenBy(r => Array.IndexOf(EvidenceExperiment.StrategyNames, r.Strategy)))
+            {
+                L($"| {r.Seed} | {r.Strategy} | {F(r.BestProxyLoss)} | {F(r.Target.Loss)} | {(r.Target.PiqaAccNorm is double a ? F(100 * a, "F1") + " %" : "—")} | {r.AnswerMethod} |");
+            }
+
+            L();
+            L(h + " Reading (generated from the numbers above)");
+            L();
+            foreach (string line in Reading(f, pairs, climbRuns, Of))
+            {
+                L("- " + line);
+            }
+
+            L();
         }
 
-        L();
-        L("## Per seed");
-        L();
-        L("| seed | strategy | best proxy loss | target model loss | PIQA acc_norm | answer |");
-        L("|---|---|---|---|---|---|");
-        foreach (var r in f.Runs.OrderBy(r => r.Seed).ThenBy(r => Array.IndexOf(EvidenceExperiment.StrategyNames, r.Strategy)))
+        Sections("##");
+        foreach (string kind in all.Settings.ProxyKinds.Skip(1).Where(k => all.Runs.Any(r => r.Proxy == k)))
         {
-            L($"| {r.Seed} | {r.Strategy} | {F(r.BestProxyLoss)} | {F(r.Target.Loss)} | {(r.Target.PiqaAccNorm is double a ? F(100 * a, "F1") + " %" : "—")} | {r.AnswerMethod} |");
+            f.Runs = all.Runs.Where(r => r.Proxy == kind).ToList();
+            seeds = f.Runs.Select(r => r.Seed).Distinct().Order().ToArray();
+            L($"## Details: {kind} proxies");
+            L();
+            L($"The same target models and seeds; the search proxy is the {kind} proxy ({(kind == "ngram" ? $"order-4 Kneser-Ney on {s.NGramTokens:N0} tokens, CLIMB rounds {string.Join("/", s.NGramRounds)}, budget {s.NGramBudget}" : "see Setup")}).");
+            L();
+            Sections("###");
         }
 
-        L();
-        L("## Reading (generated from the numbers above)");
-        L();
-        foreach (string line in Reading(f, pairs, climbRuns, Of))
-        {
-            L("- " + line);
-        }
-
-        L();
+        f.Runs = all.Runs.ToList();
         L("## Cost");
         L();
         L($"{f.ProxiesTrained} distinct proxies trained, {F(f.ProxySecondsMean, "F1")} s each on average (training at {F(f.ProxyTokensPerSecond, "F0")} tokens/s; the time includes scoring the target), {F(f.ProxySecondsTotal / 60, "F1")} min in all; target models {F(f.Runs.Average(r => r.Target.Seconds), "F0")} s each ({F(f.Runs.Average(r => r.Target.TokensPerSecond), "F0")} tokens/s, PIQA scoring included in the time).");
@@ -244,8 +262,10 @@ internal static class EvidenceReport
                         : "The predictor-steered rounds found worse mixtures than independent draws: the predictor ranks poorly here (see its Spearman).");
         }
 
-        var share = EvidenceExperiment.StrategyNames.ToDictionary(s => s, s => of(s).Select(r => r.TargetDomainShare).DefaultIfEmpty(double.NaN).Average());
-        yield return $"Where the weight goes: the target domains ({string.Join(", ", f.Settings.TargetDomains)}) hold {F(100 * share["uniform"], "F0")} % of the uniform mixture, {F(100 * share["best-of-n"], "F0")} % of Best-of-N's, {F(100 * share["regmix"], "F0")} % of RegMix's, {F(100 * share["climb"], "F0")} % of CLIMB's and {F(100 * share["doremi"], "F0")} % of DoReMi's answer (character shares of the super-clusters).";
+        string[] label = ["the uniform mixture", "Best-of-N's", "RegMix's", "CLIMB's", "DoReMi's"];
+        var shares = EvidenceExperiment.StrategyNames.Select((name, i) => (Label: label[i], Share: of(name).Select(r => r.TargetDomainShare).DefaultIfEmpty(double.NaN).Average()))
+            .Where(p => double.IsFinite(p.Share)).Select(p => $"{F(100 * p.Share, "F0")} % of {p.Label}").ToList();
+        yield return $"Where the weight goes: the target domains ({string.Join(", ", f.Settings.TargetDomains)}) hold {string.Join(", ", shares)} answer (character shares of the super-clusters).";
         if (f.PiqaUsed)
         {
             yield return "PIQA is a secondary figure only: the target models are far too small for commonsense reasoning, so their PIQA accuracy stays near chance (50 %) whatever the mixture, and the corpus (fortunes, bible, dictionaries, Python) holds little physical commonsense text.";
