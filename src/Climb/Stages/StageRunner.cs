@@ -116,14 +116,20 @@ internal sealed class StageRunner(string root, ILogger logger, OptionNames names
         StageLog.StageStarting(logger, stage.Name, outcome, folder);
         context.Report(stage.Name, outcome == StageOutcome.Resumed ? "resuming" : "running");
         long started = Stopwatch.GetTimestamp();
-        var counts = await stage.RunAsync(context, folder, ct).ConfigureAwait(false);
+        IReadOnlyDictionary<string, double> counts;
+        WrittenFileHashes written;
+        using (WrittenFileHashes.Record(out written))
+        {
+            counts = await stage.RunAsync(context, folder, ct).ConfigureAwait(false);
+        }
+
         foreach (var (k, v) in counts)
         {
             manifest.Counts[k] = v;
             Counts[k] = v;
         }
 
-        manifest.Files = StageManifest.HashFolder(folder, ct);
+        manifest.Files = StageManifest.HashFolder(folder, ct, written); // files written through AtomicFile were hashed while written
         var elapsed = Stopwatch.GetElapsedTime(started);
         manifest.Seconds = elapsed.TotalSeconds;
         manifest.CompletedAt = DateTimeOffset.UtcNow;
