@@ -14,12 +14,16 @@ internal sealed class WrittenFileHashes
     private static readonly AsyncLocal<WrittenFileHashes?> CurrentScope = new();
 
     private readonly ConcurrentDictionary<string, Entry> _files = new(StringComparer.Ordinal);
+    private int _hits;
 
     /// <summary>Gets the recorder of the stage running in this async context, or <see langword="null"/> outside one.</summary>
     public static WrittenFileHashes? Current => CurrentScope.Value;
 
     /// <summary>Gets the number of files recorded.</summary>
     public int Count => _files.Count;
+
+    /// <summary>Gets how many times <see cref="TryGet"/> returned a recorded hash (a file not read back).</summary>
+    public int Hits => Volatile.Read(ref _hits);
 
     /// <summary>Starts recording in this async context until the returned scope is disposed.</summary>
     /// <param name="recorder">The new recorder.</param>
@@ -55,9 +59,13 @@ internal sealed class WrittenFileHashes
     public string? TryGet(FileInfo file)
     {
         ArgumentNullException.ThrowIfNull(file);
-        return _files.TryGetValue(file.FullName, out var e) && e.Length == file.Length && e.LastWriteUtc == file.LastWriteTimeUtc
-            ? e.Sha256
-            : null;
+        if (_files.TryGetValue(file.FullName, out var e) && e.Length == file.Length && e.LastWriteUtc == file.LastWriteTimeUtc)
+        {
+            Interlocked.Increment(ref _hits);
+            return e.Sha256;
+        }
+
+        return null;
     }
 
     /// <summary>Hex of a finished hash.</summary>
