@@ -102,6 +102,6 @@ public partial class StageFileHashBenchmarks
     private sealed class Config : ManualConfig
     {
         public Config() =>
-            AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(6).WithInvocationCount(1).WithUnrollFactor(1));
+            AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(10).WithInvocationCount(1).WithUnrollFactor(1));
     }
 }
