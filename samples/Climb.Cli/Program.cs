@@ -31,7 +31,7 @@ var exportTokensOption = new Option<long>("--export-tokens") { Description = "To
 var formatOption = new Option<DatasetFormat>("--format") { Description = "Exported dataset format: Jsonl or Parquet.", DefaultValueFactory = _ => DatasetFormat.Jsonl };
 var seedOption = new Option<int>("--seed") { Description = "Seed of every seeded stage.", DefaultValueFactory = _ => 42 };
 var parallelOption = new Option<int>("--parallel") { Description = "Proxies trained at the same time.", DefaultValueFactory = _ => 1 };
-var executorOption = new Option<ExecutorKind>("--executor") { Description = "Where proxies train: Local (this process) or Slurm (one sbatch job per proxy; the artifacts folder must be on storage every node sees).", DefaultValueFactory = _ => ExecutorKind.Local };
+var executorOption = new Option<ExecutorKind>("--executor") { Description = "Where the parallel work runs: Local (this process) or Slurm (one sbatch job per proxy, job arrays for the embedding and k-means assignment shards; the artifacts folder must be on storage every node sees).", DefaultValueFactory = _ => ExecutorKind.Local };
 var slurmPartitionOption = new Option<string?>("--slurm-partition") { Description = "Slurm partition of the proxy jobs (default: the cluster's default partition)." };
 var slurmGpusOption = new Option<int>("--slurm-gpus-per-proxy") { Description = "GPUs per proxy job (--gres=gpu:N).", DefaultValueFactory = _ => 0 };
 var slurmArgsOption = new Option<string?>("--slurm-args") { Description = "Extra sbatch arguments, for example \"--account=proj --time=60 --mem=32G --qos=high\"." };

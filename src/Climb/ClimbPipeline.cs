@@ -136,8 +136,8 @@ public sealed class ClimbPipeline
         {
             var (o, c) = (p._options, p._components);
             Root = Path.GetFullPath(o.ArtifactsFolder);
-            Embed = new EmbedStage(corpus, c.Embedder);
-            Cluster = new ClusterStage(Embed, c.Clusterer);
+            Embed = new EmbedStage(corpus, c.Embedder, c.Executor);
+            Cluster = new ClusterStage(Embed, c.Clusterer, c.Executor);
             Score = new ScoreStage(corpus, Embed, c.QualityScorer);
             Prune = new PruneStage(Cluster, Score, o.Pruning);
             Merge = new MergeStage(Cluster, Prune, o.Merging);

@@ -69,7 +69,8 @@ public sealed class ClimbPipelineBuilder
     public ClimbPipelineBuilder WithProxyTrainer(Func<IServiceProvider, IProxyTrainer> factory) => Set(ref _trainer, factory);
 
     /// <summary>Runs the built-in proxy trainer's runs through an executor (for example a <see cref="SlurmExecutor"/>)
-    /// instead of in this process; the artifacts folder must be on storage its workers see.</summary>
+    /// instead of in this process, and, unless it is a <see cref="LocalExecutor"/>, the embedding shards (built-in embedders)
+    /// and the k-means assignment pass (built-in k-means) too; the artifacts folder must be on storage its workers see.</summary>
     /// <param name="executor">The executor.</param>
     /// <returns>This builder.</returns>
     public ClimbPipelineBuilder WithExecutor(IWorkExecutor executor) => Set(ref _executor, Instance(executor));
@@ -267,4 +268,7 @@ internal sealed class ClimbComponents
     public required IMixtureSearchStrategy Strategy { get; init; }
 
     public required ITokenizer Tokenizer { get; init; }
+
+    /// <summary>Gets where the parallel units run (proxy runs, embedding and assignment shards); <see langword="null"/> in this process.</summary>
+    public IWorkExecutor? Executor { get; init; }
 }

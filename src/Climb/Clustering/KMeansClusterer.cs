@@ -17,7 +17,7 @@ namespace Climb;
 /// <para>Results depend only on the data, the options and the seed: parallel work is split so that no floating-point
 /// sum depends on the thread count, and the ILGPU kernels compute the same floats as the CPU path.</para>
 /// </remarks>
-public sealed partial class KMeansClusterer : IClusterer
+public sealed partial class KMeansClusterer : IClusterer, ICentroidFitter
 {
     private const float SplitPerturbation = 1f / 1024f;
 
@@ -97,48 +97,128 @@ public sealed partial class KMeansClusterer : IClusterer
         }
     }
 
+    /// <summary>
+    /// Fits the centroids only, reading just the fit sample's rows of the source (no full pass): the main process's half
+    /// of a sharded run, whose assignment pass runs as shards elsewhere (<see cref="ShardedAssignment"/>). The centroids,
+    /// iterations and sample are exactly those of <see cref="ClusterAsync"/>.
+    /// </summary>
+    Task<CentroidFit> ICentroidFitter.FitCentroidsAsync(IEmbeddingSource embeddings, IProgress<ClusteringProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        Validate(embeddings);
+        return Task.Run(
+            () =>
+            {
+                var (session, ownsSession) = OpenDevice();
+                try
+                {
+                    var fit = Fit(embeddings, session, sampleRowsOnly: true, progress, cancellationToken);
+                    fit.Backend.Dispose();
+                    return new CentroidFit(
+                        new EmbeddingMatrix(fit.Centroids, embeddings.Dimension),
+                        fit.Iterations,
+                        fit.SampleCount,
+                        SampleIsAllRows: fit.SampleRows is null,
+                        _options.Spherical,
+                        ChunkRows(embeddings.Dimension),
+                        session?.DeviceName ?? "cpu");
+                }
+                finally
+                {
+                    if (ownsSession)
+                    {
+                        session?.Dispose();
+                    }
+                }
+            },
+            cancellationToken);
+    }
+
     private ClusteringResult Cluster(IEmbeddingSource source, IProgress<ClusteringProgress>? progress, CancellationToken ct)
     {
-        var o = _options;
         var watch = Stopwatch.StartNew();
+        int n = (int)source.RowCount;
+        int d = source.Dimension;
+        int k = _options.ClusterCount;
+
+        // Open the device first: asking for CUDA on a machine without it fails before any work.
+        var (session, ownsSession) = OpenDevice();
+        try
+        {
+            var fit = Fit(source, session, sampleRowsOnly: false, progress, ct);
+            using IKMeansBackend backend = fit.Backend;
+            float[] centroids = fit.Centroids;
+            string deviceName = session?.DeviceName ?? "cpu";
+
+            // Pass 2: assign every row to the final centroids.
+            var assignments = new int[n];
+            var finalSizes = new long[k];
+            double total = fit.SampleRows is null
+                ? AssignInMemory(backend, fit.Sample, n, d, centroids, k, assignments, finalSizes, ct)
+                : AssignStreaming(source, session, n, d, centroids, k, assignments, finalSizes, progress, ct);
+            watch.Stop();
+            LogDone(n, k, fit.Iterations, total, watch.Elapsed.TotalSeconds, deviceName);
+            return new ClusteringResult
+            {
+                Assignments = assignments,
+                Centroids = new EmbeddingMatrix(centroids, d),
+                Sizes = finalSizes,
+                Inertia = total,
+                Iterations = fit.Iterations,
+                FitSampleCount = fit.SampleCount,
+                Device = deviceName,
+            };
+        }
+        finally
+        {
+            if (ownsSession)
+            {
+                session?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Draws the fit sample (pass 1), seeds and runs the Lloyd iterations on it; the caller disposes the backend.</summary>
+    private FitState Fit(IEmbeddingSource source, AcceleratorSession? session, bool sampleRowsOnly, IProgress<ClusteringProgress>? progress, CancellationToken ct)
+    {
+        var o = _options;
         int n = (int)source.RowCount;
         int d = source.Dimension;
         int k = o.ClusterCount;
         int dop = o.MaxDegreeOfParallelism;
         var rng = new Random(o.Seed);
 
-        // Open the device first: asking for CUDA on a machine without it fails before any work.
-        var (session, ownsSession) = OpenDevice();
+        // Pass 1: check every value and collect the fit sample (or, for a sharded run, read the sample's rows only).
+        int sampleCount = FitSampleSize(n);
+        int[]? sampleRows = sampleCount < n ? KMeansInitializer.SampleIndices(n, sampleCount, rng) : null;
+        float[] sample = sampleRowsOnly && sampleRows is not null
+            ? ReadSample(source, sampleRows, ct)
+            : ScanAndSample(source, sampleRows, sampleCount, progress, ct);
+        if (o.Spherical)
+        {
+            KMeansCpu.Normalize(sample, d);
+        }
+
+        string deviceName = session?.DeviceName ?? "cpu";
+        LogFitSample(n, sampleCount, k, d, deviceName);
+
+        // Seeding.
+        progress?.Report(new ClusteringProgress("init", 0, 0, k, null));
+        float[] centroids = o.InitialCentroids is { } init
+            ? init.Data.ToArray()
+            : o.Initialization == KMeansInitialization.KMeansParallel
+                ? KMeansInitializer.KMeansParallel(sample, sampleCount, d, k, o.ParallelInitRounds, rng, dop, ct)
+                : KMeansInitializer.KMeansPlusPlus(sample, sampleCount, d, k, rng, dop, ct);
+        if (o.Spherical)
+        {
+            KMeansCpu.Normalize(centroids, d);
+        }
+
+        IKMeansBackend backend = session is null
+            ? new CpuKMeansBackend(sample, sampleCount, d, dop)
+            : new IlgpuKMeansBackend(session, ownsSession: false, sample, sampleCount, d);
         try
         {
-            // Pass 1: check every value and collect the fit sample.
-            int sampleCount = FitSampleSize(n);
-            int[]? sampleRows = sampleCount < n ? KMeansInitializer.SampleIndices(n, sampleCount, rng) : null;
-            float[] sample = ScanAndSample(source, sampleRows, sampleCount, progress, ct);
-            if (o.Spherical)
-            {
-                KMeansCpu.Normalize(sample, d);
-            }
-
-            string deviceName = session?.DeviceName ?? "cpu";
-            LogFitSample(n, sampleCount, k, d, deviceName);
-
-            // Seeding.
-            progress?.Report(new ClusteringProgress("init", 0, 0, k, null));
-            float[] centroids = o.InitialCentroids is { } init
-                ? init.Data.ToArray()
-                : o.Initialization == KMeansInitialization.KMeansParallel
-                    ? KMeansInitializer.KMeansParallel(sample, sampleCount, d, k, o.ParallelInitRounds, rng, dop, ct)
-                    : KMeansInitializer.KMeansPlusPlus(sample, sampleCount, d, k, rng, dop, ct);
-            if (o.Spherical)
-            {
-                KMeansCpu.Normalize(centroids, d);
-            }
-
-            using IKMeansBackend backend = session is null
-                ? new CpuKMeansBackend(sample, sampleCount, d, dop)
-                : new IlgpuKMeansBackend(session, ownsSession: false, sample, sampleCount, d);
-
             // Lloyd iterations on the sample.
             var norms = new double[sampleCount];
             for (int i = 0; i < sampleCount; i++)
@@ -176,32 +256,45 @@ public sealed partial class KMeansClusterer : IClusterer
                 previous = inertia;
             }
 
-            // Pass 2: assign every row to the final centroids.
-            var assignments = new int[n];
-            var finalSizes = new long[k];
-            double total = sampleRows is null
-                ? AssignInMemory(backend, sample, n, d, centroids, k, assignments, finalSizes, ct)
-                : AssignStreaming(source, session, n, d, centroids, k, assignments, finalSizes, progress, ct);
-            watch.Stop();
-            LogDone(n, k, iterations, total, watch.Elapsed.TotalSeconds, deviceName);
-            return new ClusteringResult
-            {
-                Assignments = assignments,
-                Centroids = new EmbeddingMatrix(centroids, d),
-                Sizes = finalSizes,
-                Inertia = total,
-                Iterations = iterations,
-                FitSampleCount = sampleCount,
-                Device = deviceName,
-            };
+            return new FitState(centroids, iterations, sampleCount, sampleRows, sample, backend);
         }
-        finally
+        catch
         {
-            if (ownsSession)
-            {
-                session?.Dispose();
-            }
+            backend.Dispose();
+            throw;
         }
+    }
+
+    /// <summary>Reads the sample's rows only (sorted indices, consecutive runs read at once), checking each value.</summary>
+    private static float[] ReadSample(IEmbeddingSource source, int[] sampleRows, CancellationToken ct)
+    {
+        int d = source.Dimension;
+        var sample = new float[(long)sampleRows.Length * d];
+        for (int i = 0; i < sampleRows.Length;)
+        {
+            ct.ThrowIfCancellationRequested();
+            int run = 1;
+            while (i + run < sampleRows.Length && sampleRows[i + run] == sampleRows[i] + run && run < 65_536)
+            {
+                run++;
+            }
+
+            var span = sample.AsSpan(i * d, run * d);
+            span.Fill(float.NaN);
+            source.ReadRows(sampleRows[i], run, span);
+            for (int r = 0; r < run; r++)
+            {
+                if (!AllFinite(span.Slice(r * d, d), out int t))
+                {
+                    throw new InvalidDataException(
+                        $"Row {sampleRows[i] + r} of the embedding source has a NaN or infinite value at dimension {t} (or the source did not write it); clean or re-embed it before clustering.");
+                }
+            }
+
+            i += run;
+        }
+
+        return sample;
     }
 
     private (AcceleratorSession? Session, bool Owns) OpenDevice()
@@ -336,7 +429,7 @@ public sealed partial class KMeansClusterer : IClusterer
     }
 
     /// <summary>Adds the sizes and returns the exact (double) sum of squared distances of <paramref name="count"/> rows to their centroids.</summary>
-    private static double Tally(float[] rows, int count, int d, float[] centroids, int[] labels, long[] sizes, int maxDegreeOfParallelism)
+    internal static double Tally(float[] rows, int count, int d, float[] centroids, int[] labels, long[] sizes, int maxDegreeOfParallelism)
     {
         // Fixed blocks summed in order: the total does not depend on the thread count.
         const int block = 4096;
@@ -367,6 +460,8 @@ public sealed partial class KMeansClusterer : IClusterer
 
         return total;
     }
+
+    private sealed record FitState(float[] Centroids, int Iterations, int SampleCount, int[]? SampleRows, float[] Sample, IKMeansBackend Backend);
 
     /// <summary>Re-seeds every empty cluster by splitting the largest one (FAISS's perturbation: ±1/1024 on alternate dimensions).</summary>
     internal static int ReseedEmptyClusters(float[] centroids, long[] sizes, int d, bool spherical)

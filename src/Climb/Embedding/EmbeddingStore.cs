@@ -92,6 +92,22 @@ public sealed unsafe class EmbeddingStore : IEmbeddingSource, IDisposable
         return builder.BuildAsync(documents, progress, cancellationToken);
     }
 
+    /// <summary>Builds a store whose shards are embedded as work units of an executor (a Slurm job array): the same files as <see cref="BuildAsync"/>.</summary>
+    internal static Task<EmbeddingStore> BuildShardedAsync(
+        IAsyncEnumerable<Document> documents,
+        IEmbedder embedder,
+        EmbeddingShardJobs jobs,
+        string folder,
+        EmbeddingStoreOptions options,
+        IProgress<EmbeddingProgress>? progress,
+        ILogger<EmbeddingStore>? logger,
+        CancellationToken cancellationToken)
+    {
+        var validated = OptionsValidation.Validate(options, nameof(options));
+        var builder = new EmbeddingStoreBuilder(embedder, Path.GetFullPath(folder), validated, logger, jobs);
+        return builder.BuildAsync(documents, progress, cancellationToken);
+    }
+
     /// <summary>Opens a finished store for reading.</summary>
     /// <param name="folder">The store folder.</param>
     /// <returns>The store.</returns>

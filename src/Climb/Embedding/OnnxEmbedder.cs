@@ -114,6 +114,9 @@ public sealed partial class OnnxEmbedder : IEmbedder, IDisposable
     /// <inheritdoc />
     public EmbedderInfo Info { get; }
 
+    /// <summary>Gets the options this embedder was built with (a worker on another node rebuilds it from them).</summary>
+    internal OnnxEmbedderOptions BuiltWith => _options;
+
     /// <summary>Gets where the model runs: <c>CUDA:&lt;id&gt;</c> or <c>CPU</c>.</summary>
     public string Device { get; }
 

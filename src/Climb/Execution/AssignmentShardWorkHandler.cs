@@ -49,31 +49,46 @@ internal sealed class AssignmentShardWorkHandler : IWorkHandler
             throw new InvalidDataException($"{request.RequestPath}: rows [{start}, {start + count}) are outside the store's {store.RowCount} rows.");
         }
 
+        // One partial inertia sum per unit of sumRows rows (from the shard's start), each formed exactly as the in-process
+        // pass forms its sums (KMeansClusterer.Tally), so the main process adds them to the in-process inertia bit for bit.
+        int sumRows = Math.Max(1, p["sumRows"]?.GetValue<int>() ?? batchRows);
         var packed = new PackedCentroids(centroids, k, d);
         var labels = new int[count];
         var sizes = new long[k];
-        double sum = 0;
-        int batch = Math.Max(1, Math.Min(batchRows, count));
+        var sums = new List<double>();
+        int batch = Math.Max(1, Math.Min(sumRows, count));
         var buffer = new float[batch * d];
         var partial = new float[batch];
+        var batchLabels = new int[batch];
         for (int off = 0; off < count; off += batch)
         {
             ct.ThrowIfCancellationRequested();
             int n = Math.Min(batch, count - off);
             var span = buffer.AsSpan(0, n * d);
+            span.Fill(float.NaN);
             store.ReadRows(start + off, n, span);
+            for (int i = 0; i < span.Length; i++)
+            {
+                if (!float.IsFinite(span[i]))
+                {
+                    throw new InvalidDataException($"Row {start + off + (i / d)} of the embedding store '{storeFolder}' has a NaN or infinite value at dimension {i % d}; re-embed it before clustering.");
+                }
+            }
+
             if (spherical)
             {
                 KMeansCpu.Normalize(span, d);
             }
 
-            CpuAssignmentKernel.Assign(buffer, n, packed, labels.AsMemory(off, n), partial, -1, ct);
-            for (int i = 0; i < n; i++)
-            {
-                int label = labels[off + i];
-                sizes[label]++;
-                sum += KMeansCpu.SquaredDistance(span.Slice(i * d, d), centroids.AsSpan(label * d, d));
-            }
+            CpuAssignmentKernel.Assign(buffer, n, packed, batchLabels.AsMemory(0, n), partial, -1, ct);
+            batchLabels.AsSpan(0, n).CopyTo(labels.AsSpan(off, n));
+            sums.Add(KMeansClusterer.Tally(buffer, n, d, centroids, batchLabels, sizes, -1));
+        }
+
+        double sum = 0;
+        foreach (double s in sums)
+        {
+            sum += s;
         }
 
         string labelsPath = Path.Combine(Path.GetDirectoryName(request.RequestPath)!, request.Id + ".labels.i32");
@@ -84,6 +99,7 @@ internal sealed class AssignmentShardWorkHandler : IWorkHandler
             ["start"] = start,
             ["count"] = count,
             ["squaredDistanceSum"] = sum,
+            ["sums"] = new JsonArray(sums.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
             ["sizes"] = new JsonArray(sizes.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray()),
         };
     }

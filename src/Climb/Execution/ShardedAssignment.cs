@@ -19,6 +19,8 @@ public sealed record ShardedAssignmentResult(int[] Assignments, long[] Sizes, do
 /// </summary>
 public static class ShardedAssignment
 {
+    private const int DefaultSumRows = 65_536;
+
     /// <summary>Assigns every row of an embedding store to its nearest centroid, one work unit per shard of rows.</summary>
     /// <param name="store">The embedding store (its folder must be on storage the workers see).</param>
     /// <param name="centroids">The centroids, row-major (k × dimension), as the clusterer returns them.</param>
@@ -37,6 +39,26 @@ public static class ShardedAssignment
         int shardRows = 1_000_000,
         CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shardRows, 1);
+        return await AssignCoreAsync(store, centroids, spherical, workDirectory, executor, shardRows, Math.Min(shardRows, DefaultSumRows), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The pass with partial inertia sums over units of <paramref name="sumRows"/> rows from each shard's start, added in
+    /// row order: with <paramref name="shardRows"/> a multiple of <paramref name="sumRows"/> and <paramref name="sumRows"/>
+    /// the unit of the in-process pass (<see cref="CentroidFit.SumRows"/>), the inertia equals <see cref="KMeansClusterer"/>'s bit for bit.
+    /// </summary>
+    internal static async Task<ShardedAssignmentResult> AssignCoreAsync(
+        EmbeddingStore store,
+        EmbeddingMatrix centroids,
+        bool spherical,
+        string workDirectory,
+        IWorkExecutor executor,
+        int shardRows,
+        int sumRows,
+        CancellationToken cancellationToken,
+        bool deleteLabels = false)
+    {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(centroids);
         ArgumentNullException.ThrowIfNull(executor);
@@ -49,7 +71,7 @@ public static class ShardedAssignment
         string folder = Path.GetFullPath(workDirectory);
         Directory.CreateDirectory(folder);
         byte[] centroidBytes = MemoryMarshal.AsBytes(centroids.Data).ToArray();
-        string hash = WorkRequest.HashOf(Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(centroidBytes)), Path.GetFullPath(store.Folder), store.RowCount.ToString(CultureInfo.InvariantCulture), spherical.ToString());
+        string hash = WorkRequest.HashOf(Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(centroidBytes)), Path.GetFullPath(store.Folder), store.RowCount.ToString(CultureInfo.InvariantCulture), spherical.ToString(), shardRows.ToString(CultureInfo.InvariantCulture), sumRows.ToString(CultureInfo.InvariantCulture));
         string centroidsPath = Path.Combine(folder, "centroids-" + hash + ".f32");
         if (!File.Exists(centroidsPath))
         {
@@ -68,6 +90,7 @@ public static class ShardedAssignment
                 ["spherical"] = spherical,
                 ["start"] = start,
                 ["count"] = count,
+                ["sumRows"] = sumRows,
             }));
         }
 
@@ -87,13 +110,28 @@ public static class ShardedAssignment
             }
 
             labels.CopyTo(assignments.AsSpan((int)start, count));
+            if (deleteLabels)
+            {
+                File.Delete(labelsPath); // the caller keeps the gathered assignments; the result file still names the job
+            }
+
             var s = r.Payload["sizes"]!.AsArray();
             for (int c = 0; c < sizes.Length; c++)
             {
                 sizes[c] += s[c]!.GetValue<long>();
             }
 
-            inertia += r.Payload["squaredDistanceSum"]!.GetValue<double>();
+            if (r.Payload["sums"] is JsonArray sums)
+            {
+                foreach (var x in sums)
+                {
+                    inertia += x!.GetValue<double>();
+                }
+            }
+            else
+            {
+                inertia += r.Payload["squaredDistanceSum"]!.GetValue<double>();
+            }
         }
 
         return new ShardedAssignmentResult(assignments, sizes, inertia, results.Select(r => r.Job).ToList());

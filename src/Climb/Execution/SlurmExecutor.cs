@@ -24,6 +24,7 @@ namespace Climb;
 public sealed partial class SlurmExecutor : IWorkExecutor
 {
     private const int RequestNotFoundExitCode = 2;
+    private const int DefaultMaxArraySize = 1001;
     private static readonly HashSet<string> ActiveStates = new(StringComparer.Ordinal)
     {
         "PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "SUSPENDED", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED", "RESIZING", "SIGNALING", "STAGE_OUT", "STOPPED", "RESV_DEL_HOLD",
@@ -37,6 +38,7 @@ public sealed partial class SlurmExecutor : IWorkExecutor
     private readonly SemaphoreSlim _queueGate = new(1, 1);
     private readonly Lazy<Task> _preflight;
     private (DateTime At, Dictionary<string, (string State, string Reason)> Jobs)? _queue;
+    private int _maxArraySize = DefaultMaxArraySize;
 
     /// <summary>Initializes the executor (nothing is checked or submitted until the first call).</summary>
     /// <param name="options">Options (validated here).</param>
@@ -122,13 +124,17 @@ public sealed partial class SlurmExecutor : IWorkExecutor
 
         try
         {
-            if (toSubmit.Count == 1)
+            // Slurm refuses an array with an index of MaxArraySize or more: a larger batch is several arrays.
+            foreach (var part in toSubmit.Chunk(_options.MaxArrayTasks ?? _maxArraySize))
             {
-                await SubmitSingleAsync(toSubmit[0], gpus, "submit", ct).ConfigureAwait(false);
-            }
-            else if (toSubmit.Count > 1)
-            {
-                await SubmitArrayAsync(toSubmit, gpus, ct).ConfigureAwait(false);
+                if (part.Length == 1)
+                {
+                    await SubmitSingleAsync(part[0], gpus, "submit", ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await SubmitArrayAsync([.. part], gpus, ct).ConfigureAwait(false);
+                }
             }
 
             await FollowAsync(pending, results, gpus, ct).ConfigureAwait(false);
@@ -503,7 +509,34 @@ public sealed partial class SlurmExecutor : IWorkExecutor
                 $"GPUs were asked for (GpusPerProxy = {_options.GpusPerProxy}, GpusPerShard = {_options.GpusPerShard}) but partition '{partition}' has no GPU generic resource (gres: {string.Join(", ", partitionGres)}); choose a GPU partition or ask for 0 GPUs.");
         }
 
+        _maxArraySize = await MaxArraySizeAsync(ct).ConfigureAwait(false);
         LogReady(partition, string.Join(",", partitionGres));
+    }
+
+    /// <summary>Reads the cluster's MaxArraySize (array indices must stay below it); Slurm's default when it cannot be read.</summary>
+    private async Task<int> MaxArraySizeAsync(CancellationToken ct)
+    {
+        try
+        {
+            var (exit, stdout, _) = await _client.RunAsync("scontrol", ["show", "config"], ct, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            if (exit == 0)
+            {
+                foreach (string line in stdout.Split('\n'))
+                {
+                    string[] kv = line.Split('=', 2, StringSplitOptions.TrimEntries);
+                    if (kv.Length == 2 && kv[0] == "MaxArraySize" && int.TryParse(kv[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int size) && size > 0)
+                    {
+                        return size;
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is TimeoutException or SlurmSetupException or System.ComponentModel.Win32Exception)
+        {
+            // keep Slurm's default
+        }
+
+        return DefaultMaxArraySize;
     }
 
     private SlurmJournal Journal(WorkRequest r) => _journals.GetOrAdd(Path.GetDirectoryName(r.RequestPath)!, d => new SlurmJournal(d));

@@ -147,6 +147,10 @@ public sealed class SlurmExecutorOptions : IValidatableOptions
         return list;
     }
 
+    /// <summary>Gets or sets the most tasks of one job array; <see langword="null"/> takes the cluster's <c>MaxArraySize</c>
+    /// (from <c>scontrol show config</c>; 1001 when it cannot be read). Larger batches are submitted as several arrays.</summary>
+    internal int? MaxArrayTasks { get; set; }
+
     internal string Describe() =>
         $"slurm partition={Partition ?? "(default)"} account={Account ?? "-"} gpus/proxy={GpusPerProxy} gpus/shard={GpusPerShard} cpus={CpusPerTask} mem={Memory ?? "-"} time={TimeLimit?.ToString() ?? "-"} args=[{string.Join(' ', ExtraArguments)}]";
 

@@ -17,14 +17,14 @@ public sealed partial class WorkRunner
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
 
-    /// <summary>Initializes a runner with the built-in handlers (proxy runs, assignment shards) and any extra ones.</summary>
+    /// <summary>Initializes a runner with the built-in handlers (proxy runs, embedding and assignment shards) and any extra ones.</summary>
     /// <param name="loggers">Logger factory, or <see langword="null"/>.</param>
     /// <param name="handlers">Extra handlers; one with the kind of a built-in one replaces it.</param>
     public WorkRunner(ILoggerFactory? loggers = null, IEnumerable<IWorkHandler>? handlers = null)
     {
         _loggers = loggers ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger<WorkRunner>();
-        foreach (var h in new IWorkHandler[] { new ProxyWorkHandler(), new AssignmentShardWorkHandler() }.Concat(handlers ?? []))
+        foreach (var h in new IWorkHandler[] { new ProxyWorkHandler(), new AssignmentShardWorkHandler(), new EmbedShardWorkHandler() }.Concat(handlers ?? []))
         {
             _handlers[h.Kind] = h;
         }

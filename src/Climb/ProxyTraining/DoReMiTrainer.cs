@@ -80,8 +80,10 @@ public sealed partial class DoReMiTrainer
         }
 
         var device = TorchSharpProxyTrainer.ResolveDevice(_proxy, 0);
-        // Both phases follow the proxies' protocol: from a stable-stage base, the decay stage only (no re-warm).
-        var schedule = TorchSharpProxyTrainer.ProxySchedule(_proxy, _proxy.BaseCheckpointPath is { } b ? TorchSharpProxyTrainer.ReadConfig(b, data) : null);
+        // Both phases follow the proxies' protocol: from a stable-stage base (a checkpoint with its description), the
+        // decay stage only (no re-warm); from scratch or from a bare initialisation (weights only), the full schedule.
+        var schedule = TorchSharpProxyTrainer.ProxySchedule(
+            _proxy, _proxy.BaseCheckpointPath is { } b && File.Exists(b + ".json") ? TorchSharpProxyTrainer.ReadConfig(b, data) : null);
         int ctx = _proxy.Model.ContextLength;
         int perCluster = _options.SequencesPerCluster ?? Math.Max(1, (int)Math.Round((double)_proxy.BatchSize / active.Length));
         var (referenceTokens, droTokens) = _options.TrainingTokens(_proxy.TokenBudget);

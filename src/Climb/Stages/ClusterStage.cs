@@ -1,12 +1,19 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 
 namespace Climb;
 
 /// <summary>Stage 2: clusters the embeddings. Owns the files <c>assignments.i32</c> (one cluster id per document, in
 /// corpus order), <c>centroids.f32</c> (row-major) and <c>clustering.json</c> (everything else).</summary>
-internal sealed class ClusterStage(EmbedStage embed, IClusterer clusterer) : PipelineStage
+/// <remarks>With an executor that runs work elsewhere (<see cref="SlurmExecutor"/>) and the built-in k-means, the
+/// centroids are fitted on the sample in this process (on the GPU when there is one) and the assignment pass over every
+/// row runs as shards under <c>work/</c> (a job array), with the same assignments, sizes and inertia as in process.</remarks>
+internal sealed partial class ClusterStage(EmbedStage embed, IClusterer clusterer, IWorkExecutor? executor = null) : PipelineStage
 {
+    /// <summary>About this many rows per assignment shard (rounded to whole units of the in-process pass's partial sums).</summary>
+    internal const int TargetShardRows = 1_000_000;
+    private const string WorkFolder = "work";
     private const string AssignmentsFile = "assignments.i32";
     private const string CentroidsFile = "centroids.f32";
     private const string MetadataFile = "clustering.json";
@@ -25,7 +32,9 @@ internal sealed class ClusterStage(EmbedStage embed, IClusterer clusterer) : Pip
     public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
     {
         var progress = new SyncProgress<ClusteringProgress>(c => context.Report(Name, $"{c.Phase} iteration {c.Iteration}", c.Completed, c.Total));
-        var result = await clusterer.ClusterAsync(embed.Store, progress, cancellationToken).ConfigureAwait(false);
+        var result = executor is not (null or LocalExecutor) && clusterer is ICentroidFitter fitter
+            ? await ClusterShardedAsync(fitter, executor, folder, progress, context.Logger<ClusterStage>(), cancellationToken).ConfigureAwait(false)
+            : await InProcessAsync(context, progress, cancellationToken).ConfigureAwait(false);
         Check(result, embed.Store.RowCount, embed.Store.Dimension, $"The clusterer ({clusterer.Identity})");
         AtomicFile.Write(Path.Combine(folder, AssignmentsFile), MemoryMarshal.AsBytes(result.Assignments.AsSpan()));
         AtomicFile.Write(Path.Combine(folder, CentroidsFile), MemoryMarshal.AsBytes(result.Centroids.Data));
@@ -40,6 +49,43 @@ internal sealed class ClusterStage(EmbedStage embed, IClusterer clusterer) : Pip
             ["kmeans_fit_sample"] = result.FitSampleCount,
         };
     }
+
+    /// <summary>Fits on the sample here, then runs the assignment pass as shards through the executor.</summary>
+    internal async Task<ClusteringResult> ClusterShardedAsync(ICentroidFitter fitter, IWorkExecutor shards, string folder, IProgress<ClusteringProgress> progress, ILogger logger, CancellationToken ct)
+    {
+        var store = embed.Store;
+        var fit = await fitter.FitCentroidsAsync(store, progress, ct).ConfigureAwait(false);
+        int sumRows = fit.SumRows;
+        int shardRows = (int)Math.Max(1, TargetShardRows / sumRows) * sumRows;
+        LogShardedAssignment(logger, store.RowCount, (store.RowCount + shardRows - 1) / shardRows, shards.Identity);
+        var assigned = await ShardedAssignment.AssignCoreAsync(store, fit.Centroids, fit.Spherical, Path.Combine(folder, WorkFolder), shards, shardRows, sumRows, ct, deleteLabels: true).ConfigureAwait(false);
+        return new ClusteringResult
+        {
+            Assignments = assigned.Assignments,
+            Centroids = fit.Centroids,
+            Sizes = assigned.Sizes,
+            Inertia = assigned.Inertia,
+            Iterations = fit.Iterations,
+            FitSampleCount = fit.SampleCount,
+            Device = fit.Device,
+        };
+    }
+
+    private Task<ClusteringResult> InProcessAsync(StageContext context, IProgress<ClusteringProgress> progress, CancellationToken ct)
+    {
+        if (executor is not (null or LocalExecutor))
+        {
+            LogClusteringInProcess(context.Logger<ClusterStage>(), executor.Identity, clusterer.Identity);
+        }
+
+        return clusterer.ClusterAsync(embed.Store, progress, ct);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "k-means fitted in this process; assigning {Rows} rows as {Shards} shard(s) on {Executor}")]
+    private static partial void LogShardedAssignment(ILogger logger, long rows, long shards, string executor);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Clustering in this process, not as shard jobs on {Executor}: the plugged-in clusterer ({Clusterer}) cannot split its assignment pass into shards")]
+    private static partial void LogClusteringInProcess(ILogger logger, string executor, string clusterer);
 
     public override void Load(StageContext context, string folder)
     {

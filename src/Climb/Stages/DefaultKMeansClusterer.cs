@@ -8,14 +8,21 @@ namespace Climb;
 /// clusters, or min(1000, max(2, documents / 100)) when that is unset (the count is then a function of the corpus,
 /// which the upstream fingerprint already covers).
 /// </summary>
-internal sealed class DefaultKMeansClusterer(KMeansClustererOptions template, int? clusterCount, string clusterCountName, ILoggerFactory loggers) : IClusterer
+internal sealed class DefaultKMeansClusterer(KMeansClustererOptions template, int? clusterCount, string clusterCountName, ILoggerFactory loggers) : IClusterer, ICentroidFitter
 {
     /// <inheritdoc />
     public string Identity => ComponentIdentity.Of("kmeans", Options(clusterCount ?? 0)) +
         (clusterCount is null ? ";clusters=min(1000,max(2,rows/100))" : string.Empty);
 
     /// <inheritdoc />
-    public Task<ClusteringResult> ClusterAsync(IEmbeddingSource embeddings, IProgress<ClusteringProgress>? progress = null, CancellationToken cancellationToken = default)
+    public Task<ClusteringResult> ClusterAsync(IEmbeddingSource embeddings, IProgress<ClusteringProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Create(embeddings).ClusterAsync(embeddings, progress, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<CentroidFit> FitCentroidsAsync(IEmbeddingSource embeddings, IProgress<ClusteringProgress>? progress, CancellationToken cancellationToken) =>
+        ((ICentroidFitter)Create(embeddings)).FitCentroidsAsync(embeddings, progress, cancellationToken);
+
+    private KMeansClusterer Create(IEmbeddingSource embeddings)
     {
         ArgumentNullException.ThrowIfNull(embeddings);
         long n = embeddings.RowCount;
@@ -27,7 +34,7 @@ internal sealed class DefaultKMeansClusterer(KMeansClustererOptions template, in
                 nameof(embeddings));
         }
 
-        return new KMeansClusterer(Options(k), loggers.CreateLogger<KMeansClusterer>()).ClusterAsync(embeddings, progress, cancellationToken);
+        return new KMeansClusterer(Options(k), loggers.CreateLogger<KMeansClusterer>());
     }
 
     private KMeansClustererOptions Options(int k) => new()

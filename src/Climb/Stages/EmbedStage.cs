@@ -1,11 +1,18 @@
+using Microsoft.Extensions.Logging;
+
 namespace Climb;
 
 /// <summary>Stage 1: embeds the corpus into a sharded, resumable <see cref="EmbeddingStore"/> (<c>store/</c>), fitting a
 /// <see cref="ICorpusFittedEmbedder"/> on the corpus first (<c>fit.json</c>).</summary>
-internal sealed class EmbedStage(ClimbCorpus corpus, IEmbedder embedder) : PipelineStage
+/// <remarks>With an executor that runs work elsewhere (<see cref="SlurmExecutor"/>), the fit still happens once in this
+/// process; every store shard is then a work unit under <c>work/</c> (one task of a job array), embedded by a worker that
+/// rebuilds the fitted embedder from its description, and its data file is moved into the same store. Results are the
+/// in-process ones, so the fingerprint does not depend on where the shards ran.</remarks>
+internal sealed partial class EmbedStage(ClimbCorpus corpus, IEmbedder embedder, IWorkExecutor? executor = null) : PipelineStage
 {
     private const string StoreFolder = "store";
     private const string FitFile = "fit.json";
+    private const string WorkFolder = "work";
     private EmbeddingStore? _store;
 
     public override string Name => "embed";
@@ -28,7 +35,11 @@ internal sealed class EmbedStage(ClimbCorpus corpus, IEmbedder embedder) : Pipel
         }
 
         var progress = new SyncProgress<EmbeddingProgress>(e => context.Report(Name, "embedding", e.DocumentsEmbedded, null));
-        _store = await EmbeddingStore.BuildAsync(corpus.ReadAsync(cancellationToken), model, Path.Combine(folder, StoreFolder), new EmbeddingStoreOptions(), progress, context.Logger<EmbeddingStore>(), cancellationToken).ConfigureAwait(false);
+        var storeOptions = new EmbeddingStoreOptions();
+        var jobs = ShardJobs(model, folder, context.Logger<EmbedStage>());
+        _store = jobs is null
+            ? await EmbeddingStore.BuildAsync(corpus.ReadAsync(cancellationToken), model, Path.Combine(folder, StoreFolder), storeOptions, progress, context.Logger<EmbeddingStore>(), cancellationToken).ConfigureAwait(false)
+            : await EmbeddingStore.BuildShardedAsync(corpus.ReadAsync(cancellationToken), model, jobs, Path.Combine(folder, StoreFolder), storeOptions, progress, context.Logger<EmbeddingStore>(), cancellationToken).ConfigureAwait(false);
         if (_store.RowCount == 0)
         {
             throw new InvalidDataException(EmptyCorpusMessage());
@@ -47,6 +58,27 @@ internal sealed class EmbedStage(ClimbCorpus corpus, IEmbedder embedder) : Pipel
 
         _store = store;
     }
+
+    /// <summary>The shard jobs when the executor runs work elsewhere and a worker can rebuild the embedder; otherwise (no
+    /// executor, the local one, or an embedder only this process has) <see langword="null"/>: embed in process.</summary>
+    private EmbeddingShardJobs? ShardJobs(IEmbedder model, string folder, ILogger logger)
+    {
+        if (executor is null or LocalExecutor)
+        {
+            return null;
+        }
+
+        if (EmbedderSpec.TryDescribe(model, out string reason) is not { } spec)
+        {
+            LogEmbeddingInProcess(logger, executor.Identity, reason);
+            return null;
+        }
+
+        return new EmbeddingShardJobs(executor, Path.Combine(folder, WorkFolder), spec);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Embedding in this process, not as shard jobs on {Executor}: {Reason}")]
+    private static partial void LogEmbeddingInProcess(ILogger logger, string executor, string reason);
 
     /// <summary>Fits once and saves the fit, so a resumed run embeds its remaining shards with exactly the same model.</summary>
     private async Task<IEmbedder> FitOrLoadAsync(ICorpusFittedEmbedder unfitted, StageContext context, string path, CancellationToken ct)

@@ -96,14 +96,16 @@ internal static class PipelineDefaults
             _ => new ClimbSearchStrategy(o.Search, sampler, predictor),
         };
 
+        executor ??= o.Executor == ExecutorKind.Slurm ? new SlurmExecutor(o.Slurm, loggers.CreateLogger<SlurmExecutor>()) : null;
         return new ClimbComponents
         {
             Embedder = embedder ?? new GloveSifEmbedder(logger: loggers.CreateLogger<GloveSifEmbedder>()),
             Clusterer = clusterer ?? new DefaultKMeansClusterer(new KMeansClustererOptions { Seed = o.Seed, Device = o.Device }, o.ClusterCount, names["ClusterCount"], loggers),
             QualityScorer = scorer ?? new RuleBasedQualityScorer(logger: loggers.CreateLogger<RuleBasedQualityScorer>()),
-            ProxyTrainer = trainer ?? DefaultTrainer(o, loggers, executor ?? (o.Executor == ExecutorKind.Slurm ? new SlurmExecutor(o.Slurm, loggers.CreateLogger<SlurmExecutor>()) : null)),
+            ProxyTrainer = trainer ?? DefaultTrainer(o, loggers, executor),
             Strategy = strategy,
             Tokenizer = tokenizer ?? o.CreateTokenizer(),
+            Executor = executor,
         };
     }
 

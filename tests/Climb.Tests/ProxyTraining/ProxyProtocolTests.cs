@@ -33,6 +33,20 @@ public class ProxyProtocolTests(TwoDomainFixture data) : IClassFixture<TwoDomain
     }
 
     [Fact]
+    public void Every_model_continued_from_a_base_decays_from_the_bases_rate_and_a_scratch_model_warms_up()
+    {
+        // One schedule for the proxies and DoReMi's reference and DRO models (TorchSharpProxyTrainer.ProxySchedule).
+        var o = new ProxyTrainerOptions { LearningRate = 3e-4, WarmupFraction = 0.1, MinLearningRateRatio = 0.1 };
+        var fromBase = TorchSharpProxyTrainer.ProxySchedule(o, new TorchSharpProxyTrainer.CheckpointConfig { StableLearningRate = 2e-3 });
+        Assert.True(fromBase(0, 100) > 1.9e-3, $"continued models start at the base's stable rate, not at {fromBase(0, 100)}");
+        Assert.Equal(2e-4, fromBase(99, 100), 12);
+
+        var scratch = TorchSharpProxyTrainer.ProxySchedule(o, null);
+        Assert.True(scratch(0, 100) < 1e-4, "a model trained from scratch warms up");
+        Assert.Equal(o.LearningRateAt(50, 100), scratch(50, 100), 15);
+    }
+
+    [Fact]
     public async Task The_base_is_saved_with_its_stable_rate_and_proxies_decay_from_it_reporting_progress()
     {
         string path = Path.Combine(data.Directory, "protocol", "base.pt");
