@@ -49,9 +49,9 @@ internal static class AtomicFile
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var recorder = WrittenFileHashes.Current;
         string tmp = full + "." + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        HashingWriteStream? hashing = null;
         try
         {
-            HashingWriteStream? hashing = null;
             var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
             await using (fs.ConfigureAwait(false))
             {
@@ -70,21 +70,19 @@ internal static class AtomicFile
             }
 
             File.Move(tmp, full, overwrite: true);
-            if (hashing is not null)
+            if (hashing?.Finish() is { } sha256)
             {
-                using (hashing)
-                {
-                    if (hashing.Sequential)
-                    {
-                        recorder!.Add(full, hashing.BytesWritten, hashing.Finish());
-                    }
-                }
+                recorder!.Add(full, hashing.BytesWritten, sha256);
             }
         }
         catch
         {
             TryDelete(tmp);
             throw;
+        }
+        finally
+        {
+            hashing?.Dispose();
         }
     }
 

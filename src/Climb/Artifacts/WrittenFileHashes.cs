@@ -82,12 +82,14 @@ internal sealed class WrittenFileHashes
 }
 
 /// <summary>
-/// A write-only pass-through stream that hashes what is written, in order. A writer that seeks or truncates makes the
-/// hash unusable (<see cref="Sequential"/> turns false) but still works: its file is then hashed by reading it.
+/// A write-only pass-through stream that hashes what is written, in order. A writer that seeks, truncates or disposes it
+/// makes the hash unusable (<see cref="Finish"/> returns <see langword="null"/>) but still works: its file is then hashed
+/// by reading it. Disposing it disposes the underlying stream, as a writer disposing the file stream would.
 /// </summary>
 internal sealed class HashingWriteStream(Stream inner) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private bool _disposed;
 
     /// <summary>Gets the number of bytes written.</summary>
     public long BytesWritten { get; private set; }
@@ -114,8 +116,9 @@ internal sealed class HashingWriteStream(Stream inner) : Stream
     }
 
     /// <summary>Finishes the hash (call once, after the last write).</summary>
-    /// <returns>The SHA-256 of the bytes written, lower-case hex.</returns>
-    public string Finish() => WrittenFileHashes.Hex(_hash);
+    /// <returns>The SHA-256 of the bytes written, lower-case hex; <see langword="null"/> when the writer seeked, truncated
+    /// or disposed the stream, so the bytes on disk are not known to be the bytes hashed in order.</returns>
+    public string? Finish() => Sequential && !_disposed ? WrittenFileHashes.Hex(_hash) : null;
 
     public override void Flush() => inner.Flush();
 
@@ -162,7 +165,9 @@ internal sealed class HashingWriteStream(Stream inner) : Stream
     {
         if (disposing)
         {
+            _disposed = true;
             _hash.Dispose();
+            inner.Dispose(); // as if the writer had disposed the file stream itself
         }
 
         base.Dispose(disposing);

@@ -47,6 +47,27 @@ public sealed class WrittenFileHashesTests : IDisposable
     }
 
     [Fact]
+    public async Task A_writer_that_disposes_the_stream_fails_as_it_does_without_hashing()
+    {
+        string path = Path.Combine(_dir, "disposed.txt");
+        static async Task Write(Stream s)
+        {
+            await using var writer = new StreamWriter(s);
+            await writer.WriteAsync("text");
+        }
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => AtomicFile.WriteAsync(path, Write));
+        using (WrittenFileHashes.Record(out var recorder))
+        {
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => AtomicFile.WriteAsync(path, Write));
+            Assert.Equal(0, recorder.Count);
+        }
+
+        Assert.False(File.Exists(path));
+        Assert.Empty(Directory.EnumerateFiles(_dir));
+    }
+
+    [Fact]
     public async Task A_file_changed_after_writing_or_written_with_seeks_is_hashed_by_reading()
     {
         string changed = Path.Combine(_dir, "changed.bin"), seeking = Path.Combine(_dir, "seeking.bin"), outside = Path.Combine(_dir, "outside.bin");
