@@ -53,7 +53,11 @@ internal sealed class WrittenFileHashes
         }
     }
 
-    /// <summary>Gets the recorded hash of a file when the file still has the size and write time it had when recorded.</summary>
+    /// <summary>
+    /// Gets the recorded hash of a file when the file still has the size and write time it had when recorded. Other code
+    /// rewriting the file in place with the same size within the file system's timestamp granularity would go unseen; the
+    /// manifest's hash would then fail verification on the next run, which runs the stage again (never a silent reuse).
+    /// </summary>
     /// <param name="file">The file as it is now.</param>
     /// <returns>The hash, or <see langword="null"/> when the file must be read to hash it.</returns>
     public string? TryGet(FileInfo file)
