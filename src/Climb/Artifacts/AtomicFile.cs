@@ -1,8 +1,12 @@
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Climb;
 
-/// <summary>Writes files so that a reader never sees a partial one: write to a temporary name, flush, rename.</summary>
+/// <summary>
+/// Writes files so that a reader never sees a partial one: write to a temporary name, flush, rename. Inside a stage run
+/// (<see cref="WrittenFileHashes.Current"/>) it also hashes the bytes as they are written, for the stage's manifest.
+/// </summary>
 internal static class AtomicFile
 {
     public static async Task WriteAllTextAsync(string path, string contents, CancellationToken cancellationToken = default)
@@ -18,6 +22,7 @@ internal static class AtomicFile
     public static void Write(string path, ReadOnlySpan<byte> content)
     {
         string full = Path.GetFullPath(path);
+        var recorder = WrittenFileHashes.Current;
         string temp = full + ".tmp-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
         try
         {
@@ -28,6 +33,7 @@ internal static class AtomicFile
             }
 
             File.Move(temp, full, overwrite: true);
+            recorder?.Add(full, content.Length, Convert.ToHexStringLower(SHA256.HashData(content)));
         }
         catch
         {
@@ -41,23 +47,42 @@ internal static class AtomicFile
         ArgumentNullException.ThrowIfNull(write);
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var recorder = WrittenFileHashes.Current;
         string tmp = full + "." + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        HashingWriteStream? hashing = null;
         try
         {
             var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
             await using (fs.ConfigureAwait(false))
             {
-                await write(fs).ConfigureAwait(false);
+                if (recorder is null)
+                {
+                    await write(fs).ConfigureAwait(false);
+                }
+                else
+                {
+                    hashing = new HashingWriteStream(fs);
+                    await write(hashing).ConfigureAwait(false);
+                }
+
                 await fs.FlushAsync(cancellationToken).ConfigureAwait(false);
                 fs.Flush(flushToDisk: true);
             }
 
             File.Move(tmp, full, overwrite: true);
+            if (hashing?.Finish() is { } sha256)
+            {
+                recorder!.Add(full, hashing.BytesWritten, sha256);
+            }
         }
         catch
         {
             TryDelete(tmp);
             throw;
+        }
+        finally
+        {
+            hashing?.Dispose();
         }
     }
 

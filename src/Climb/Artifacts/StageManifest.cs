@@ -54,7 +54,11 @@ internal sealed class StageManifest
         TryLoad(folder) is { Complete: true } m && m.Fingerprint == fingerprint;
 
     /// <summary>Hashes every file of a stage folder except the manifest itself.</summary>
-    public static SortedDictionary<string, StageFile> HashFolder(string folder, CancellationToken cancellationToken)
+    /// <param name="folder">The stage folder.</param>
+    /// <param name="cancellationToken">A token to cancel the work.</param>
+    /// <param name="written">Hashes computed while the stage wrote its files; a file not in it (or changed since) is read and hashed.</param>
+    /// <returns>Every file with its size and hash.</returns>
+    public static SortedDictionary<string, StageFile> HashFolder(string folder, CancellationToken cancellationToken, WrittenFileHashes? written = null)
     {
         var files = new SortedDictionary<string, StageFile>(StringComparer.Ordinal);
         foreach (string path in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
@@ -66,7 +70,8 @@ internal sealed class StageManifest
                 continue;
             }
 
-            files[relative] = new StageFile(new FileInfo(path).Length, HashFile(path));
+            var info = new FileInfo(path);
+            files[relative] = new StageFile(info.Length, written?.TryGet(info) ?? HashFile(path));
         }
 
         return files;

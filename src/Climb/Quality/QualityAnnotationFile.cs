@@ -8,11 +8,11 @@ namespace Climb;
 public static class QualityAnnotationFile
 {
     /// <summary>Reads every annotation of a JSONL file, validating each line before returning.</summary>
-    /// <param name="path">The file (plain JSONL).</param>
+    /// <param name="path">The file: JSON lines, plain or gzip/zstd compressed (detected from the content).</param>
     /// <param name="fields">The field names, or <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">A token to cancel the work.</param>
     /// <returns>The annotations in file order.</returns>
-    /// <exception cref="FormatException">A line is not a JSON object, lacks a field, or has a score outside 0–5 (the message names the file and line).</exception>
+    /// <exception cref="FormatException">A line is not UTF-8, not a JSON object or longer than 64 MiB, lacks a field, or has a score outside 0–5 (the message names the file and line).</exception>
     public static async Task<IReadOnlyList<QualityAnnotation>> ReadAsync(
         string path, QualityAnnotationFields? fields = null, CancellationToken cancellationToken = default)
     {
@@ -29,18 +29,28 @@ public static class QualityAnnotationFile
             throw new FileNotFoundException($"Annotation file '{path}' does not exist.", path);
         }
 
+        // The shared JSON-lines reader: plain, gzip or zstd by content, a UTF-8 check, a line cap and blank lines
+        // skipped; its InvalidDataException (file:line[:column]: ...) becomes this method's documented FormatException.
         var result = new List<QualityAnnotation>();
-        using var reader = new StreamReader(path, Encoding.UTF8);
-        var lineNumber = 0;
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        var reading = JsonLines.ReadObjectsAsync(path, cancellationToken: cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (reading.ConfigureAwait(false))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            while (true)
             {
-                continue;
-            }
+                try
+                {
+                    if (!await reading.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (InvalidDataException ex)
+                {
+                    throw new FormatException(ex.Message, ex);
+                }
 
-            result.Add(ParseLine(line, fields, path, lineNumber));
+                result.Add(ParseElement(reading.Current.Root, fields, path, reading.Current.Line));
+            }
         }
 
         return result;
@@ -70,6 +80,7 @@ public static class QualityAnnotationFile
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>Parses one line of text (the annotator's resume check reads its own, possibly torn, file line by line).</summary>
     internal static QualityAnnotation ParseLine(string line, QualityAnnotationFields fields, string path, int lineNumber)
     {
         JsonDocument doc;
@@ -84,20 +95,25 @@ public static class QualityAnnotationFile
 
         using (doc)
         {
-            try
-            {
-                return ParseObject(doc.RootElement, fields, path, lineNumber);
-            }
-            catch (InvalidOperationException ex)
-            {
-                // A string escape that is not valid UTF-16 (a lone surrogate such as \uDE42) fails only when the string is
-                // read; found by fuzzing (tests/Fuzz/regressions/annotations).
-                throw new FormatException($"{path}:{lineNumber}: a string is not valid text ({ex.Message}).", ex);
-            }
+            return ParseElement(doc.RootElement, fields, path, lineNumber);
         }
     }
 
-    private static QualityAnnotation ParseObject(JsonElement root, QualityAnnotationFields fields, string path, int lineNumber)
+    private static QualityAnnotation ParseElement(JsonElement root, QualityAnnotationFields fields, string path, long lineNumber)
+    {
+        try
+        {
+            return ParseObject(root, fields, path, lineNumber);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A string escape that is not valid UTF-16 (a lone surrogate such as \uDE42) fails only when the string is
+            // read; found by fuzzing (tests/Fuzz/regressions/annotations).
+            throw new FormatException($"{path}:{lineNumber}: a string is not valid text ({ex.Message}).", ex);
+        }
+    }
+
+    private static QualityAnnotation ParseObject(JsonElement root, QualityAnnotationFields fields, string path, long lineNumber)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -128,7 +144,7 @@ public static class QualityAnnotationFile
                 Score(root, fields.EducationalValue, path, lineNumber)));
     }
 
-    private static float Score(JsonElement root, string field, string path, int lineNumber)
+    private static float Score(JsonElement root, string field, string path, long lineNumber)
     {
         if (!root.TryGetProperty(field, out var element))
         {

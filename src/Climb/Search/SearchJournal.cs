@@ -203,24 +203,61 @@ internal sealed class SearchJournal : IDisposable
     }
 
     /// <summary>Reads a journal; returns the byte length of its whole lines (the torn tail, if any, is excluded).</summary>
-    private static long Read(string path, string fingerprint, string configuration, Dictionary<(int, int), Entry> entries)
+    private static long Read(string path, string fingerprint, string configuration, Dictionary<(int, int), Entry> entries) =>
+        ReadAsync(path, fingerprint, configuration, entries).GetAwaiter().GetResult();
+
+    private static async Task<long> ReadAsync(string path, string fingerprint, string configuration, Dictionary<(int, int), Entry> entries)
     {
-        byte[] bytes = File.ReadAllBytes(path);
-        long offset = 0;
-        int lineNumber = 0;
-        bool header = false;
-        while (offset < bytes.Length)
+        // The shared line reader (line numbers, a length cap, CRLF and a BOM handled as everywhere else), over the plain
+        // file: a journal is appended to in place, so it is never decompressed, and its byte offsets are the file's.
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        long length;
+        bool endsWithNewline = false;
+        try
         {
-            int nl = Array.IndexOf(bytes, (byte)'\n', (int)offset);
-            if (nl < 0)
+            length = stream.Length;
+            if (length > 0)
+            {
+                stream.Seek(-1, SeekOrigin.End);
+                endsWithNewline = stream.ReadByte() == '\n';
+                stream.Seek(0, SeekOrigin.Begin);
+            }
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var file = new JsonLinesFile(stream, JsonLines.DefaultMaxLineBytes);
+        await using (file.ConfigureAwait(false))
+        {
+            return await ReadLinesAsync(file, length, endsWithNewline, path, fingerprint, configuration, entries).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<long> ReadLinesAsync(
+        JsonLinesFile file, long length, bool endsWithNewline, string path, string fingerprint, string configuration, Dictionary<(int, int), Entry> entries)
+    {
+        long offset = 0;
+        bool header = false;
+        while (await file.ReadLineAsync(path, CancellationToken.None).ConfigureAwait(false))
+        {
+            long end = offset + file.CurrentBytes;
+            if (end == length && !endsWithNewline)
             {
                 break; // torn last line: written partially when the process stopped
             }
 
-            lineNumber++;
-            var line = bytes.AsMemory((int)offset, nl - (int)offset);
-            offset = nl + 1;
-            if (line.Span.Trim((byte)'\r').IsEmpty)
+            int lineNumber = (int)file.LineNumber;
+            offset = end;
+            if (file.CurrentTooLong)
+            {
+                throw new InvalidDataException($"Search journal '{path}' line {lineNumber} is not valid JSON: the line has {file.CurrentBytes} bytes, more than {JsonLines.DefaultMaxLineBytes}.");
+            }
+
+            var line = file.Current;
+            if (JsonLines.IsBlank(line.Span))
             {
                 continue;
             }

@@ -116,14 +116,21 @@ internal sealed class StageRunner(string root, ILogger logger, OptionNames names
         StageLog.StageStarting(logger, stage.Name, outcome, folder);
         context.Report(stage.Name, outcome == StageOutcome.Resumed ? "resuming" : "running");
         long started = Stopwatch.GetTimestamp();
-        var counts = await stage.RunAsync(context, folder, ct).ConfigureAwait(false);
+        IReadOnlyDictionary<string, double> counts;
+        WrittenFileHashes written;
+        using (WrittenFileHashes.Record(out written))
+        {
+            counts = await stage.RunAsync(context, folder, ct).ConfigureAwait(false);
+        }
+
         foreach (var (k, v) in counts)
         {
             manifest.Counts[k] = v;
             Counts[k] = v;
         }
 
-        manifest.Files = StageManifest.HashFolder(folder, ct);
+        manifest.Files = StageManifest.HashFolder(folder, ct, written); // files written through AtomicFile were hashed while written
+        StageLog.StageHashed(logger, stage.Name, written.Hits, manifest.Files.Count);
         var elapsed = Stopwatch.GetElapsedTime(started);
         manifest.Seconds = elapsed.TotalSeconds;
         manifest.CompletedAt = DateTimeOffset.UtcNow;
@@ -220,6 +227,9 @@ internal static partial class StageLog
 
     [LoggerMessage(1007, LogLevel.Warning, "Stage {Stage}: discarding {Folder}, which depends on a stage that runs again.")]
     public static partial void StageDiscarded(ILogger logger, string stage, string folder);
+
+    [LoggerMessage(1009, LogLevel.Debug, "Stage {Stage}: {Written} of {Files} files hashed while written; the rest were read back to hash them.")]
+    public static partial void StageHashed(ILogger logger, string stage, int written, int files);
 
     [LoggerMessage(1008, LogLevel.Warning, "The artifacts folder {Folder} was last owned by process {Pid} on host {Host}, which exited without releasing it; taking it over.")]
     public static partial void StaleLockTakenOver(ILogger logger, string folder, int pid, string host);

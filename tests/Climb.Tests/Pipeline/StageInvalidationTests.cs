@@ -88,6 +88,28 @@ public class StageInvalidationTests
     }
 
     [Fact]
+    public async Task A_stage_that_runs_hashes_the_files_it_writes_while_writing_them()
+    {
+        var b = await Shared.Value;
+        string dir = b.Copy();
+        var log = new ListLoggerFactory();
+        var stages = await Builder(dir, b.ScorerA, clusters: 20).WithLoggerFactory(log).Build().RunUntilAsync(Corpus, [Target], "prune");
+        AssertOutcomes(stages, reused: ["embed", "score"], ran: ["cluster", "prune"]);
+        foreach (string stage in new[] { "02-cluster", "04-prune" })
+        {
+            var manifest = StageManifest.TryLoad(Path.Combine(dir, stage))!;
+            Assert.NotEmpty(manifest.Files);
+            foreach (var (relative, file) in manifest.Files)
+            {
+                Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(dir, stage, relative)))), file.Sha256);
+            }
+
+            string name = stage[3..];
+            Assert.Contains(log.Messages, m => m.Level == LogLevel.Debug && m.Text.StartsWith($"Stage {name}: {manifest.Files.Count} of {manifest.Files.Count} files hashed while written", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task All_clusters_pruned_names_a_report_that_exists_and_the_option_to_change()
     {
         var b = await Shared.Value;
