@@ -171,9 +171,9 @@ async Task<int> RunAsync(ParseResult parse, string lastStage, CancellationToken 
                 o.ClusterCount = parse.GetValue(clustersOption);
                 o.Pruning = parse.GetValue(pruningOption) switch
                 {
-                    PruningPreset.Paper => ClusterPruningOptions.Paper(),
-                    PruningPreset.NvidiaRecipe => ClusterPruningOptions.NvidiaRecipe(),
-                    _ => ClusterPruningOptions.Default(),
+                    PruningPreset.Paper => ClusterPrunerOptions.Paper(),
+                    PruningPreset.NvidiaRecipe => ClusterPrunerOptions.NvidiaRecipe(),
+                    _ => ClusterPrunerOptions.Default(),
                 };
                 o.Merging = new CentroidMergerOptions { TargetClusterCount = parse.GetValue(superOption) };
                 o.Strategy = parse.GetValue(strategyOption);
@@ -190,7 +190,7 @@ async Task<int> RunAsync(ParseResult parse, string lastStage, CancellationToken 
                     ExtraArguments = SlurmExecutorOptions.ParseArguments(parse.GetValue(slurmArgsOption)),
                     WorkerCommand = parse.GetValue(slurmWorkerOption) ?? WorkerCommand.ThisProcessWorkerCommand(),
                 };
-                o.Export = new DatasetExportOptions { TokenBudget = parse.GetValue(exportTokensOption), Format = parse.GetValue(formatOption), Seed = parse.GetValue(seedOption) };
+                o.Export = new MixedDatasetExporterOptions { TokenBudget = parse.GetValue(exportTokensOption), Format = parse.GetValue(formatOption), Seed = parse.GetValue(seedOption) };
                 if (parse.GetValue(proxyTokensOption) is long tokens)
                 {
                     o.NGramProxy.TokenBudget = tokens;
@@ -316,13 +316,13 @@ namespace Climb.Cli
     /// <summary>The cluster-pruning presets the command line offers.</summary>
     internal enum PruningPreset
     {
-        /// <summary><see cref="ClusterPruningOptions.Default"/>.</summary>
+        /// <summary><see cref="ClusterPrunerOptions.Default"/>.</summary>
         Default = 0,
 
-        /// <summary><see cref="ClusterPruningOptions.Paper"/>.</summary>
+        /// <summary><see cref="ClusterPrunerOptions.Paper"/>.</summary>
         Paper = 1,
 
-        /// <summary><see cref="ClusterPruningOptions.NvidiaRecipe"/>.</summary>
+        /// <summary><see cref="ClusterPrunerOptions.NvidiaRecipe"/>.</summary>
         NvidiaRecipe = 2,
     }
 

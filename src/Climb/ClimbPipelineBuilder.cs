@@ -119,7 +119,7 @@ public sealed class ClimbPipelineBuilder
     /// <summary>Changes CLIMB's search options (rounds and budgets, candidate pool, top-N).</summary>
     /// <param name="configure">Changes the options in place.</param>
     /// <returns>This builder.</returns>
-    public ClimbPipelineBuilder ConfigureSearch(Action<ClimbSearchOptions> configure)
+    public ClimbPipelineBuilder ConfigureSearch(Action<ClimbSearchStrategyOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
         ThrowIfBuilt();

@@ -47,7 +47,7 @@ public sealed class ClimbPipelineOptions : IValidatableOptions
     [Range(2, 1_000_000)]
     public int? ClusterCount { get; set; }
 
-    /// <summary>Gets or sets the seed of the default k-means clusterer, the search and the proxies (the export has its own <see cref="DatasetExportOptions.Seed"/>).</summary>
+    /// <summary>Gets or sets the seed of the default k-means clusterer, the search and the proxies (the export has its own <see cref="MixedDatasetExporterOptions.Seed"/>).</summary>
     /// <value>The default is 42.</value>
     public int Seed { get; set; } = 42;
 
@@ -56,12 +56,12 @@ public sealed class ClimbPipelineOptions : IValidatableOptions
     public ComputeDevice Device { get; set; } = ComputeDevice.Auto;
 
     /// <summary>Gets or sets the cluster-pruning rules.</summary>
-    /// <value>The default is <see cref="ClusterPruningOptions.Default"/> (mean quality and advertisement ≥ 3.0, informational
+    /// <value>The default is <see cref="ClusterPrunerOptions.Default"/> (mean quality and advertisement ≥ 3.0, informational
     /// value ≥ 1.0, guards at 50% of all documents and 80% of one language or source): it keeps every language and genre of
-    /// the multilingual acceptance corpus and drops most planted junk. <see cref="ClusterPruningOptions.Paper"/> (3.0 on every
+    /// the multilingual acceptance corpus and drops most planted junk. <see cref="ClusterPrunerOptions.Paper"/> (3.0 on every
     /// criterion) suits scores trained on A.8-style annotations of web text; with the rule-based scorer it removes most prose.</value>
     [Required]
-    public ClusterPruningOptions Pruning { get; set; } = ClusterPruningOptions.Default();
+    public ClusterPrunerOptions Pruning { get; set; } = ClusterPrunerOptions.Default();
 
     /// <summary>Gets or sets how surviving centroids are merged into super-clusters.</summary>
     /// <value>The default is Ward linkage down to <see cref="CentroidMergerOptions.TargetClusterCount"/> = 20 (the paper's K_enhanced ≈ 20).</value>
@@ -83,7 +83,7 @@ public sealed class ClimbPipelineOptions : IValidatableOptions
 
     /// <summary>Gets or sets CLIMB's search options (rounds, candidate pool, top-N).</summary>
     [Required]
-    public ClimbSearchOptions Search { get; set; } = new();
+    public ClimbSearchStrategyOptions Search { get; set; } = new();
 
     /// <summary>Gets or sets the proxy budget of the single-round strategies (RegMix, Best-of-N; DoReMi trains as many proxies' tokens).</summary>
     /// <value>The default is <see langword="null"/>: the sum of CLIMB's round budgets, so strategies compare at equal budget.</value>
@@ -109,12 +109,12 @@ public sealed class ClimbPipelineOptions : IValidatableOptions
 
     /// <summary>Gets or sets the options of the n-gram proxy (<see cref="ProxyKind.NGram"/>).</summary>
     [Required]
-    public KneserNeyOptions NGramProxy { get; set; } = new() { TokenBudget = 1_000_000 };
+    public KneserNeyProxyTrainerOptions NGramProxy { get; set; } = new() { TokenBudget = 1_000_000 };
 
     /// <summary>Gets or sets the options of the transformer proxy (<see cref="TorchSharpProxyTrainer"/>).</summary>
     /// <value>The default is the Tiny preset (about 1M parameters) on 1M tokens per proxy.</value>
     [Required]
-    public ProxyTrainerOptions ProxyTraining { get; set; } = new();
+    public TorchSharpProxyTrainerOptions ProxyTraining { get; set; } = new();
 
     /// <summary>Gets or sets the tokens the shared base model is pre-trained on (uniform mixture) before the proxies continue from it; 0 trains every proxy from scratch.</summary>
     /// <value>The default is 2 000 000.</value>
@@ -123,7 +123,7 @@ public sealed class ClimbPipelineOptions : IValidatableOptions
 
     /// <summary>Gets or sets the dataset export options (token budget, format, shards).</summary>
     [Required]
-    public DatasetExportOptions Export { get; set; } = new();
+    public MixedDatasetExporterOptions Export { get; set; } = new();
 
     /// <summary>Gets or sets how many sample documents and top terms the cluster catalogue shows per super-cluster.</summary>
     /// <value>The default is 3 samples and 10 terms.</value>

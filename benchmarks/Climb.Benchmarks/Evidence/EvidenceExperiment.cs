@@ -126,7 +126,7 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
         var targetModel = new ProxyModelOptions { Layers = settings.TargetLayers, ModelDimension = settings.TargetDimension, Heads = 4, ContextLength = proxyModel.ContextLength };
         var proxyBase = await EnsureBaseAsync(Path.Combine(runFolder, "proxy-base"), proxyModel, settings.BaseTokens, store, target, ct);
         var targetBase = await EnsureBaseAsync(Path.Combine(runFolder, "target-base"), targetModel, settings.TargetBaseTokens, store, target, ct);
-        var proxyOptions = new ProxyTrainerOptions
+        var proxyOptions = new TorchSharpProxyTrainerOptions
         {
             Model = proxyModel,
             TokenBudget = settings.ProxyTokens,
@@ -136,7 +136,7 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
             Device = ComputeDevice.Cpu,
         };
         var proxyTrainer = new TorchSharpProxyTrainer(proxyOptions);
-        var targetTrainer = new TorchSharpProxyTrainer(new ProxyTrainerOptions
+        var targetTrainer = new TorchSharpProxyTrainer(new TorchSharpProxyTrainerOptions
         {
             Model = targetModel,
             TokenBudget = settings.TargetTokens,
@@ -173,7 +173,7 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
         }
 
         // 4. Per seed and proxy kind: every strategy at the same proxy budget, then a target model on its answer.
-        var ngramTrainer = new KneserNeyProxyTrainer(new KneserNeyOptions { Order = 4, TokenBudget = settings.NGramTokens, EvaluationWindow = proxyModel.ContextLength + 1 });
+        var ngramTrainer = new KneserNeyProxyTrainer(new KneserNeyProxyTrainerOptions { Order = 4, TokenBudget = settings.NGramTokens, EvaluationWindow = proxyModel.ContextLength + 1 });
         var runs = new List<StrategyRun>();
         var transfer = new List<TransferFacts>();
         var firstClimbRound = new Dictionary<string, IReadOnlyList<ProxyResult>>(StringComparer.Ordinal);
@@ -330,7 +330,7 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
         await WriteReportAsync(settings.Seeds);
     }
 
-    private IMixtureSearchStrategy CreateStrategy(string name, string kind, ProxyTrainerOptions proxyOptions)
+    private IMixtureSearchStrategy CreateStrategy(string name, string kind, TorchSharpProxyTrainerOptions proxyOptions)
     {
         int budget = kind == "ngram" ? settings.NGramBudget : settings.Budget;
         int[] rounds = kind == "ngram" ? settings.NGramRounds : settings.RoundBudgets;
@@ -338,11 +338,11 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
         {
             "uniform" => new UniformSearchStrategy(),
             "best-of-n" => new BestOfNSearchStrategy(budget),
-            "regmix" => new RegMixSearchStrategy(new RegMixSearchOptions { Budget = budget }),
-            "climb" => new ClimbSearchStrategy(new ClimbSearchOptions { RoundBudgets = rounds.ToList() }),
+            "regmix" => new RegMixSearchStrategy(new RegMixSearchStrategyOptions { Budget = budget }),
+            "climb" => new ClimbSearchStrategy(new ClimbSearchStrategyOptions { RoundBudgets = rounds.ToList() }),
             // Equal compute: its reference and DRO proxies together train the tokens of the others' `budget` proxies.
             "doremi" => new DoReMiSearchStrategy(
-                new DoReMiOptions { EquivalentProxyRuns = budget },
+                new DoReMiSearchStrategyOptions { EquivalentProxyRuns = budget },
                 proxyOptions),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
@@ -383,7 +383,7 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
         }
 
         Say($"base {model.Describe()}: pre-training on the uniform mixture for {tokens:N0} tokens");
-        var trainer = new TorchSharpProxyTrainer(new ProxyTrainerOptions { Model = model, TokenBudget = tokens, Threads = settings.Threads, Device = ComputeDevice.Cpu, BatchSize = settings.BatchSize, LearningRate = settings.BaseLearningRate });
+        var trainer = new TorchSharpProxyTrainer(new TorchSharpProxyTrainerOptions { Model = model, TokenBudget = tokens, Threads = settings.Threads, Device = ComputeDevice.Cpu, BatchSize = settings.BatchSize, LearningRate = settings.BaseLearningRate });
         var clock = Stopwatch.StartNew();
         var checkpoint = await trainer.PretrainBaseAsync(store, path, tokens, 0, null, [target], null, ct);
         var result = new BaseFacts

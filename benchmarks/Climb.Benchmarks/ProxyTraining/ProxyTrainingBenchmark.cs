@@ -67,7 +67,7 @@ internal static class ProxyTrainingBenchmark
                 "5m" => new ProxyModelOptions { Layers = 6, ModelDimension = 256, Heads = 4, ContextLength = 256 },
                 _ => throw new ArgumentException("size: tiny, small or 5m"),
             };
-            var options = new ProxyTrainerOptions { Model = model, BatchSize = batch, Threads = threads, Device = ComputeDevice.Cpu, TokenBudget = (long)batch * model.ContextLength * Math.Max(5, steps / 4) };
+            var options = new TorchSharpProxyTrainerOptions { Model = model, BatchSize = batch, Threads = threads, Device = ComputeDevice.Cpu, TokenBudget = (long)batch * model.ContextLength * Math.Max(5, steps / 4) };
             var trainer = new TorchSharpProxyTrainer(options);
             var request = new ProxyTrainingRequest { Mixture = MixtureWeights.Uniform(2), Seed = 1, Data = store, Targets = [target] };
             await trainer.TrainAsync(request); // warm-up (max(5, steps/4) steps): libtorch initialisation, oneDNN primitives, first allocations

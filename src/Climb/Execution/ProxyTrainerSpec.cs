@@ -6,8 +6,8 @@ namespace Climb;
 
 /// <summary>
 /// A proxy trainer described by its kind and options, so that a worker on another node can build the same trainer:
-/// "ngram" (<see cref="KneserNeyProxyTrainer"/> with <see cref="KneserNeyOptions"/>) or "transformer"
-/// (<see cref="TorchSharpProxyTrainer"/> with <see cref="ProxyTrainerOptions"/>).
+/// "ngram" (<see cref="KneserNeyProxyTrainer"/> with <see cref="KneserNeyProxyTrainerOptions"/>) or "transformer"
+/// (<see cref="TorchSharpProxyTrainer"/> with <see cref="TorchSharpProxyTrainerOptions"/>).
 /// </summary>
 public sealed class ProxyTrainerSpec
 {
@@ -35,14 +35,14 @@ public sealed class ProxyTrainerSpec
     /// <summary>Describes a <see cref="KneserNeyProxyTrainer"/>.</summary>
     /// <param name="options">Its options, or <see langword="null"/> for the defaults.</param>
     /// <returns>The description.</returns>
-    public static ProxyTrainerSpec NGram(KneserNeyOptions? options = null) =>
-        new(NGramKind, JsonSerializer.SerializeToNode(OptionsValidation.Validate(options ?? new KneserNeyOptions(), nameof(options)))!.AsObject());
+    public static ProxyTrainerSpec NGram(KneserNeyProxyTrainerOptions? options = null) =>
+        new(NGramKind, JsonSerializer.SerializeToNode(OptionsValidation.Validate(options ?? new KneserNeyProxyTrainerOptions(), nameof(options)))!.AsObject());
 
     /// <summary>Describes a <see cref="TorchSharpProxyTrainer"/>. A base checkpoint path, if any, must be on storage the nodes see.</summary>
     /// <param name="options">Its options, or <see langword="null"/> for the defaults.</param>
     /// <returns>The description.</returns>
-    public static ProxyTrainerSpec Transformer(ProxyTrainerOptions? options = null) =>
-        new(TransformerKind, JsonSerializer.SerializeToNode(OptionsValidation.Validate(options ?? new ProxyTrainerOptions(), nameof(options)))!.AsObject());
+    public static ProxyTrainerSpec Transformer(TorchSharpProxyTrainerOptions? options = null) =>
+        new(TransformerKind, JsonSerializer.SerializeToNode(OptionsValidation.Validate(options ?? new TorchSharpProxyTrainerOptions(), nameof(options)))!.AsObject());
 
     /// <summary>Reads a description written by <see cref="ToJson"/>.</summary>
     /// <param name="json">The JSON object.</param>
@@ -73,8 +73,8 @@ public sealed class ProxyTrainerSpec
         ArgumentNullException.ThrowIfNull(loggers);
         return Kind switch
         {
-            NGramKind => new KneserNeyProxyTrainer(Options.Deserialize<KneserNeyOptions>(), loggers.CreateLogger<KneserNeyProxyTrainer>()),
-            _ => new TorchSharpProxyTrainer(Options.Deserialize<ProxyTrainerOptions>(), loggers.CreateLogger<TorchSharpProxyTrainer>()),
+            NGramKind => new KneserNeyProxyTrainer(Options.Deserialize<KneserNeyProxyTrainerOptions>(), loggers.CreateLogger<KneserNeyProxyTrainer>()),
+            _ => new TorchSharpProxyTrainer(Options.Deserialize<TorchSharpProxyTrainerOptions>(), loggers.CreateLogger<TorchSharpProxyTrainer>()),
         };
     }
 }

@@ -18,7 +18,7 @@ public sealed class DatasetExportResult
     /// <summary>Gets the total number of tokens written.</summary>
     public long Tokens => Components.Sum(c => c.TokensWritten);
 
-    /// <summary>Gets the number of tokens the export was asked for (<see cref="DatasetExportOptions.TokenBudget"/>).</summary>
+    /// <summary>Gets the number of tokens the export was asked for (<see cref="MixedDatasetExporterOptions.TokenBudget"/>).</summary>
     public long TokenBudget { get; init; }
 
     /// <summary>Gets how many budgeted tokens could not be written (components that ran out of documents), or 0.</summary>

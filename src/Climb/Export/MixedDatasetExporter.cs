@@ -18,15 +18,15 @@ namespace Climb;
 public sealed partial class MixedDatasetExporter
 {
     private const int FlushRows = 2048;
-    private readonly DatasetExportOptions _options;
+    private readonly MixedDatasetExporterOptions _options;
     private readonly ILogger _logger;
 
     /// <summary>Initializes a new exporter.</summary>
     /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
     /// <param name="logger">A logger, or <see langword="null"/>.</param>
-    public MixedDatasetExporter(DatasetExportOptions? options = null, ILogger<MixedDatasetExporter>? logger = null)
+    public MixedDatasetExporter(MixedDatasetExporterOptions? options = null, ILogger<MixedDatasetExporter>? logger = null)
     {
-        _options = OptionsValidation.Validate(options ?? new DatasetExportOptions());
+        _options = OptionsValidation.Validate(options ?? new MixedDatasetExporterOptions());
         _logger = logger ?? NullLogger<MixedDatasetExporter>.Instance;
     }
 

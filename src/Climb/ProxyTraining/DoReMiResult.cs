@@ -16,7 +16,7 @@ public sealed class DoReMiResult
     /// <summary>Gets the weights after the last step.</summary>
     public required MixtureWeights FinalWeights { get; init; }
 
-    /// <summary>Gets the journaled weight trajectory (every <see cref="DoReMiOptions.TrajectoryInterval"/> steps and the last one).</summary>
+    /// <summary>Gets the journaled weight trajectory (every <see cref="DoReMiSearchStrategyOptions.TrajectoryInterval"/> steps and the last one).</summary>
     public required IReadOnlyList<DoReMiStep> Trajectory { get; init; }
 
     /// <summary>Gets the optimiser steps of the reference training.</summary>

@@ -11,24 +11,24 @@ namespace Climb;
 /// DoReMi (Xie et al. 2023, arXiv 2305.10429) on the tokenised clusters with the proxy transformer: a reference model
 /// trained on the prior mixture, then a proxy trained with Group DRO over the clusters, whose weights follow each
 /// cluster's excess loss over the reference by exponentiated gradient; the answer is their average over the steps.
-/// Both trainings start from <see cref="ProxyTrainerOptions.BaseCheckpointPath"/> when it is set (the shared base), and
-/// run on CUDA or the CPU as <see cref="ProxyTrainerOptions.Device"/> says. With a work directory the weight trajectory is
+/// Both trainings start from <see cref="TorchSharpProxyTrainerOptions.BaseCheckpointPath"/> when it is set (the shared base), and
+/// run on CUDA or the CPU as <see cref="TorchSharpProxyTrainerOptions.Device"/> says. With a work directory the weight trajectory is
 /// journaled and both models are checkpointed, so a killed run resumes where its last checkpoint left it.
 /// </summary>
 public sealed partial class DoReMiTrainer
 {
-    private readonly DoReMiOptions _options;
-    private readonly ProxyTrainerOptions _proxy;
+    private readonly DoReMiSearchStrategyOptions _options;
+    private readonly TorchSharpProxyTrainerOptions _proxy;
     private readonly ILogger _logger;
 
     /// <summary>Initializes the trainer.</summary>
     /// <param name="options">DoReMi's options; defaults when <see langword="null"/>.</param>
     /// <param name="proxy">The proxy transformer's options (model, batch, optimiser, base checkpoint, device); defaults when <see langword="null"/>.</param>
     /// <param name="logger">The logger.</param>
-    public DoReMiTrainer(DoReMiOptions? options = null, ProxyTrainerOptions? proxy = null, ILogger<DoReMiTrainer>? logger = null)
+    public DoReMiTrainer(DoReMiSearchStrategyOptions? options = null, TorchSharpProxyTrainerOptions? proxy = null, ILogger<DoReMiTrainer>? logger = null)
     {
-        _options = OptionsValidation.Validate(options ?? new DoReMiOptions(), nameof(options));
-        _proxy = OptionsValidation.Validate(proxy ?? new ProxyTrainerOptions(), nameof(proxy));
+        _options = OptionsValidation.Validate(options ?? new DoReMiSearchStrategyOptions(), nameof(options));
+        _proxy = OptionsValidation.Validate(proxy ?? new TorchSharpProxyTrainerOptions(), nameof(proxy));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
@@ -358,7 +358,7 @@ public sealed partial class DoReMiTrainer
     {
         if (!double.IsFinite(loss))
         {
-            throw new InvalidOperationException($"DoReMi's {what} training diverged at step {step} (loss {loss}); lower ProxyTrainerOptions.LearningRate.");
+            throw new InvalidOperationException($"DoReMi's {what} training diverged at step {step} (loss {loss}); lower TorchSharpProxyTrainerOptions.LearningRate.");
         }
     }
 

@@ -12,15 +12,15 @@ namespace Climb;
 /// </summary>
 public sealed partial class KneserNeyProxyTrainer : IProxyTrainer
 {
-    private readonly KneserNeyOptions _options;
+    private readonly KneserNeyProxyTrainerOptions _options;
     private readonly ILogger _logger;
 
     /// <summary>Initializes the trainer.</summary>
     /// <param name="options">Options (validated here).</param>
     /// <param name="logger">Logger.</param>
-    public KneserNeyProxyTrainer(KneserNeyOptions? options = null, ILogger<KneserNeyProxyTrainer>? logger = null)
+    public KneserNeyProxyTrainer(KneserNeyProxyTrainerOptions? options = null, ILogger<KneserNeyProxyTrainer>? logger = null)
     {
-        _options = OptionsValidation.Validate(options ?? new KneserNeyOptions(), nameof(options));
+        _options = OptionsValidation.Validate(options ?? new KneserNeyProxyTrainerOptions(), nameof(options));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 

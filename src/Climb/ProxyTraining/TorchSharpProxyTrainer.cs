@@ -27,16 +27,16 @@ public sealed record ProxyCheckpoint(string Path, ProxyModelOptions Model, int V
 /// </summary>
 public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
 {
-    private readonly ProxyTrainerOptions _options;
+    private readonly TorchSharpProxyTrainerOptions _options;
     private readonly ILogger _logger;
     private readonly Lazy<string> _identity;
 
     /// <summary>Initializes the trainer.</summary>
     /// <param name="options">Options (validated here).</param>
     /// <param name="logger">Logger.</param>
-    public TorchSharpProxyTrainer(ProxyTrainerOptions? options = null, ILogger<TorchSharpProxyTrainer>? logger = null)
+    public TorchSharpProxyTrainer(TorchSharpProxyTrainerOptions? options = null, ILogger<TorchSharpProxyTrainer>? logger = null)
     {
-        _options = OptionsValidation.Validate(options ?? new ProxyTrainerOptions(), nameof(options));
+        _options = OptionsValidation.Validate(options ?? new TorchSharpProxyTrainerOptions(), nameof(options));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _identity = new Lazy<string>(ComputeIdentity);
     }
@@ -70,7 +70,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
 
     /// <summary>
     /// Pre-trains the shared base model (the paper's phase 1) on a mixture (uniform over clusters by default) and
-    /// saves it; point <see cref="ProxyTrainerOptions.BaseCheckpointPath"/> at it so every proxy continues from it.
+    /// saves it; point <see cref="TorchSharpProxyTrainerOptions.BaseCheckpointPath"/> at it so every proxy continues from it.
     /// The base runs warmup and the stable stage only (no decay) and is saved at the end of the stable stage with its
     /// learning rate; every proxy then runs just the decay stage from it (the paper's protocol). Uses this trainer's model
     /// and optimiser options; ignores its base checkpoint.
@@ -193,7 +193,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         };
     }
 
-    /// <summary>The file name a proxy is saved under in <see cref="ProxyTrainerOptions.ProxyCheckpointDirectory"/>.</summary>
+    /// <summary>The file name a proxy is saved under in <see cref="TorchSharpProxyTrainerOptions.ProxyCheckpointDirectory"/>.</summary>
     /// <param name="mixture">The mixture.</param>
     /// <param name="seed">The seed.</param>
     /// <returns>The file name.</returns>
@@ -213,7 +213,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
     /// <summary>Every option (checkpoint output folder excluded) and, with a base checkpoint, a hash of its weights.</summary>
     private string ComputeIdentity()
     {
-        var snapshot = JsonSerializer.Deserialize<ProxyTrainerOptions>(JsonSerializer.Serialize(_options))!;
+        var snapshot = JsonSerializer.Deserialize<TorchSharpProxyTrainerOptions>(JsonSerializer.Serialize(_options))!;
         snapshot.ProxyCheckpointDirectory = null;
         snapshot.BaseCheckpointPath = null;
         string options = JsonSerializer.Serialize(snapshot);
@@ -229,7 +229,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
     private Device ResolveDevice(int index) => ResolveDevice(_options, index);
 
     /// <summary>Sets the thread count and picks the device the options ask for (CUDA device <paramref name="index"/> when CUDA is used).</summary>
-    internal static Device ResolveDevice(ProxyTrainerOptions options, int index)
+    internal static Device ResolveDevice(TorchSharpProxyTrainerOptions options, int index)
     {
         if (options.Threads > 0)
         {
@@ -248,7 +248,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
     private ProxyTransformer CreateModel(TokenizedClusterStore data, int seed, string? basePath, Device device) => CreateModel(_options, data, seed, basePath, device);
 
     /// <summary>Creates a seeded model (from <paramref name="basePath"/> when given) on <paramref name="device"/>.</summary>
-    internal static ProxyTransformer CreateModel(ProxyTrainerOptions options, TokenizedClusterStore data, int seed, string? basePath, Device device)
+    internal static ProxyTransformer CreateModel(TorchSharpProxyTrainerOptions options, TokenizedClusterStore data, int seed, string? basePath, Device device)
     {
         ProxyTransformer model;
         lock (DevicePlacement.SeedLock)
@@ -272,7 +272,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
     /// The learning-rate schedule of a proxy (or of any model trained like one, such as DoReMi's): continued from a
     /// stable-stage base, the decay stage only, starting at the base's stable-stage rate; from scratch, the full schedule.
     /// </summary>
-    internal static Func<int, int, double> ProxySchedule(ProxyTrainerOptions options, CheckpointConfig? baseInfo)
+    internal static Func<int, int, double> ProxySchedule(TorchSharpProxyTrainerOptions options, CheckpointConfig? baseInfo)
     {
         if (baseInfo is null)
         {
@@ -283,7 +283,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         return (step, steps) => options.DecayLearningRateAt(step, steps, startRate);
     }
 
-    internal static AdamW CreateOptimizer(ProxyTransformer model, ProxyTrainerOptions options)
+    internal static AdamW CreateOptimizer(ProxyTransformer model, TorchSharpProxyTrainerOptions options)
     {
         var decay = new List<Parameter>();
         var noDecay = new List<Parameter>();

@@ -10,15 +10,15 @@ namespace Climb;
 /// </summary>
 public sealed partial class ClusterPruner
 {
-    private readonly ClusterPruningOptions _options;
+    private readonly ClusterPrunerOptions _options;
     private readonly ILogger _logger;
 
     /// <summary>Initializes a new instance of the <see cref="ClusterPruner"/> class.</summary>
-    /// <param name="options">The options, or <see langword="null"/> for <see cref="ClusterPruningOptions.Default"/>.</param>
+    /// <param name="options">The options, or <see langword="null"/> for <see cref="ClusterPrunerOptions.Default"/>.</param>
     /// <param name="logger">A logger, or <see langword="null"/>.</param>
-    public ClusterPruner(ClusterPruningOptions? options = null, ILogger<ClusterPruner>? logger = null)
+    public ClusterPruner(ClusterPrunerOptions? options = null, ILogger<ClusterPruner>? logger = null)
     {
-        _options = OptionsValidation.Validate(options ?? ClusterPruningOptions.Default(), nameof(options));
+        _options = OptionsValidation.Validate(options ?? ClusterPrunerOptions.Default(), nameof(options));
         _logger = logger ?? NullLogger<ClusterPruner>.Instance;
     }
 
@@ -27,7 +27,7 @@ public sealed partial class ClusterPruner
     /// <param name="scores">The scores of every document, in the same order.</param>
     /// <param name="documents">The documents (for sample ids, snippets and the per-source breakdown), or <see langword="null"/>.</param>
     /// <returns>The decision for every cluster, the per-language and per-source breakdown and any guard warnings.</returns>
-    /// <exception cref="PruningGuardException">A guard was violated and <see cref="ClusterPruningOptions.GuardViolationIsError"/> is set.</exception>
+    /// <exception cref="PruningGuardException">A guard was violated and <see cref="ClusterPrunerOptions.GuardViolationIsError"/> is set.</exception>
     public ClusterPruningResult Prune(ClusteringResult clustering, IReadOnlyList<QualityScores> scores, IReadOnlyList<Document>? documents = null)
     {
         ArgumentNullException.ThrowIfNull(clustering);
@@ -43,7 +43,7 @@ public sealed partial class ClusterPruner
     /// streams its corpus keeps only these), or <see langword="null"/>; used for the per-source breakdown and guards.</param>
     /// <returns>The decision for every cluster, the per-language (from <see cref="QualityScores.Language"/>) and per-source
     /// (from <see cref="Document.Source"/> or <paramref name="sources"/>) breakdown and any guard warnings.</returns>
-    /// <exception cref="PruningGuardException">A guard was violated and <see cref="ClusterPruningOptions.GuardViolationIsError"/> is set.</exception>
+    /// <exception cref="PruningGuardException">A guard was violated and <see cref="ClusterPrunerOptions.GuardViolationIsError"/> is set.</exception>
     public ClusterPruningResult Prune(
         IReadOnlyList<int> assignments,
         IReadOnlyList<QualityScores> scores,
@@ -215,7 +215,7 @@ public sealed partial class ClusterPruner
         {
             warnings.Add(new PruningGuardWarning(
                 "all", "all", (double)dropped / total, maxAll,
-                string.Create(inv, $"Pruning drops {dropped} of {total} documents ({(double)dropped / total:P1}), more than the {maxAll:P0} guard (ClusterPruningOptions.MaxDroppedFraction).")));
+                string.Create(inv, $"Pruning drops {dropped} of {total} documents ({(double)dropped / total:P1}), more than the {maxAll:P0} guard (ClusterPrunerOptions.MaxDroppedFraction).")));
         }
 
         if (_options.MaxDroppedFractionPerGroup is { } maxGroup)
@@ -226,7 +226,7 @@ public sealed partial class ClusterPruner
                 {
                     warnings.Add(new PruningGuardWarning(
                         kind, g.Name, g.DroppedFraction, maxGroup,
-                        string.Create(inv, $"Pruning drops {g.Dropped} of {g.Total} documents of {kind} '{g.Name}' ({g.DroppedFraction:P1}), more than the {maxGroup:P0} guard (ClusterPruningOptions.MaxDroppedFractionPerGroup); check that the scorer suits this {kind}.")));
+                        string.Create(inv, $"Pruning drops {g.Dropped} of {g.Total} documents of {kind} '{g.Name}' ({g.DroppedFraction:P1}), more than the {maxGroup:P0} guard (ClusterPrunerOptions.MaxDroppedFractionPerGroup); check that the scorer suits this {kind}.")));
                 }
             }
         }

@@ -62,7 +62,7 @@ public sealed record PruningGroupStatistics(string Name, long Kept, long Dropped
 /// <param name="Message">A sentence for logs and summaries, naming the option to change.</param>
 public sealed record PruningGuardWarning(string Scope, string Name, double DroppedFraction, double Limit, string Message);
 
-/// <summary>Thrown when pruning crosses a guard and <see cref="ClusterPruningOptions.GuardViolationIsError"/> is set.</summary>
+/// <summary>Thrown when pruning crosses a guard and <see cref="ClusterPrunerOptions.GuardViolationIsError"/> is set.</summary>
 public sealed class PruningGuardException : InvalidOperationException
 {
     /// <summary>Initializes a new instance of the <see cref="PruningGuardException"/> class.</summary>
@@ -88,7 +88,7 @@ public sealed class ClusterPruningResult
 
     internal ClusterPruningResult(
         IReadOnlyList<ClusterPruningDecision> clusters,
-        ClusterPruningOptions options,
+        ClusterPrunerOptions options,
         IReadOnlyList<PruningGroupStatistics> byLanguage,
         IReadOnlyList<PruningGroupStatistics> bySource,
         IReadOnlyList<PruningGuardWarning> guardWarnings)

@@ -8,7 +8,7 @@ namespace Climb;
 /// </summary>
 public sealed class RegMixSearchStrategy : IMixtureSearchStrategy
 {
-    private readonly RegMixSearchOptions _options;
+    private readonly RegMixSearchStrategyOptions _options;
     private readonly IMixtureSampler _sampler;
     private readonly IMixturePredictor _predictor;
 
@@ -16,9 +16,9 @@ public sealed class RegMixSearchStrategy : IMixtureSearchStrategy
     /// <param name="options">The options; defaults when <see langword="null"/>.</param>
     /// <param name="sampler">The sampler; a default <see cref="DirichletMixtureSampler"/> when <see langword="null"/>.</param>
     /// <param name="predictor">The predictor; a default <see cref="AutoMixturePredictor"/> when <see langword="null"/>.</param>
-    public RegMixSearchStrategy(RegMixSearchOptions? options = null, IMixtureSampler? sampler = null, IMixturePredictor? predictor = null)
+    public RegMixSearchStrategy(RegMixSearchStrategyOptions? options = null, IMixtureSampler? sampler = null, IMixturePredictor? predictor = null)
     {
-        _options = OptionsValidation.Validate(options ?? new RegMixSearchOptions(), nameof(options));
+        _options = OptionsValidation.Validate(options ?? new RegMixSearchStrategyOptions(), nameof(options));
         _sampler = sampler ?? new DirichletMixtureSampler();
         _predictor = predictor ?? new AutoMixturePredictor();
     }

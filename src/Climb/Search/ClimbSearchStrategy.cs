@@ -4,11 +4,11 @@ namespace Climb;
 /// CLIMB's iterative bootstrapping: round 1 evaluates mixtures drawn from the sampler; each later round fits the predictor
 /// on every result so far, ranks a large candidate pool, and evaluates mixtures drawn at random from the top-ranked ones;
 /// the answer is the predictor's best mixture (evaluated mixtures compete by their out-of-fold predictions), or the best
-/// measured mixture when the predictor's held-out Spearman is below <see cref="ClimbSearchOptions.MinimumAnswerSpearman"/>.
+/// measured mixture when the predictor's held-out Spearman is below <see cref="ClimbSearchStrategyOptions.MinimumAnswerSpearman"/>.
 /// </summary>
 public sealed class ClimbSearchStrategy : IMixtureSearchStrategy
 {
-    private readonly ClimbSearchOptions _options;
+    private readonly ClimbSearchStrategyOptions _options;
     private readonly IMixtureSampler _sampler;
     private readonly IMixturePredictor _predictor;
     private readonly int[] _budgets;
@@ -17,9 +17,9 @@ public sealed class ClimbSearchStrategy : IMixtureSearchStrategy
     /// <param name="options">The options; defaults when <see langword="null"/>.</param>
     /// <param name="sampler">The candidate sampler; a default <see cref="DirichletMixtureSampler"/> when <see langword="null"/>.</param>
     /// <param name="predictor">The predictor; a default <see cref="AutoMixturePredictor"/> when <see langword="null"/>.</param>
-    public ClimbSearchStrategy(ClimbSearchOptions? options = null, IMixtureSampler? sampler = null, IMixturePredictor? predictor = null)
+    public ClimbSearchStrategy(ClimbSearchStrategyOptions? options = null, IMixtureSampler? sampler = null, IMixturePredictor? predictor = null)
     {
-        _options = OptionsValidation.Validate(options ?? new ClimbSearchOptions(), nameof(options));
+        _options = OptionsValidation.Validate(options ?? new ClimbSearchStrategyOptions(), nameof(options));
         _budgets = _options.RoundBudgets.ToArray();
         _sampler = sampler ?? new DirichletMixtureSampler();
         _predictor = predictor ?? new AutoMixturePredictor();

@@ -10,13 +10,13 @@ namespace Climb;
 /// over the clusters itself (<see cref="DoReMiTrainer"/>), and answers with the DRO weights averaged over the steps. Its one
 /// proxy run measures that answer with the same proxy and objective as the other strategies, so their results compare.
 /// Its cost, the tokens of its two trainings, is in <see cref="MixtureSearchAnswer.StrategyTokensTrained"/>; by default it
-/// gets the tokens CLIMB's default search spends on its 112 proxies (<see cref="DoReMiOptions.EquivalentProxyRuns"/>).
+/// gets the tokens CLIMB's default search spends on its 112 proxies (<see cref="DoReMiSearchStrategyOptions.EquivalentProxyRuns"/>).
 /// Bind it to the data first (<see cref="Bind"/>; the pipeline does it).
 /// </summary>
 public sealed class DoReMiSearchStrategy : IDataBoundSearchStrategy
 {
-    private readonly DoReMiOptions _options;
-    private readonly ProxyTrainerOptions _proxy;
+    private readonly DoReMiSearchStrategyOptions _options;
+    private readonly TorchSharpProxyTrainerOptions _proxy;
     private readonly ILoggerFactory _loggers;
     private TokenizedClusterStore? _data;
     private string? _workDirectory;
@@ -28,10 +28,10 @@ public sealed class DoReMiSearchStrategy : IDataBoundSearchStrategy
     /// <param name="options">DoReMi's options; defaults when <see langword="null"/>.</param>
     /// <param name="proxy">The proxy transformer's options (the same as the proxy trainer's, for a like-for-like comparison); defaults when <see langword="null"/>.</param>
     /// <param name="loggers">Creates the trainer's logger.</param>
-    public DoReMiSearchStrategy(DoReMiOptions? options = null, ProxyTrainerOptions? proxy = null, ILoggerFactory? loggers = null)
+    public DoReMiSearchStrategy(DoReMiSearchStrategyOptions? options = null, TorchSharpProxyTrainerOptions? proxy = null, ILoggerFactory? loggers = null)
     {
-        _options = OptionsValidation.Validate(options ?? new DoReMiOptions(), nameof(options));
-        _proxy = OptionsValidation.Validate(Copy(proxy ?? new ProxyTrainerOptions()), nameof(proxy));
+        _options = OptionsValidation.Validate(options ?? new DoReMiSearchStrategyOptions(), nameof(options));
+        _proxy = OptionsValidation.Validate(Copy(proxy ?? new TorchSharpProxyTrainerOptions()), nameof(proxy));
         _loggers = loggers ?? NullLoggerFactory.Instance;
     }
 
@@ -115,5 +115,5 @@ public sealed class DoReMiSearchStrategy : IDataBoundSearchStrategy
         return _result;
     }
 
-    private static ProxyTrainerOptions Copy(ProxyTrainerOptions o) => JsonSerializer.Deserialize<ProxyTrainerOptions>(JsonSerializer.Serialize(o))!;
+    private static TorchSharpProxyTrainerOptions Copy(TorchSharpProxyTrainerOptions o) => JsonSerializer.Deserialize<TorchSharpProxyTrainerOptions>(JsonSerializer.Serialize(o))!;
 }

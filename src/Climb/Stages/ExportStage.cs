@@ -5,7 +5,7 @@ namespace Climb;
 /// <summary>Stage 8: writes the mixed dataset (<c>dataset/</c>: shards and <c>export.json</c>, the accounting) from the
 /// searched mixture, with each document's exact token count from the token store.</summary>
 internal sealed class ExportStage(
-    ClimbCorpus corpus, EmbedStage embed, MergeStage merge, TokenizeStage tokenize, SearchStage search, DatasetExportOptions options) : PipelineStage
+    ClimbCorpus corpus, EmbedStage embed, MergeStage merge, TokenizeStage tokenize, SearchStage search, MixedDatasetExporterOptions options) : PipelineStage
 {
     private const string DatasetFolder = "dataset";
     private const string AccountingFile = "export.json";

@@ -89,10 +89,10 @@ internal static class PipelineDefaults
         int singleBudget = o.SingleRoundBudget ?? o.Search.RoundBudgets.Sum();
         IMixtureSearchStrategy strategy = o.Strategy switch
         {
-            SearchStrategyKind.RegMix => new RegMixSearchStrategy(new RegMixSearchOptions { Budget = singleBudget }, sampler, predictor),
+            SearchStrategyKind.RegMix => new RegMixSearchStrategy(new RegMixSearchStrategyOptions { Budget = singleBudget }, sampler, predictor),
             SearchStrategyKind.BestOfN => new BestOfNSearchStrategy(singleBudget, sampler),
             SearchStrategyKind.Uniform => new UniformSearchStrategy(),
-            SearchStrategyKind.DoReMi => new DoReMiSearchStrategy(new DoReMiOptions { EquivalentProxyRuns = singleBudget }, TransformerOptions(o), loggers),
+            SearchStrategyKind.DoReMi => new DoReMiSearchStrategy(new DoReMiSearchStrategyOptions { EquivalentProxyRuns = singleBudget }, TransformerOptions(o), loggers),
             _ => new ClimbSearchStrategy(o.Search, sampler, predictor),
         };
 
@@ -129,9 +129,9 @@ internal static class PipelineDefaults
         return executor is null ? transformer : new ExecutorRoutedProxyTrainer(transformer, () => ProxyTrainerSpec.Transformer(options), executor, loggers);
     }
 
-    private static ProxyTrainerOptions TransformerOptions(ClimbPipelineOptions o)
+    private static TorchSharpProxyTrainerOptions TransformerOptions(ClimbPipelineOptions o)
     {
-        var options = JsonSerializer.Deserialize<ProxyTrainerOptions>(JsonSerializer.Serialize(o.ProxyTraining))!;
+        var options = JsonSerializer.Deserialize<TorchSharpProxyTrainerOptions>(JsonSerializer.Serialize(o.ProxyTraining))!;
         options.Device = o.Device == ComputeDevice.Auto ? options.Device : o.Device;
         return options;
     }

@@ -4,7 +4,7 @@ namespace Climb;
 
 /// <summary>Stage 4: drops clusters whose quality scores fail the pruning rules. Owns <c>kept.json</c> (what later stages
 /// read) and the human-readable <c>pruning.md</c>/<c>pruning.json</c> written by <see cref="ClusterPruningResult"/>.</summary>
-internal sealed class PruneStage(ClusterStage cluster, ScoreStage score, ClusterPruningOptions options) : PipelineStage
+internal sealed class PruneStage(ClusterStage cluster, ScoreStage score, ClusterPrunerOptions options) : PipelineStage
 {
     private const string KeptFile = "kept.json";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };

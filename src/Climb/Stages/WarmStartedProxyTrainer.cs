@@ -8,11 +8,11 @@ namespace Climb;
 /// The pipeline's default transformer proxy: a base model is pre-trained once on the uniform mixture (in the search
 /// stage's folder), and every proxy continues from it, as in the paper.
 /// </summary>
-internal sealed class WarmStartedProxyTrainer(ProxyTrainerOptions options, long baseTokens, ILoggerFactory loggers) : IPreparedProxyTrainer
+internal sealed class WarmStartedProxyTrainer(TorchSharpProxyTrainerOptions options, long baseTokens, ILoggerFactory loggers) : IPreparedProxyTrainer
 {
-    private readonly ProxyTrainerOptions _options = OptionsValidation.Validate(Copy(options));
+    private readonly TorchSharpProxyTrainerOptions _options = OptionsValidation.Validate(Copy(options));
     private TorchSharpProxyTrainer? _inner;
-    private ProxyTrainerOptions? _prepared;
+    private TorchSharpProxyTrainerOptions? _prepared;
 
     /// <inheritdoc />
     public string Identity => ComponentIdentity.Of("torchsharp", _options) + string.Create(CultureInfo.InvariantCulture, $";warmStart=uniform:{baseTokens}");
@@ -39,11 +39,11 @@ internal sealed class WarmStartedProxyTrainer(ProxyTrainerOptions options, long 
     }
 
     /// <summary>Gets the options every proxy trains with once the base is prepared (they name the base checkpoint).</summary>
-    public ProxyTrainerOptions PreparedOptions => _prepared ?? throw new InvalidOperationException("The base model has not been prepared.");
+    public TorchSharpProxyTrainerOptions PreparedOptions => _prepared ?? throw new InvalidOperationException("The base model has not been prepared.");
 
     /// <inheritdoc />
     public Task<ProxyResult> TrainAsync(ProxyTrainingRequest request, IProgress<ProxyTrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
         (_inner ?? throw new InvalidOperationException("The base model has not been prepared.")).TrainAsync(request, progress, cancellationToken);
 
-    private static ProxyTrainerOptions Copy(ProxyTrainerOptions o) => JsonSerializer.Deserialize<ProxyTrainerOptions>(JsonSerializer.Serialize(o))!;
+    private static TorchSharpProxyTrainerOptions Copy(TorchSharpProxyTrainerOptions o) => JsonSerializer.Deserialize<TorchSharpProxyTrainerOptions>(JsonSerializer.Serialize(o))!;
 }

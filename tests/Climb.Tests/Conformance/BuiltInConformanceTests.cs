@@ -53,14 +53,14 @@ public sealed class RuleBasedQualityScorerConformance : QualityScorerConformance
 
 public sealed class KneserNeyProxyTrainerConformance : ProxyTrainerConformanceTests
 {
-    protected override IProxyTrainer CreateTrainer() => new KneserNeyProxyTrainer(new KneserNeyOptions { TokenBudget = 20_000 });
+    protected override IProxyTrainer CreateTrainer() => new KneserNeyProxyTrainer(new KneserNeyProxyTrainerOptions { TokenBudget = 20_000 });
 
-    protected override IProxyTrainer? CreateTrainerWithOtherOptions() => new KneserNeyProxyTrainer(new KneserNeyOptions { TokenBudget = 20_000, Order = 3 });
+    protected override IProxyTrainer? CreateTrainerWithOtherOptions() => new KneserNeyProxyTrainer(new KneserNeyProxyTrainerOptions { TokenBudget = 20_000, Order = 3 });
 }
 
 public sealed class TorchSharpProxyTrainerConformance : ProxyTrainerConformanceTests
 {
-    private static ProxyTrainerOptions Tiny(int layers) => new()
+    private static TorchSharpProxyTrainerOptions Tiny(int layers) => new()
     {
         Model = new ProxyModelOptions { Layers = layers, ModelDimension = 32, Heads = 2, ContextLength = 32 },
         TokenBudget = 40 * 8 * 32,

@@ -23,7 +23,7 @@ internal static class ExecutionTestData
         return (store, [target]);
     }
 
-    public static KneserNeyOptions NGram() => new() { Order = 3, TokenBudget = 30_000, SequenceLength = 256, EvaluationWindow = 256 };
+    public static KneserNeyProxyTrainerOptions NGram() => new() { Order = 3, TokenBudget = 30_000, SequenceLength = 256, EvaluationWindow = 256 };
 
     public static async Task<EmbeddingStore> EmbeddingsAsync(string dir, int rows, int dimension, int shardSize)
     {

@@ -6,7 +6,7 @@ namespace Climb.Tests.Execution;
 [Trait("Category", "Slurm")]
 public sealed class SlurmExecutorTests
 {
-    private static readonly KneserNeyOptions NGram = ExecutionTestData.NGram();
+    private static readonly KneserNeyProxyTrainerOptions NGram = ExecutionTestData.NGram();
 
     private static string JobName() => "climb-test-" + Guid.NewGuid().ToString("N")[..6];
 

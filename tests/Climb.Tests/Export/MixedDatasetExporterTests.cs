@@ -42,7 +42,7 @@ public class MixedDatasetExporterTests
     {
         var (components, corpus) = MakeCorpus();
         var weights = new MixtureWeights([0.6, 0.3, 0.1]);
-        var exporter = new MixedDatasetExporter(new DatasetExportOptions { TokenBudget = 5000, ShardCount = 3, Seed = 1 });
+        var exporter = new MixedDatasetExporter(new MixedDatasetExporterOptions { TokenBudget = 5000, ShardCount = 3, Seed = 1 });
         string dir = TempDir();
         var result = await exporter.ExportAsync(components, weights, Stream(corpus), dir);
 
@@ -81,13 +81,13 @@ public class MixedDatasetExporterTests
         long available = components[2].Sum(d => (long)d.Item2);
         var weights = new MixtureWeights([0.0, 0.0, 1.0]);
 
-        var repeat = new MixedDatasetExporter(new DatasetExportOptions { TokenBudget = available * 2, MaxEpochs = 4 });
+        var repeat = new MixedDatasetExporter(new MixedDatasetExporterOptions { TokenBudget = available * 2, MaxEpochs = 4 });
         var r1 = await repeat.ExportAsync(components, weights, Stream(corpus), TempDir());
         Assert.Equal(2, r1.Components[2].Epochs);
         Assert.InRange(r1.Components[2].TokensWritten, (available * 2) - 59, (available * 2) + 59);
         Assert.Equal(0, r1.Components[0].TokensWritten);
 
-        var noRepeat = new MixedDatasetExporter(new DatasetExportOptions { TokenBudget = available * 2, AllowRepetition = false });
+        var noRepeat = new MixedDatasetExporter(new MixedDatasetExporterOptions { TokenBudget = available * 2, AllowRepetition = false });
         var r2 = await noRepeat.ExportAsync(components, weights, Stream(corpus), TempDir());
         Assert.Equal(available, r2.Components[2].TokensWritten);
         Assert.Equal(1, r2.Components[2].Epochs);
@@ -98,7 +98,7 @@ public class MixedDatasetExporterTests
     {
         var (components, corpus) = MakeCorpus();
         var weights = new MixtureWeights([0.2, 0.5, 0.3]);
-        var options = new DatasetExportOptions { TokenBudget = 4000, ShardCount = 2, Format = DatasetFormat.Parquet, Seed = 9 };
+        var options = new MixedDatasetExporterOptions { TokenBudget = 4000, ShardCount = 2, Format = DatasetFormat.Parquet, Seed = 9 };
         var a = await new MixedDatasetExporter(options).ExportAsync(components, weights, Stream(corpus), TempDir());
         var b = await new MixedDatasetExporter(options).ExportAsync(components, weights, Stream(corpus), TempDir());
 
@@ -134,7 +134,7 @@ public class MixedDatasetExporterTests
         var (components, corpus) = MakeCorpus();
         var weights = new MixtureWeights([1.0, 0.0, 0.0]);
         string dir = TempDir();
-        var exporter = new MixedDatasetExporter(new DatasetExportOptions { TokenBudget = 100_000, AllowRepetition = false });
+        var exporter = new MixedDatasetExporter(new MixedDatasetExporterOptions { TokenBudget = 100_000, AllowRepetition = false });
         var ex = await Assert.ThrowsAsync<InvalidDataException>(() => exporter.ExportAsync(components, weights, Stream(corpus.Where(d => d.Id != "c0-5")), dir));
         Assert.Contains("c0-5", ex.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(dir));
@@ -155,7 +155,7 @@ public class MixedDatasetExporterTests
         long small = components[2].Sum(d => (long)d.Item2);
         var weights = new MixtureWeights([0.2, 0.2, 0.6]);
         long budget = 4 * small; // component 2 wants 2.4x its tokens; one epoch only
-        var exporter = new MixedDatasetExporter(new DatasetExportOptions { TokenBudget = budget, AllowRepetition = false, Seed = 3 });
+        var exporter = new MixedDatasetExporter(new MixedDatasetExporterOptions { TokenBudget = budget, AllowRepetition = false, Seed = 3 });
         var result = await exporter.ExportAsync(components, weights, Stream(corpus), TempDir());
 
         Assert.True(result.IsShortOfBudget);
@@ -167,7 +167,7 @@ public class MixedDatasetExporterTests
         Assert.True(result.WrittenShares[2] < 0.6 - 0.05, "the capped component's written share is below its weight");
         Assert.Equal(result.Components.Zip(result.WrittenShares).Max(p => Math.Abs(p.First.Weight - p.Second)), result.MaxShareDeviation, 12);
 
-        var met = await new MixedDatasetExporter(new DatasetExportOptions { TokenBudget = small, Seed = 3 }).ExportAsync(components, weights, Stream(corpus), TempDir());
+        var met = await new MixedDatasetExporter(new MixedDatasetExporterOptions { TokenBudget = small, Seed = 3 }).ExportAsync(components, weights, Stream(corpus), TempDir());
         Assert.False(met.IsShortOfBudget);
         Assert.True(met.MaxShareDeviation < 0.02, $"deviation {met.MaxShareDeviation}");
     }

@@ -16,7 +16,7 @@ public class PackageConsumerTests
         string dir = Path.Combine(Path.GetTempPath(), "climb-consumer-" + Guid.NewGuid().ToString("N"));
         using (var store = await TokenizedClusterStore.BuildAsync(dir, ByteTokenizer.Instance, [Docs("alpha", 100), Docs("beta", 100)]))
         {
-            var trainer = new TorchSharpProxyTrainer(new ProxyTrainerOptions
+            var trainer = new TorchSharpProxyTrainer(new TorchSharpProxyTrainerOptions
             {
                 Model = new ProxyModelOptions { Layers = 1, ModelDimension = 32, Heads = 2, ContextLength = 32 },
                 TokenBudget = 4 * 32, // one optimiser step of 4 sequences of 32 tokens

@@ -143,7 +143,7 @@ public class ClimbPipelineBuilderTests
         Assert.NotEqual(new KMeansClusterer(new KMeansClustererOptions { ClusterCount = 12 }).Identity, new KMeansClusterer(new KMeansClustererOptions { ClusterCount = 16 }).Identity);
         Assert.NotEqual(new KMeansClusterer(new KMeansClustererOptions { Seed = 1 }).Identity, new KMeansClusterer(new KMeansClustererOptions { Seed = 2 }).Identity);
         Assert.Equal(new KMeansClusterer(new KMeansClustererOptions { ClusterCount = 12 }).Identity, new KMeansClusterer(new KMeansClustererOptions { ClusterCount = 12 }).Identity);
-        Assert.NotEqual(new KneserNeyProxyTrainer(new KneserNeyOptions { Order = 3 }).Identity, new KneserNeyProxyTrainer(new KneserNeyOptions { Order = 4 }).Identity);
+        Assert.NotEqual(new KneserNeyProxyTrainer(new KneserNeyProxyTrainerOptions { Order = 3 }).Identity, new KneserNeyProxyTrainer(new KneserNeyProxyTrainerOptions { Order = 4 }).Identity);
         Assert.NotEqual(new RuleBasedQualityScorer(new RuleBasedQualityScorerOptions { CodeAware = false }).Identity, new RuleBasedQualityScorer().Identity);
         Assert.NotEqual(new LightGbmMixturePredictor().Identity, new RidgeMixturePredictor().Identity);
     }

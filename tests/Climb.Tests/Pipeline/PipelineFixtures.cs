@@ -15,13 +15,13 @@ internal static class PipelineFixtures
 
     public static ClimbPipelineBuilder SmallBuilder(string artifacts) => new ClimbPipelineBuilder()
         .WithArtifactsFolder(artifacts)
-        .WithProxyTrainer(new KneserNeyProxyTrainer(new KneserNeyOptions { Order = 3, TokenBudget = 60_000, SequenceLength = 256, EvaluationWindow = 256 }))
+        .WithProxyTrainer(new KneserNeyProxyTrainer(new KneserNeyProxyTrainerOptions { Order = 3, TokenBudget = 60_000, SequenceLength = 256, EvaluationWindow = 256 }))
         .Configure(o =>
         {
             o.ClusterCount = 24;
             o.Merging = new CentroidMergerOptions { TargetClusterCount = 8 };
             o.Tokenizer = "byte";
-            o.Export = new DatasetExportOptions { TokenBudget = 200_000, ShardCount = 2 };
+            o.Export = new MixedDatasetExporterOptions { TokenBudget = 200_000, ShardCount = 2 };
         })
         .ConfigureSearch(s =>
         {

@@ -114,7 +114,7 @@ public class StageInvalidationTests
     {
         var b = await Shared.Value;
         string dir = b.Copy();
-        var strict = new ClusterPruningOptions { Quality = new() { Threshold = 4.99f } };
+        var strict = new ClusterPrunerOptions { Quality = new() { Threshold = 4.99f } };
         var ex = await Assert.ThrowsAsync<InvalidDataException>(() =>
             Builder(dir, b.ScorerA).Configure(o => o.Pruning = strict).WithOptionNames(new Dictionary<string, string> { ["Pruning"] = "--pruning" })
                 .Build().RunUntilAsync(Corpus, [Target], "prune"));
@@ -139,12 +139,12 @@ public class StageInvalidationTests
         PipelineFixtures.SmallBuilder(dir)
             .WithClusterer(new KMeansClusterer(new KMeansClustererOptions { ClusterCount = clusters, Seed = 42 }))
             .WithQualityScorer(scorer)
-            .WithProxyTrainer(new KneserNeyProxyTrainer(new KneserNeyOptions { Order = 3, TokenBudget = proxyTokens, SequenceLength = 256, EvaluationWindow = 256 }))
+            .WithProxyTrainer(new KneserNeyProxyTrainer(new KneserNeyProxyTrainerOptions { Order = 3, TokenBudget = proxyTokens, SequenceLength = 256, EvaluationWindow = 256 }))
             .Configure(o =>
             {
                 o.ClusterCount = null;
                 o.Merging = new CentroidMergerOptions { TargetClusterCount = superClusters };
-                o.Pruning = new ClusterPruningOptions
+                o.Pruning = new ClusterPrunerOptions
                 {
                     Quality = new() { Threshold = 1.0f },
                     Advertisement = new() { Threshold = 1.0f },

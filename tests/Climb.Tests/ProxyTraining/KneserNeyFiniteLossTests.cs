@@ -88,7 +88,7 @@ public class KneserNeyFiniteLossTests
             (store, [disjoint]), (store, [overlapping]), (store, [disjoint, overlapping]), (store2, [computing]), (store2, [disjoint]),
         })
         {
-            var trainer = new KneserNeyProxyTrainer(new KneserNeyOptions { Order = 4, TokenBudget = 52_000 });
+            var trainer = new KneserNeyProxyTrainer(new KneserNeyProxyTrainerOptions { Order = 4, TokenBudget = 52_000 });
             var result = await trainer.TrainAsync(new ProxyTrainingRequest
             {
                 Mixture = new MixtureWeights([1.0, 0.0]),

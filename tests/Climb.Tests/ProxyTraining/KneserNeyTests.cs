@@ -61,7 +61,7 @@ public class KneserNeyTests
         string dir = ProxyTestData.TempDir();
         var (store, heldA, heldB) = await ProxyTestData.TwoDomainsAsync(dir);
         using var _ = store;
-        var trainer = new KneserNeyProxyTrainer(new KneserNeyOptions { Order = 4, TokenBudget = 300_000 });
+        var trainer = new KneserNeyProxyTrainer(new KneserNeyProxyTrainerOptions { Order = 4, TokenBudget = 300_000 });
         async Task<ProxyResult> Run(double a) => await trainer.TrainAsync(new ProxyTrainingRequest
         {
             Mixture = new MixtureWeights([a, 1 - a]),

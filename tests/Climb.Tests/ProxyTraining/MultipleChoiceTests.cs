@@ -66,7 +66,7 @@ public class MultipleChoiceTests
         var piqa = MultipleChoiceTarget.LoadPiqa(Path.Combine(dir, "valid.jsonl"), Path.Combine(dir, "valid-labels.lst"), maxItems: 200);
         using var store = await ProxyTestData.BuildAsync(ProxyTestData.TempDir(), ByteTokenizer.Instance,
             ProxyTestData.Domain("fortunes", 0, 1500), ProxyTestData.Domain("jargon", 0, 300));
-        var result = await new KneserNeyProxyTrainer(new KneserNeyOptions { Order = 5, TokenBudget = 500_000 })
+        var result = await new KneserNeyProxyTrainer(new KneserNeyProxyTrainerOptions { Order = 5, TokenBudget = 500_000 })
             .TrainAsync(new ProxyTrainingRequest { Mixture = MixtureWeights.Uniform(2), Seed = 1, Data = store, Targets = [piqa] });
         Assert.Equal(200, result.Metrics["mc:piqa/items"]);
         Assert.Equal(ObjectiveGoal.Maximize, result.Goal);

@@ -11,7 +11,7 @@ public class ProxyProtocolTests(TwoDomainFixture data) : IClassFixture<TwoDomain
     [Fact]
     public void The_base_never_decays_and_a_proxy_only_decays()
     {
-        var o = new ProxyTrainerOptions { LearningRate = 2e-3, WarmupFraction = 0.1, MinLearningRateRatio = 0.1 };
+        var o = new TorchSharpProxyTrainerOptions { LearningRate = 2e-3, WarmupFraction = 0.1, MinLearningRateRatio = 0.1 };
         var baseRates = Enumerable.Range(0, 100).Select(s => o.StableLearningRateAt(s, 100)).ToArray();
         Assert.True(baseRates[0] < 2e-3 && baseRates[5] < 2e-3);
         Assert.All(baseRates.Skip(10), r => Assert.Equal(2e-3, r, 15));
@@ -36,7 +36,7 @@ public class ProxyProtocolTests(TwoDomainFixture data) : IClassFixture<TwoDomain
     public void Every_model_continued_from_a_base_decays_from_the_bases_rate_and_a_scratch_model_warms_up()
     {
         // One schedule for the proxies and DoReMi's reference and DRO models (TorchSharpProxyTrainer.ProxySchedule).
-        var o = new ProxyTrainerOptions { LearningRate = 3e-4, WarmupFraction = 0.1, MinLearningRateRatio = 0.1 };
+        var o = new TorchSharpProxyTrainerOptions { LearningRate = 3e-4, WarmupFraction = 0.1, MinLearningRateRatio = 0.1 };
         var fromBase = TorchSharpProxyTrainer.ProxySchedule(o, new TorchSharpProxyTrainer.CheckpointConfig { StableLearningRate = 2e-3 });
         Assert.True(fromBase(0, 100) > 1.9e-3, $"continued models start at the base's stable rate, not at {fromBase(0, 100)}");
         Assert.Equal(2e-4, fromBase(99, 100), 12);
@@ -50,7 +50,7 @@ public class ProxyProtocolTests(TwoDomainFixture data) : IClassFixture<TwoDomain
     public async Task The_base_is_saved_with_its_stable_rate_and_proxies_decay_from_it_reporting_progress()
     {
         string path = Path.Combine(data.Directory, "protocol", "base.pt");
-        var options = new ProxyTrainerOptions
+        var options = new TorchSharpProxyTrainerOptions
         {
             Model = new ProxyModelOptions { Layers = 2, ModelDimension = 64, Heads = 4, ContextLength = 64 },
             TokenBudget = 4 * 512,
@@ -96,11 +96,11 @@ public class ProxyProtocolTests(TwoDomainFixture data) : IClassFixture<TwoDomain
     [Fact]
     public void Kneser_ney_identity_changes_with_every_option_that_changes_the_output()
     {
-        string a = new KneserNeyProxyTrainer(new KneserNeyOptions()).Identity;
-        Assert.Equal(a, new KneserNeyProxyTrainer(new KneserNeyOptions()).Identity);
-        Assert.NotEqual(a, new KneserNeyProxyTrainer(new KneserNeyOptions { Order = 3 }).Identity);
-        Assert.NotEqual(a, new KneserNeyProxyTrainer(new KneserNeyOptions { TokenBudget = 5000 }).Identity);
-        Assert.NotEqual(a, new KneserNeyProxyTrainer(new KneserNeyOptions { FixedDiscount = 0.7 }).Identity);
+        string a = new KneserNeyProxyTrainer(new KneserNeyProxyTrainerOptions()).Identity;
+        Assert.Equal(a, new KneserNeyProxyTrainer(new KneserNeyProxyTrainerOptions()).Identity);
+        Assert.NotEqual(a, new KneserNeyProxyTrainer(new KneserNeyProxyTrainerOptions { Order = 3 }).Identity);
+        Assert.NotEqual(a, new KneserNeyProxyTrainer(new KneserNeyProxyTrainerOptions { TokenBudget = 5000 }).Identity);
+        Assert.NotEqual(a, new KneserNeyProxyTrainer(new KneserNeyProxyTrainerOptions { FixedDiscount = 0.7 }).Identity);
     }
 
     private sealed class SyncProgress(List<ProxyTrainingProgress> sink) : IProgress<ProxyTrainingProgress>

@@ -15,7 +15,7 @@ public class TorchSharpEvaluationTests(Xunit.Abstractions.ITestOutputHelper outp
         output.WriteLine($"store {clock.Elapsed.TotalSeconds:F1} s");
         Assert.InRange(store.ModelVocabularySize, 500, 10_000);
         var text = new TextTarget("fortunes", ProxyTestData.Domain("fortunes", 2500, 5).Select(d => d.Text).ToList(), weight: 0);
-        var options = new ProxyTrainerOptions
+        var options = new TorchSharpProxyTrainerOptions
         {
             Model = new ProxyModelOptions { Layers = 2, ModelDimension = 64, Heads = 4, ContextLength = 64 },
             TokenBudget = 30 * 8 * 64,
@@ -48,7 +48,7 @@ public class TorchSharpEvaluationTests(Xunit.Abstractions.ITestOutputHelper outp
         string[] domains = ["fortunes", "bible", "foldoc", "jargon", "devil", "python"];
         using var store = await TokenizedClusterStore.BuildAsync(ProxyTestData.TempDir(), ByteTokenizer.Instance,
             domains.Select(d => ProxyTestData.Stream(ProxyTestData.Domain(d, 0, 3000))).ToList());
-        var result = await new TorchSharpProxyTrainer(new ProxyTrainerOptions { Device = ComputeDevice.Cpu, TokenBudget = 1_000_000 })
+        var result = await new TorchSharpProxyTrainer(new TorchSharpProxyTrainerOptions { Device = ComputeDevice.Cpu, TokenBudget = 1_000_000 })
             .TrainAsync(new ProxyTrainingRequest { Mixture = MixtureWeights.Uniform(6), Seed = 1, Data = store, Targets = [piqa] });
         Assert.Equal(1838, result.Metrics["mc:piqa/items"]);
         // A byte-level 0.4M-parameter model is near chance on PIQA; the test is that the whole set loads and scores.

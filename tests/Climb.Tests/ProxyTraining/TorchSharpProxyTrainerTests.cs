@@ -25,9 +25,9 @@ public sealed class TwoDomainFixture : IAsyncLifetime
 
 public class TorchSharpProxyTrainerTests(TwoDomainFixture data) : IClassFixture<TwoDomainFixture>
 {
-    private static ProxyTrainerOptions Tiny(long tokens, Action<ProxyTrainerOptions>? change = null)
+    private static TorchSharpProxyTrainerOptions Tiny(long tokens, Action<TorchSharpProxyTrainerOptions>? change = null)
     {
-        var o = new ProxyTrainerOptions
+        var o = new TorchSharpProxyTrainerOptions
         {
             Model = new ProxyModelOptions { Layers = 2, ModelDimension = 64, Heads = 4, ContextLength = 64 },
             TokenBudget = tokens,
@@ -120,18 +120,18 @@ public class TorchSharpProxyTrainerTests(TwoDomainFixture data) : IClassFixture<
     [Fact]
     public void Options_are_validated_and_schedules_have_their_shape()
     {
-        var bad = new ProxyTrainerOptions { Model = new ProxyModelOptions { ModelDimension = 30, Heads = 4 }, WarmupFraction = 0.6, DecayFraction = 0.6 };
+        var bad = new TorchSharpProxyTrainerOptions { Model = new ProxyModelOptions { ModelDimension = 30, Heads = 4 }, WarmupFraction = 0.6, DecayFraction = 0.6 };
         var ex = Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(() => new TorchSharpProxyTrainer(bad));
         Assert.Contains("Heads (4) must divide ModelDimension (30)", ex.Message);
         Assert.Contains("WarmupFraction", ex.Message);
 
-        var wsd = new ProxyTrainerOptions { LearningRate = 1.0, MinLearningRateRatio = 0.1, WarmupFraction = 0.1, DecayFraction = 0.2 };
+        var wsd = new TorchSharpProxyTrainerOptions { LearningRate = 1.0, MinLearningRateRatio = 0.1, WarmupFraction = 0.1, DecayFraction = 0.2 };
         Assert.Equal(0.1, wsd.LearningRateAt(0, 100), 12);
         Assert.Equal(1.0, wsd.LearningRateAt(9, 100), 12);
         Assert.Equal(1.0, wsd.LearningRateAt(79, 100), 12);
         Assert.Equal(0.1, wsd.LearningRateAt(99, 100), 12);
         Assert.Equal(1.0 - (0.9 * 10 / 20), wsd.LearningRateAt(89, 100), 12);
-        var cos = new ProxyTrainerOptions { LearningRate = 1.0, MinLearningRateRatio = 0.0, WarmupFraction = 0, Schedule = LearningRateSchedule.Cosine };
+        var cos = new TorchSharpProxyTrainerOptions { LearningRate = 1.0, MinLearningRateRatio = 0.0, WarmupFraction = 0, Schedule = LearningRateSchedule.Cosine };
         Assert.Equal(0.5, cos.LearningRateAt(50, 100), 12);
 
         Assert.InRange(ProxyModelOptions.FromPreset(ProxyModelSize.Paper62M).ParameterCount(32_000), 60_000_000, 72_000_000);

@@ -10,14 +10,14 @@ public sealed class ClusterPrunerTests
     [Fact]
     public void Presets_carry_the_published_thresholds()
     {
-        var paper = ClusterPruningOptions.Paper();
+        var paper = ClusterPrunerOptions.Paper();
         foreach (var rule in new[] { paper.Quality, paper.Advertisement, paper.InformationalValue, paper.EducationalValue })
         {
             Assert.Equal(3.0f, rule.Threshold);
             Assert.Equal(ClusterAggregate.MeanScore, rule.Aggregate);
         }
 
-        var nvidia = ClusterPruningOptions.NvidiaRecipe();
+        var nvidia = ClusterPrunerOptions.NvidiaRecipe();
         Assert.Equal(2.0f, nvidia.Advertisement.Threshold);
         Assert.Equal(1.0f, nvidia.Quality.Threshold);
         Assert.Equal(1.0f, nvidia.InformationalValue.Threshold);
@@ -47,7 +47,7 @@ public sealed class ClusterPrunerTests
         Add(4, Good, 2);
         var docs = assignments.Select((c, i) => new Document($"d{i}", $"text of document {i} in cluster {c}")).ToList();
 
-        var options = ClusterPruningOptions.Paper();
+        var options = ClusterPrunerOptions.Paper();
         options.MinClusterSize = 3;
         var result = new ClusterPruner(options).Prune(assignments, scores, docs, clusterCount: 5);
 
@@ -79,8 +79,8 @@ public sealed class ClusterPrunerTests
         int[] assignments = [0, 0, 0];
         var scores = Enumerable.Repeat(new QualityScores(4, 1.6f, 4, 4), 3).ToList();
 
-        var byScore = new ClusterPruningOptions { Advertisement = new() { Threshold = 2.0f, Aggregate = ClusterAggregate.MeanScore } };
-        var byLabel = new ClusterPruningOptions { Advertisement = new() { Threshold = 2.0f, Aggregate = ClusterAggregate.MeanLabel } };
+        var byScore = new ClusterPrunerOptions { Advertisement = new() { Threshold = 2.0f, Aggregate = ClusterAggregate.MeanScore } };
+        var byLabel = new ClusterPrunerOptions { Advertisement = new() { Threshold = 2.0f, Aggregate = ClusterAggregate.MeanLabel } };
 
         var droppedByScore = new ClusterPruner(byScore).Prune(assignments, scores);
         var keptByLabel = new ClusterPruner(byLabel).Prune(assignments, scores);
@@ -97,7 +97,7 @@ public sealed class ClusterPrunerTests
     [Fact]
     public void A_null_threshold_ignores_the_criterion()
     {
-        var options = ClusterPruningOptions.Paper();
+        var options = ClusterPrunerOptions.Paper();
         options.EducationalValue.Threshold = null;
         var result = new ClusterPruner(options).Prune([0, 0], [new QualityScores(4, 4, 4, 0), new QualityScores(4, 4, 4, 0)]);
         Assert.Equal([0], result.KeptClusterIds);
@@ -106,7 +106,7 @@ public sealed class ClusterPrunerTests
     [Fact]
     public async Task Report_lists_every_cluster_with_reasons_in_markdown_and_json()
     {
-        var result = new ClusterPruner(ClusterPruningOptions.Paper()).Prune(
+        var result = new ClusterPruner(ClusterPrunerOptions.Paper()).Prune(
             [0, 0, 1, 1],
             [Good, Good, new QualityScores(1, 5, 1, 1), new QualityScores(1, 5, 1, 1)],
             [new("a", "fine prose"), new("b", "more | prose"), new("c", "404 page not found"), new("d", "asdf jkl")]);
@@ -145,7 +145,7 @@ public sealed class ClusterPrunerTests
         Assert.Throws<ArgumentException>(() => pruner.Prune([0, 3], [Good, Good], clusterCount: 3));
         Assert.Throws<ArgumentException>(() => pruner.Prune([0], [new QualityScores(6, 0, 0, 0)]));
         Assert.Throws<ArgumentException>(() => pruner.Prune([0], [Good], [new("a", "x"), new("b", "y")]));
-        var bad = new ClusterPruningOptions { MinClusterSize = -1, Quality = new() { Threshold = 7 } };
+        var bad = new ClusterPrunerOptions { MinClusterSize = -1, Quality = new() { Threshold = 7 } };
         var ex = Assert.Throws<ValidationException>(() => new ClusterPruner(bad));
         Assert.Contains("MinClusterSize", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Quality.Threshold", ex.Message, StringComparison.Ordinal);

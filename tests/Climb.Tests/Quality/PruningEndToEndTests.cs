@@ -20,7 +20,7 @@ public sealed class PruningEndToEndTests(SampleCorpusFixture corpus, ITestOutput
             .ClusterAsync(embeddings);
         var scores = await new RuleBasedQualityScorer().ScoreAsync(texts);
 
-        foreach (var (name, options) in new[] { ("default", ClusterPruningOptions.Default()), ("paper", ClusterPruningOptions.Paper()), ("nvidia", ClusterPruningOptions.NvidiaRecipe()) })
+        foreach (var (name, options) in new[] { ("default", ClusterPrunerOptions.Default()), ("paper", ClusterPrunerOptions.Paper()), ("nvidia", ClusterPrunerOptions.NvidiaRecipe()) })
         {
             options.MinClusterSize = 5;
             var result = new ClusterPruner(options).Prune(clustering, scores, documents);

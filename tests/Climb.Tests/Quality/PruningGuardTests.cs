@@ -54,7 +54,7 @@ public sealed class PruningGuardTests
     public void Guards_warn_when_too_much_of_a_language_a_source_or_the_corpus_is_dropped()
     {
         var (assignments, scores, documents) = Corpus();
-        var options = ClusterPruningOptions.Default();
+        var options = ClusterPrunerOptions.Default();
         options.MaxDroppedFraction = 0.4;
         options.MaxDroppedFractionPerGroup = 0.7;
         var result = new ClusterPruner(options).Prune(assignments, scores, documents, 3);
@@ -73,7 +73,7 @@ public sealed class PruningGuardTests
     public void A_guard_can_be_made_an_error_that_still_carries_the_report()
     {
         var (assignments, scores, documents) = Corpus();
-        var options = ClusterPruningOptions.Default();
+        var options = ClusterPrunerOptions.Default();
         options.MaxDroppedFractionPerGroup = 0.5;
         options.GuardViolationIsError = true;
         var ex = Assert.Throws<PruningGuardException>(() => new ClusterPruner(options).Prune(assignments, scores, documents, 3));
@@ -84,12 +84,12 @@ public sealed class PruningGuardTests
     [Fact]
     public void Default_guards_are_the_documented_ones_and_invalid_limits_are_rejected()
     {
-        var options = ClusterPruningOptions.Default();
+        var options = ClusterPrunerOptions.Default();
         Assert.Equal(0.5, options.MaxDroppedFraction);
         Assert.Equal(0.8, options.MaxDroppedFractionPerGroup);
         Assert.False(options.GuardViolationIsError);
         Assert.Null(options.EducationalValue.Threshold);
         Assert.Equal(1.0f, options.InformationalValue.Threshold);
-        Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(() => new ClusterPruner(new ClusterPruningOptions { MaxDroppedFractionPerGroup = 1.5 }));
+        Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(() => new ClusterPruner(new ClusterPrunerOptions { MaxDroppedFractionPerGroup = 1.5 }));
     }
 }

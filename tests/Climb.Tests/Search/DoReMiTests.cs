@@ -47,7 +47,7 @@ public sealed class DoReMiTests(ITestOutputHelper output) : IDisposable
         var prior = MixtureWeights.Normalize(store.TokenCounts.Select(c => (double)c));
 
         var proxy = FromBase(store, "resume");
-        var options = new DoReMiOptions { TotalTokenBudget = 2 * 24 * 12 * 32, CheckpointInterval = 10, TrajectoryInterval = 1 };
+        var options = new DoReMiSearchStrategyOptions { TotalTokenBudget = 2 * 24 * 12 * 32, CheckpointInterval = 10, TrajectoryInterval = 1 };
         var whole = await new DoReMiTrainer(options, proxy).RunAsync(store, prior, seed: 5, workDirectory: Path.Combine(_dir, "whole"));
 
         string work = Path.Combine(_dir, "killed");
@@ -71,7 +71,7 @@ public sealed class DoReMiTests(ITestOutputHelper output) : IDisposable
         var reloaded = await new DoReMiTrainer(options, proxy).RunAsync(store, prior, seed: 5, workDirectory: work);
         Assert.Equal(-1, reloaded.ResumedFromStep);
         Assert.Equal(whole.Weights.ToArray(), reloaded.Weights.ToArray());
-        var other = new DoReMiOptions { TotalTokenBudget = options.TotalTokenBudget, StepSize = 0.5 };
+        var other = new DoReMiSearchStrategyOptions { TotalTokenBudget = options.TotalTokenBudget, StepSize = 0.5 };
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => new DoReMiTrainer(other, proxy).RunAsync(store, prior, seed: 5, workDirectory: work));
         Assert.Contains("another configuration", refused.Message, StringComparison.Ordinal);
     }
@@ -81,7 +81,7 @@ public sealed class DoReMiTests(ITestOutputHelper output) : IDisposable
     {
         using var store = await PlantedStoreAsync();
         var prior = new MixturePrior(store.TokenCounts.Select(c => (double)c));
-        var options = new DoReMiOptions { TotalTokenBudget = 2 * 16 * 12 * 32 };
+        var options = new DoReMiSearchStrategyOptions { TotalTokenBudget = 2 * 16 * 12 * 32 };
         var strategy = new DoReMiSearchStrategy(options, Proxy());
         var search = new MixtureSearch(strategy, new MixtureSearchOptions { Seed = 2 });
         var measured = new List<MixtureWeights>();
@@ -102,11 +102,11 @@ public sealed class DoReMiTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(options.TotalTokenBudget, result.Answer.StrategyTokensTrained);
         Assert.StartsWith("DoReMi", result.Answer.Method, StringComparison.Ordinal);
         Assert.StartsWith("doremi:", strategy.Identity, StringComparison.Ordinal);
-        Assert.NotEqual(strategy.Identity, new DoReMiSearchStrategy(new DoReMiOptions { TotalTokenBudget = options.TotalTokenBudget, Smoothing = 0.01 }, Proxy()).Identity);
+        Assert.NotEqual(strategy.Identity, new DoReMiSearchStrategy(new DoReMiSearchStrategyOptions { TotalTokenBudget = options.TotalTokenBudget, Smoothing = 0.01 }, Proxy()).Identity);
     }
 
     /// <summary>The tiny proxy warm-started from a saved initialisation: every run starts from the same weights whatever else uses torch's global RNG meanwhile.</summary>
-    private ProxyTrainerOptions FromBase(TokenizedClusterStore store, string name)
+    private TorchSharpProxyTrainerOptions FromBase(TokenizedClusterStore store, string name)
     {
         string path = Path.Combine(_dir, name + "-base.pt");
         var proxy = Proxy();
@@ -120,9 +120,9 @@ public sealed class DoReMiTests(ITestOutputHelper output) : IDisposable
         return proxy;
     }
 
-    private static DoReMiOptions Options() => new() { TotalTokenBudget = 2 * 100 * 12 * 32, CheckpointInterval = 25 };
+    private static DoReMiSearchStrategyOptions Options() => new() { TotalTokenBudget = 2 * 100 * 12 * 32, CheckpointInterval = 25 };
 
-    private static ProxyTrainerOptions Proxy() => new()
+    private static TorchSharpProxyTrainerOptions Proxy() => new()
     {
         Model = new ProxyModelOptions { Layers = 1, ModelDimension = 32, Heads = 2, ContextLength = 32 },
         BatchSize = 12,

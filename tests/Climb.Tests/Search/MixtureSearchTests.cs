@@ -11,7 +11,7 @@ public sealed class MixtureSearchTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static ClimbSearchStrategy SmallClimb() =>
-        new(new ClimbSearchOptions { RoundBudgets = [16, 8, 6], CandidatePoolSize = 3000, TopCandidatesMinimum = 32 });
+        new(new ClimbSearchStrategyOptions { RoundBudgets = [16, 8, 6], CandidatePoolSize = 3000, TopCandidatesMinimum = 32 });
 
     /// <summary>A search for the journal and resume mechanics: one seed per run, no noise replicates, no answer measurement (SearchRulesTests covers those).</summary>
     private static MixtureSearch Search(IMixtureSearchStrategy strategy, string? journal, int seed = 1, int parallel = 3, string proxy = "synthetic") =>
@@ -224,7 +224,7 @@ public sealed class MixtureSearchTests : IDisposable
         var u = await Search(new UniformSearchStrategy(), null).RunAsync(SyntheticObjective.Prior, uniform.EvaluateAsync);
         Assert.Equal(MixtureWeights.Uniform(20), u.Mixture);
         Assert.Equal(1, uniform.Calls);
-        var regmix = await Search(new RegMixSearchStrategy(new RegMixSearchOptions { Budget = 20, CandidatePoolSize = 2000, AnswerTopK = 16 }), null)
+        var regmix = await Search(new RegMixSearchStrategy(new RegMixSearchStrategyOptions { Budget = 20, CandidatePoolSize = 2000, AnswerTopK = 16 }), null)
             .RunAsync(SyntheticObjective.Prior, new SyntheticObjective().EvaluateAsync);
         Assert.Contains("top 16", regmix.Answer.Method, StringComparison.Ordinal);
         Assert.Single(regmix.Rounds);

@@ -24,13 +24,13 @@ public sealed class NGramAnswerShiftTests(ITestOutputHelper output)
             var target = new TextTarget(
                 "python+foldoc",
                 ProxyTestData.Domain("python", 2500, 20).Concat(ProxyTestData.Domain("foldoc", 2500, 20)).Select(d => d.Text.Length > 1200 ? d.Text[..1200] : d.Text).ToList());
-            var trainer = new KneserNeyProxyTrainer(new KneserNeyOptions { Order = 4, TokenBudget = 100_000 });
+            var trainer = new KneserNeyProxyTrainer(new KneserNeyProxyTrainerOptions { Order = 4, TokenBudget = 100_000 });
             ProxyEvaluator evaluate = (m, seed, ct) =>
                 trainer.TrainAsync(new ProxyTrainingRequest { Mixture = m, Seed = seed, Data = store, Targets = [target] }, cancellationToken: ct);
 
             var prior = new MixturePrior(store.TokenCounts.Select(c => (double)c), Domains.SelectMany(d => new[] { d + "/0", d + "/1" }));
             var search = new MixtureSearch(
-                new ClimbSearchStrategy(new ClimbSearchOptions { RoundBudgets = [24, 12, 8], CandidatePoolSize = 5000 }),
+                new ClimbSearchStrategy(new ClimbSearchStrategyOptions { RoundBudgets = [24, 12, 8], CandidatePoolSize = 5000 }),
                 new MixtureSearchOptions { Seed = 4, MaxDegreeOfParallelism = 2, ProxyConfiguration = "kneser-ney order 4, 100k byte tokens" });
             var result = await search.RunAsync(prior, evaluate);
 

@@ -13,7 +13,7 @@ public enum DatasetFormat
 }
 
 /// <summary>Options of <see cref="MixedDatasetExporter"/>.</summary>
-public sealed class DatasetExportOptions
+public sealed class MixedDatasetExporterOptions
 {
     /// <summary>Gets or sets the number of tokens the exported dataset should hold.</summary>
     /// <value>The default is 10 000 000.</value>

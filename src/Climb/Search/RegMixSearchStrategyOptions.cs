@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Climb;
 
 /// <summary>Options of <see cref="RegMixSearchStrategy"/>.</summary>
-public sealed class RegMixSearchOptions
+public sealed class RegMixSearchStrategyOptions
 {
     /// <summary>Gets or sets the number of proxy runs (one round).</summary>
     /// <value>112 (CLIMB's default total, for equal-budget comparisons).</value>

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Climb;
 
 /// <summary>Options of <see cref="TorchSharpProxyTrainer"/>.</summary>
-public sealed class ProxyTrainerOptions : IValidatableOptions
+public sealed class TorchSharpProxyTrainerOptions : IValidatableOptions
 {
     /// <summary>Gets or sets the model shape.</summary>
     /// <value>Default: the <see cref="ProxyModelSize.Tiny"/> preset.</value>

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Climb;
 
 /// <summary>Options of <see cref="KneserNeyProxyTrainer"/>.</summary>
-public sealed class KneserNeyOptions : IValidatableOptions
+public sealed class KneserNeyProxyTrainerOptions : IValidatableOptions
 {
     /// <summary>Gets or sets the n-gram order.</summary>
     /// <value>Default 4. 3 to 5 are typical; 1 and 2 are allowed.</value>

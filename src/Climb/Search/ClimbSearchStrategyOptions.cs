@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Climb;
 
 /// <summary>Options of <see cref="ClimbSearchStrategy"/>.</summary>
-public sealed class ClimbSearchOptions : IValidatableOptions
+public sealed class ClimbSearchStrategyOptions : IValidatableOptions
 {
     /// <summary>Gets or sets the proxy runs of each round; the first round samples directly from the sampler.</summary>
     /// <value>64, 32, 16 (the paper's 112-run search).</value>

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Climb;
 
 /// <summary>Options of <see cref="DoReMiSearchStrategy"/> and <see cref="DoReMiTrainer"/> (Xie et al. 2023, arXiv 2305.10429).</summary>
-public sealed class DoReMiOptions : IValidatableOptions
+public sealed class DoReMiSearchStrategyOptions : IValidatableOptions
 {
     /// <summary>Gets or sets the step size η of the exponentiated-gradient update of the cluster weights.</summary>
     /// <value>1 (the paper).</value>
@@ -19,7 +19,7 @@ public sealed class DoReMiOptions : IValidatableOptions
     /// <summary>
     /// Gets or sets the tokens DoReMi trains in all, over its two trainings (reference and DRO proxy), so that it spends the
     /// same compute as a proxy search. <see langword="null"/> takes <see cref="EquivalentProxyRuns"/> × the proxy trainer's
-    /// <see cref="ProxyTrainerOptions.TokenBudget"/>.
+    /// <see cref="TorchSharpProxyTrainerOptions.TokenBudget"/>.
     /// </summary>
     /// <value><see langword="null"/>.</value>
     [Range(2L, long.MaxValue)]

@@ -27,7 +27,7 @@ public sealed class CriterionPruningRule
 
 /// <summary>Options of <see cref="ClusterPruner"/>.</summary>
 /// <remarks>Use <see cref="Paper"/> or <see cref="NvidiaRecipe"/> for the published settings.</remarks>
-public sealed class ClusterPruningOptions : IValidatableOptions
+public sealed class ClusterPrunerOptions : IValidatableOptions
 {
     /// <summary>Gets or sets the rule for <see cref="QualityScores.Quality"/>.</summary>
     /// <value>The default is a 3.0 threshold on the mean score.</value>
@@ -89,7 +89,7 @@ public sealed class ClusterPruningOptions : IValidatableOptions
     /// (quotations, verse, proverbs) score low on them by design and the paper's 3.0 on every criterion would remove
     /// such domains (see docs/quality.md).</summary>
     /// <returns>New options.</returns>
-    public static ClusterPruningOptions Default() => new()
+    public static ClusterPrunerOptions Default() => new()
     {
         InformationalValue = new() { Threshold = 1.0f },
         EducationalValue = new() { Threshold = null },
@@ -97,12 +97,12 @@ public sealed class ClusterPruningOptions : IValidatableOptions
 
     /// <summary>The CLIMB paper's setting: drop a cluster whose mean score is below 3.0 on any of the four criteria.</summary>
     /// <returns>New options.</returns>
-    public static ClusterPruningOptions Paper() => new();
+    public static ClusterPrunerOptions Paper() => new();
 
     /// <summary>NVIDIA's public ClimbLab/ClimbMix recipe: the mean of the per-document labels (arg-max class) must
     /// reach 2.0 for advertisement and 1.0 for quality, informational and educational value.</summary>
     /// <returns>New options.</returns>
-    public static ClusterPruningOptions NvidiaRecipe() => new()
+    public static ClusterPrunerOptions NvidiaRecipe() => new()
     {
         Quality = new() { Threshold = 1.0f, Aggregate = ClusterAggregate.MeanLabel },
         Advertisement = new() { Threshold = 2.0f, Aggregate = ClusterAggregate.MeanLabel },
