@@ -289,6 +289,9 @@ internal sealed partial class EmbeddingStoreBuilder
                 File.Move(source, target, overwrite: true);
             }
 
+            // Its bytes were hashed when the result was verified: the stage's manifest need not read them again.
+            WrittenFileHashes.Current?.Add(target, new FileInfo(target).Length, entry.DataHash);
+
             manifest.Shards.Add(entry);
             var partial = new EmbeddingStoreManifest
             {

@@ -309,8 +309,12 @@ public sealed partial class TokenizedClusterStore
     {
         private readonly string _path;
         private readonly string _indexPath;
-        private readonly FileStream _tokens;
-        private readonly FileStream _index;
+        private readonly FileStream _tokensFile;
+        private readonly FileStream _indexFile;
+
+        // Both files are hashed on their way to the disk, so the tokenize stage's manifest need not read them back.
+        private readonly HashingWriteStream _tokens;
+        private readonly HashingWriteStream _index;
         private readonly int _width;
         private readonly int _eot;
         private readonly int _cluster;
@@ -326,8 +330,10 @@ public sealed partial class TokenizedClusterStore
             _indexPath = _path + ".idx";
             _width = WidthOf(tokenizer);
             _eot = tokenizer.EndOfTextId;
-            _tokens = new FileStream(_path + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-            _index = new FileStream(_indexPath + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+            _tokensFile = new FileStream(_path + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+            _indexFile = new FileStream(_indexPath + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+            _tokens = new HashingWriteStream(_tokensFile);
+            _index = new HashingWriteStream(_indexFile);
             WriteOffset(0);
         }
 
@@ -354,12 +360,19 @@ public sealed partial class TokenizedClusterStore
 
         public ClusterEntry Commit()
         {
-            _tokens.Flush(true);
-            _index.Flush(true);
+            _tokensFile.Flush(true);
+            _indexFile.Flush(true);
+            string? tokensHash = _tokens.Finish(), indexHash = _index.Finish();
+            long tokensLength = _tokens.BytesWritten, indexLength = _index.BytesWritten;
             _tokens.Dispose();
             _index.Dispose();
             File.Move(_path + ".tmp", _path, overwrite: true);
             File.Move(_indexPath + ".tmp", _indexPath, overwrite: true);
+            if (WrittenFileHashes.Current is { } hashes && tokensHash is not null && indexHash is not null)
+            {
+                hashes.Add(_path, tokensLength, tokensHash);
+                hashes.Add(_indexPath, indexLength, indexHash);
+            }
             _committed = true;
             return new ClusterEntry { Cluster = _cluster, File = Path.GetFileName(_path), Documents = _documents, Tokens = _tokenCount };
         }

@@ -110,6 +110,26 @@ public class StageInvalidationTests
     }
 
     [Fact]
+    public async Task The_tokenize_stage_hashes_its_token_shards_and_indexes_while_writing_them()
+    {
+        var b = await Shared.Value;
+        string dir = b.Copy();
+        var log = new ListLoggerFactory();
+        await Builder(dir, b.ScorerA, clusters: 20).WithLoggerFactory(log).Build().RunUntilAsync(Corpus, [Target], "tokenize");
+        var manifest = StageManifest.TryLoad(Path.Combine(dir, "06-tokenize"))!;
+        var shards = manifest.Files.Keys.Where(f => f.EndsWith(".idx", StringComparison.Ordinal) || manifest.Files.ContainsKey(f + ".idx")).ToList();
+        Assert.NotEmpty(shards);
+        foreach (var (relative, file) in manifest.Files)
+        {
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(dir, "06-tokenize", relative)))), file.Sha256);
+        }
+
+        var line = Assert.Single(log.Messages, m => m.Level == LogLevel.Debug && m.Text.StartsWith("Stage tokenize: ", StringComparison.Ordinal) && m.Text.Contains("hashed while written", StringComparison.Ordinal));
+        int hashedWhileWritten = int.Parse(line.Text["Stage tokenize: ".Length..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(hashedWhileWritten >= shards.Count, $"{line.Text}; the store has {shards.Count} shard and index files");
+    }
+
+    [Fact]
     public async Task All_clusters_pruned_names_a_report_that_exists_and_the_option_to_change()
     {
         var b = await Shared.Value;
