@@ -45,7 +45,8 @@ public sealed partial class ExecutorProxyTrainer : IProxyTrainer
         request.Validate();
         string targets = ProxyWorkFiles.WriteTargets(_folder, request.Targets);
         double[] mixture = request.Mixture.ToArray();
-        string store = Path.GetFullPath(request.Data.DirectoryPath);
+        string store = Path.GetFullPath(request.Data.DirectoryPath ?? throw new ArgumentException(
+            "A proxy trained by a worker opens the tokenised clusters from shared storage: the request's Data has no DirectoryPath (clusters held in memory cannot be sent).", nameof(request)));
         string id = "proxy-" + WorkRequest.HashOf(
             _trainer.Identity,
             store,

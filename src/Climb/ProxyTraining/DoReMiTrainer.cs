@@ -45,7 +45,7 @@ public sealed partial class DoReMiTrainer
     /// <param name="cancellationToken">Stops the run; the last checkpoint stays.</param>
     /// <returns>The averaged weights, the trajectory and the tokens trained.</returns>
     public Task<DoReMiResult> RunAsync(
-        TokenizedClusterStore data,
+        ITokenizedClusters data,
         MixtureWeights prior,
         int seed = 0,
         string? workDirectory = null,
@@ -70,7 +70,7 @@ public sealed partial class DoReMiTrainer
     }
 
     private DoReMiResult Run(
-        TokenizedClusterStore data, MixtureWeights prior, int[] active, int seed, string? workDirectory, string fingerprint, IProgress<ProxyTrainingProgress>? progress, CancellationToken ct)
+        ITokenizedClusters data, MixtureWeights prior, int[] active, int seed, string? workDirectory, string fingerprint, IProgress<ProxyTrainingProgress>? progress, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var journal = workDirectory is null ? null : DoReMiJournal.Open(workDirectory, fingerprint, data.ClusterCount);
@@ -131,7 +131,7 @@ public sealed partial class DoReMiTrainer
     }
 
     private double TrainReference(
-        ProxyTransformer model, TokenizedClusterStore data, MixtureWeights prior, int seed, int steps, Func<int, int, double> schedule, Device device,
+        ProxyTransformer model, ITokenizedClusters data, MixtureWeights prior, int seed, int steps, Func<int, int, double> schedule, Device device,
         DoReMiJournal? journal, IProgress<ProxyTrainingProgress>? progress, Stopwatch clock, CancellationToken ct)
     {
         int ctx = _proxy.Model.ContextLength, batch = _proxy.BatchSize, vocab = data.ModelVocabularySize;
@@ -196,7 +196,7 @@ public sealed partial class DoReMiTrainer
     }
 
     private (MixtureWeights Average, MixtureWeights Final, IReadOnlyList<DoReMiStep> Trajectory) TrainDro(
-        ProxyTransformer model, ProxyTransformer reference, TokenizedClusterStore data, int[] active, int perCluster, int seed, int steps, double referenceLoss,
+        ProxyTransformer model, ProxyTransformer reference, ITokenizedClusters data, int[] active, int perCluster, int seed, int steps, double referenceLoss,
         Func<int, int, double> schedule, Device device, DoReMiJournal? journal, IProgress<ProxyTrainingProgress>? progress, Stopwatch clock, CancellationToken ct)
     {
         int ctx = _proxy.Model.ContextLength, vocab = data.ModelVocabularySize, k = active.Length, batch = k * perCluster;

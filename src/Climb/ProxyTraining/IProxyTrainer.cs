@@ -27,7 +27,7 @@ public sealed class ProxyTrainingRequest
     public required int Seed { get; init; }
 
     /// <summary>Gets the tokenised clusters.</summary>
-    public required TokenizedClusterStore Data { get; init; }
+    public required ITokenizedClusters Data { get; init; }
 
     /// <summary>Gets the targets (text sets and/or multiple-choice sets), each with a name and an objective weight.</summary>
     public required IReadOnlyList<EvaluationTarget> Targets { get; init; }

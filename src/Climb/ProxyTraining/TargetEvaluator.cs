@@ -24,7 +24,7 @@ internal sealed class TargetEvaluator
     private readonly List<PreparedChoices> _choices = [];
     private readonly ProxyObjectiveOptions _objective;
 
-    public TargetEvaluator(TokenizedClusterStore store, IReadOnlyList<EvaluationTarget> targets, int maxSequenceLength, ProxyObjectiveOptions objective)
+    public TargetEvaluator(ITokenizedClusters store, IReadOnlyList<EvaluationTarget> targets, int maxSequenceLength, ProxyObjectiveOptions objective)
     {
         _objective = objective;
         int eot = store.ModelEndOfTextId;
@@ -145,7 +145,7 @@ internal sealed class TargetEvaluator
         return (metrics, num / den);
     }
 
-    private static PreparedText PrepareText(TokenizedClusterStore store, TextTarget target, int maxLen, int eot)
+    private static PreparedText PrepareText(ITokenizedClusters store, TextTarget target, int maxLen, int eot)
     {
         var stream = new List<int>();
         long bytes = 0;
@@ -169,7 +169,7 @@ internal sealed class TargetEvaluator
         return new PreparedText(target, requests, stream.Count - 1, bytes);
     }
 
-    private static PreparedChoices PrepareChoices(TokenizedClusterStore store, MultipleChoiceTarget target, int maxLen, int eot)
+    private static PreparedChoices PrepareChoices(ITokenizedClusters store, MultipleChoiceTarget target, int maxLen, int eot)
     {
         var requests = new List<ScoringRequest>();
         var bytes = new List<double>();

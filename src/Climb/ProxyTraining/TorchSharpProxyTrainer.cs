@@ -85,7 +85,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
     /// <param name="cancellationToken">Cancels the run (nothing is saved).</param>
     /// <returns>The checkpoint.</returns>
     public async Task<ProxyCheckpoint> PretrainBaseAsync(
-        TokenizedClusterStore data,
+        ITokenizedClusters data,
         string checkpointPath,
         long tokenBudget,
         int seed = 0,
@@ -127,7 +127,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
     /// <param name="cancellationToken">Cancels the evaluation.</param>
     /// <returns>The metrics and the objective.</returns>
     public async Task<(IReadOnlyDictionary<string, double> Metrics, double Objective, ObjectiveGoal Goal)> EvaluateCheckpointAsync(
-        string checkpointPath, TokenizedClusterStore data, IReadOnlyList<EvaluationTarget> targets, CancellationToken cancellationToken = default)
+        string checkpointPath, ITokenizedClusters data, IReadOnlyList<EvaluationTarget> targets, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(targets);
@@ -245,10 +245,10 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         return cuda ? torch.device(DeviceType.CUDA, index) : torch.CPU;
     }
 
-    private ProxyTransformer CreateModel(TokenizedClusterStore data, int seed, string? basePath, Device device) => CreateModel(_options, data, seed, basePath, device);
+    private ProxyTransformer CreateModel(ITokenizedClusters data, int seed, string? basePath, Device device) => CreateModel(_options, data, seed, basePath, device);
 
     /// <summary>Creates a seeded model (from <paramref name="basePath"/> when given) on <paramref name="device"/>.</summary>
-    internal static ProxyTransformer CreateModel(TorchSharpProxyTrainerOptions options, TokenizedClusterStore data, int seed, string? basePath, Device device)
+    internal static ProxyTransformer CreateModel(TorchSharpProxyTrainerOptions options, ITokenizedClusters data, int seed, string? basePath, Device device)
     {
         ProxyTransformer model;
         lock (DevicePlacement.SeedLock)
@@ -304,7 +304,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
     }
 
     private (long Tokens, double FinalLoss, double FirstLoss) TrainModel(
-        ProxyTransformer model, TokenizedClusterStore data, MixtureWeights mixture, int seed, long tokenBudget, Func<int, int, double> schedule, string what, Device device,
+        ProxyTransformer model, ITokenizedClusters data, MixtureWeights mixture, int seed, long tokenBudget, Func<int, int, double> schedule, string what, Device device,
         IProgress<ProxyTrainingProgress>? progress, Stopwatch clock, CancellationToken ct)
     {
         int ctx = _options.Model.ContextLength, batch = _options.BatchSize, vocab = data.ModelVocabularySize;
@@ -396,7 +396,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         }
     }
 
-    private ProxyCheckpoint Save(ProxyTransformer model, string path, TokenizedClusterStore data, long tokens, double finalLoss, IReadOnlyDictionary<string, double> metrics, double? stableLearningRate)
+    private ProxyCheckpoint Save(ProxyTransformer model, string path, ITokenizedClusters data, long tokens, double finalLoss, IReadOnlyDictionary<string, double> metrics, double? stableLearningRate)
     {
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -418,7 +418,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         return new ProxyCheckpoint(full, _options.Model, data.ModelVocabularySize, data.Tokenizer.Identity, tokens, finalLoss, metrics);
     }
 
-    internal static CheckpointConfig ReadConfig(string path, TokenizedClusterStore data)
+    internal static CheckpointConfig ReadConfig(string path, ITokenizedClusters data)
     {
         string json = path + ".json";
         if (!File.Exists(path) || !File.Exists(json))
@@ -455,7 +455,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         }
     }
 
-    private static string VocabularyHash(TokenizedClusterStore data)
+    private static string VocabularyHash(ITokenizedClusters data)
     {
         if (data.Compaction is null)
         {

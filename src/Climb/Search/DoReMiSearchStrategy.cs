@@ -18,7 +18,7 @@ public sealed class DoReMiSearchStrategy : IDataBoundSearchStrategy
     private readonly DoReMiSearchStrategyOptions _options;
     private readonly TorchSharpProxyTrainerOptions _proxy;
     private readonly ILoggerFactory _loggers;
-    private TokenizedClusterStore? _data;
+    private ITokenizedClusters? _data;
     private string? _workDirectory;
     private IProgress<ProxyTrainingProgress>? _progress;
     private DoReMiTrainer? _trainer;
@@ -49,7 +49,7 @@ public sealed class DoReMiSearchStrategy : IDataBoundSearchStrategy
     public DoReMiResult? LastResult => _result;
 
     /// <inheritdoc />
-    public void Bind(TokenizedClusterStore data, string? workDirectory, string? baseCheckpointPath = null, IProgress<ProxyTrainingProgress>? progress = null)
+    public void Bind(ITokenizedClusters data, string? workDirectory, string? baseCheckpointPath = null, IProgress<ProxyTrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         var proxy = Copy(_proxy);

@@ -12,5 +12,5 @@ public interface IDataBoundSearchStrategy : IMixtureSearchStrategy
     /// <param name="workDirectory">Where the strategy journals and checkpoints its own training, so an interrupted search resumes; <see langword="null"/> keeps nothing.</param>
     /// <param name="baseCheckpointPath">The shared base model every proxy continues from, when there is one; <see langword="null"/> keeps the strategy's own setting.</param>
     /// <param name="progress">Receives the strategy's training progress.</param>
-    void Bind(TokenizedClusterStore data, string? workDirectory, string? baseCheckpointPath = null, IProgress<ProxyTrainingProgress>? progress = null);
+    void Bind(ITokenizedClusters data, string? workDirectory, string? baseCheckpointPath = null, IProgress<ProxyTrainingProgress>? progress = null);
 }

@@ -17,7 +17,7 @@ internal sealed class ExecutorRoutedProxyTrainer(IProxyTrainer local, Func<Proxy
     /// <inheritdoc />
     public string Identity => local.Identity;
 
-    public async Task PrepareAsync(TokenizedClusterStore data, string folder, int seed, Action<string> report, CancellationToken cancellationToken)
+    public async Task PrepareAsync(ITokenizedClusters data, string folder, int seed, Action<string> report, CancellationToken cancellationToken)
     {
         if (local is IPreparedProxyTrainer prepared)
         {

@@ -154,5 +154,5 @@ internal sealed class SearchStage(
 internal interface IPreparedProxyTrainer : IProxyTrainer
 {
     /// <summary>Prepares (or reloads, when a resumed search finds it finished) the shared state.</summary>
-    Task PrepareAsync(TokenizedClusterStore data, string folder, int seed, Action<string> report, CancellationToken cancellationToken);
+    Task PrepareAsync(ITokenizedClusters data, string folder, int seed, Action<string> report, CancellationToken cancellationToken);
 }

@@ -17,7 +17,7 @@ internal sealed class WarmStartedProxyTrainer(TorchSharpProxyTrainerOptions opti
     /// <inheritdoc />
     public string Identity => ComponentIdentity.Of("torchsharp", _options) + string.Create(CultureInfo.InvariantCulture, $";warmStart=uniform:{baseTokens}");
 
-    public async Task PrepareAsync(TokenizedClusterStore data, string folder, int seed, Action<string> report, CancellationToken cancellationToken)
+    public async Task PrepareAsync(ITokenizedClusters data, string folder, int seed, Action<string> report, CancellationToken cancellationToken)
     {
         string basePath = Path.Combine(folder, "base", "base.ckpt");
         if (!File.Exists(basePath + ".complete"))

@@ -1,14 +1,14 @@
 namespace Climb;
 
 /// <summary>
-/// Draws training sequences from a <see cref="TokenizedClusterStore"/>: each sequence picks a cluster with
+/// Draws training sequences from tokenised clusters (<see cref="ITokenizedClusters"/>): each sequence picks a cluster with
 /// probability equal to its mixture weight, then a uniform start position in that cluster's token stream
 /// (documents packed with end of text between them, wrapping at the end). Deterministic for a given store,
 /// mixture, length and seed.
 /// </summary>
 public sealed class MixtureSequenceSampler
 {
-    private readonly TokenizedClusterStore _store;
+    private readonly ITokenizedClusters _store;
     private readonly double[] _cumulative;
     private readonly int[] _clusters;
     private readonly long[] _draws;
@@ -20,7 +20,7 @@ public sealed class MixtureSequenceSampler
     /// <param name="sequenceLength">Tokens per sequence (context length + 1 for next-token targets).</param>
     /// <param name="seed">The seed.</param>
     /// <exception cref="ArgumentException">The mixture does not match the store, or puts weight on an empty cluster.</exception>
-    public MixtureSequenceSampler(TokenizedClusterStore store, MixtureWeights mixture, int sequenceLength, int seed)
+    public MixtureSequenceSampler(ITokenizedClusters store, MixtureWeights mixture, int sequenceLength, int seed)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(mixture);

@@ -9,7 +9,7 @@ namespace Climb;
 /// index, exact token counts and a manifest written last. Shards are read through memory maps, so sampling
 /// training sequences never tokenises again. Dispose to release the maps.
 /// </summary>
-public sealed partial class TokenizedClusterStore : IDisposable
+public sealed partial class TokenizedClusterStore : ITokenizedClusters, IDisposable
 {
     private readonly ClusterShard[] _shards;
     private readonly int[]? _rawToDense;
