@@ -91,6 +91,10 @@ public sealed partial class MixedDatasetExporter
             for (int i = 0; i < shardPaths.Count; i++)
             {
                 File.Move(shardPaths[i] + ".tmp", shardPaths[i], overwrite: true);
+                if (writers[i].Written is { Hash: { } hash } written)
+                {
+                    WrittenFileHashes.Current?.Add(shardPaths[i], written.Length, hash);
+                }
             }
         }
         catch
@@ -202,6 +206,9 @@ public sealed partial class MixedDatasetExporter
         public static ShardWriter Create(string path, DatasetFormat format) =>
             format == DatasetFormat.Parquet ? new ParquetShardWriter(path) : new JsonlShardWriter(path);
 
+        /// <summary>Gets the length and SHA-256 of what was written, once disposed, when the writer hashed it on the way (else null).</summary>
+        public virtual (long Length, string? Hash)? Written => null;
+
         public abstract ValueTask WriteAsync(Document doc, int component, int tokens, int repeat);
 
         public abstract ValueTask DisposeAsync();
@@ -209,9 +216,13 @@ public sealed partial class MixedDatasetExporter
 
     private sealed class JsonlShardWriter(string path) : ShardWriter
     {
-        private readonly FileStream _stream = new(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        // Hashed on its way to the disk, so the export stage's manifest need not read the shard back.
+        private readonly HashingWriteStream _stream = new(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16));
         private readonly Utf8JsonWriter _json = new(Stream.Null);
+        private (long Length, string? Hash)? _written;
         private bool _disposed;
+
+        public override (long Length, string? Hash)? Written => _written;
 
         public override ValueTask WriteAsync(Document doc, int component, int tokens, int repeat)
         {
@@ -246,6 +257,8 @@ public sealed partial class MixedDatasetExporter
 
             _disposed = true;
             await _json.DisposeAsync().ConfigureAwait(false);
+            await _stream.FlushAsync().ConfigureAwait(false);
+            _written = (_stream.BytesWritten, _stream.Finish());
             await _stream.DisposeAsync().ConfigureAwait(false);
         }
     }

@@ -38,6 +38,27 @@ public class MixedDatasetExporterTests
     private static string TempDir() => Directory.CreateTempSubdirectory("climb-export-").FullName;
 
     [Fact]
+    public async Task Jsonl_shards_are_hashed_on_their_way_to_the_disk_for_the_stage_manifest()
+    {
+        var (components, corpus) = MakeCorpus();
+        var exporter = new MixedDatasetExporter(new MixedDatasetExporterOptions { TokenBudget = 5000, ShardCount = 3, Seed = 1 });
+        string dir = TempDir();
+        DatasetExportResult result;
+        WrittenFileHashes recorder;
+        using (WrittenFileHashes.Record(out recorder))
+        {
+            result = await exporter.ExportAsync(components, new MixtureWeights([0.6, 0.3, 0.1]), Stream(corpus), dir);
+        }
+
+        Assert.Equal(3, result.Shards.Count);
+        foreach (string shard in result.Shards)
+        {
+            string expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(shard)));
+            Assert.Equal(expected, recorder.TryGet(new FileInfo(shard)));
+        }
+    }
+
+    [Fact]
     public async Task Jsonl_shards_hold_exactly_the_accounted_tokens_per_component()
     {
         var (components, corpus) = MakeCorpus();
