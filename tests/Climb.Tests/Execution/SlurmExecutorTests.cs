@@ -53,7 +53,7 @@ public sealed class SlurmExecutorTests
         string job = submit["job"]!.GetValue<string>();
         Assert.Contains($"slurm job {job} on ", onSlurm.Device, StringComparison.Ordinal);
         Assert.Single(Events(work, "done"));
-        var (exit, show) = SlurmTestCommands.Run("scontrol", "show", "job", "-o", job);
+        var (exit, show) = SlurmTestCommands.ShowFinishedJob(job);
         Assert.True(exit == 0 && show.Contains("JobState=COMPLETED", StringComparison.Ordinal), show);
         Assert.Contains("climb worker: job " + job, File.ReadAllText(Path.Combine(work, "slurm", submit["request"]!.GetValue<string>() + "-" + job + ".out")), StringComparison.Ordinal);
     }

@@ -56,6 +56,22 @@ internal static class SlurmTestCommands
         .Select(c => Path.Combine(RepoPaths.Root, "samples", "Climb.Cli", "bin", c, "net10.0", "Climb.Cli.dll"))
         .FirstOrDefault(File.Exists);
 
+    /// <summary>
+    /// <c>scontrol show job</c> once the job has left COMPLETING: a job whose result is in has exited, but on a loaded
+    /// machine Slurm may take a few seconds more to mark it COMPLETED (up to 30 s here).
+    /// </summary>
+    public static (int Exit, string Output) ShowFinishedJob(string job)
+    {
+        var (exit, show) = Run("scontrol", "show", "job", "-o", job);
+        for (int wait = 0; wait < 60 && exit == 0 && show.Contains("JobState=COMPLETING", StringComparison.Ordinal); wait++)
+        {
+            Thread.Sleep(500);
+            (exit, show) = Run("scontrol", "show", "job", "-o", job);
+        }
+
+        return (exit, show);
+    }
+
     public static (int Exit, string Output) Run(string command, params string[] args)
     {
         var psi = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

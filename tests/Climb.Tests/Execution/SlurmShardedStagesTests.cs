@@ -23,7 +23,8 @@ public sealed class SlurmShardedStagesTests
     {
         foreach (string job in jobs)
         {
-            var (exit, show) = SlurmTestCommands.Run("scontrol", "show", "job", "-o", job);
+            var (exit, show) = SlurmTestCommands.ShowFinishedJob(job);
+
             Assert.True(exit == 0 && show.Contains("JobState=COMPLETED", StringComparison.Ordinal), $"job {job}: {show}");
         }
 
