@@ -67,7 +67,8 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
             string output = Path.IsPathRooted(settings.OutputMarkdown) ? settings.OutputMarkdown : Path.Combine(root, settings.OutputMarkdown);
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);
             await File.WriteAllTextAsync(output, EvidenceReport.Write(old, KeptDiscussion(output)), ct);
-            Say($"wrote {output} from {saved}");
+            await File.WriteAllTextAsync(Path.Combine(Path.GetDirectoryName(output)!, Path.GetFileNameWithoutExtension(output) + ".json"), EvidenceSummary.Json(old), ct);
+            Say($"wrote {output} and its .json from {saved}");
             return;
         }
 
