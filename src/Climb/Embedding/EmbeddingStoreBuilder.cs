@@ -162,7 +162,7 @@ internal sealed partial class EmbeddingStoreBuilder
         var entry = new EmbeddingStoreManifest.ShardEntry
         {
             Index = index,
-            DataFile = string.Create(CultureInfo.InvariantCulture, $"shard-{index:D5}.{(_options.DataType == EmbeddingDataType.Float16 ? "f16" : "f32")}"),
+            DataFile = DataFileName(index),
             IdsFile = string.Create(CultureInfo.InvariantCulture, $"shard-{index:D5}.ids.json"),
             Rows = documents.Count,
             IdsHash = idsHash,
@@ -173,7 +173,19 @@ internal sealed partial class EmbeddingStoreBuilder
         await EmbeddingStoreManifest.WriteBytesAsync(Path.Combine(_folder, entry.DataFile), data, CancellationToken.None).ConfigureAwait(false);
         manifest.Shards.Add(entry);
 
-        // Record progress; keep the earlier run's later shards listed so that they can still be reused.
+        await WriteProgressAsync(manifest, existing).ConfigureAwait(false);
+        counters.ShardsWritten++;
+        LogShardWritten(index, documents.Count, clock.Elapsed.TotalSeconds);
+        progress?.Report(counters.Snapshot(clock));
+    }
+
+    /// <summary>The file name of a shard's embeddings.</summary>
+    private string DataFileName(int index) =>
+        string.Create(CultureInfo.InvariantCulture, $"shard-{index:D5}.{(_options.DataType == EmbeddingDataType.Float16 ? "f16" : "f32")}");
+
+    /// <summary>Records progress: the shards finished so far, then the earlier run's later shards, so they can still be reused.</summary>
+    private Task WriteProgressAsync(EmbeddingStoreManifest manifest, EmbeddingStoreManifest? existing)
+    {
         var partial = new EmbeddingStoreManifest
         {
             ModelId = manifest.ModelId,
@@ -183,10 +195,7 @@ internal sealed partial class EmbeddingStoreBuilder
             Shards = [.. manifest.Shards, .. existing?.Shards.Skip(manifest.Shards.Count) ?? []],
         };
         partial.RowCount = partial.Shards.Sum(s => (long)s.Rows);
-        await partial.WriteAsync(_folder, CancellationToken.None).ConfigureAwait(false);
-        counters.ShardsWritten++;
-        LogShardWritten(index, documents.Count, clock.Elapsed.TotalSeconds);
-        progress?.Report(counters.Snapshot(clock));
+        return partial.WriteAsync(_folder, CancellationToken.None);
     }
 
     /// <summary>Reuses a finished shard of an earlier run, or writes the shard's documents and a work request for a shard job.</summary>
@@ -275,7 +284,7 @@ internal sealed partial class EmbeddingStoreBuilder
             var entry = new EmbeddingStoreManifest.ShardEntry
             {
                 Index = slot.Index,
-                DataFile = string.Create(CultureInfo.InvariantCulture, $"shard-{slot.Index:D5}.{(_options.DataType == EmbeddingDataType.Float16 ? "f16" : "f32")}"),
+                DataFile = DataFileName(slot.Index),
                 IdsFile = string.Create(CultureInfo.InvariantCulture, $"shard-{slot.Index:D5}.ids.json"),
                 Rows = slot.Rows,
                 IdsHash = slot.IdsHash,
@@ -293,16 +302,7 @@ internal sealed partial class EmbeddingStoreBuilder
             WrittenFileHashes.Current?.Add(target, new FileInfo(target).Length, entry.DataHash);
 
             manifest.Shards.Add(entry);
-            var partial = new EmbeddingStoreManifest
-            {
-                ModelId = manifest.ModelId,
-                Dimension = manifest.Dimension,
-                DataType = manifest.DataType,
-                ShardSize = manifest.ShardSize,
-                Shards = [.. manifest.Shards, .. existing?.Shards.Skip(manifest.Shards.Count) ?? []],
-            };
-            partial.RowCount = partial.Shards.Sum(s => (long)s.Rows);
-            await partial.WriteAsync(_folder, CancellationToken.None).ConfigureAwait(false);
+            await WriteProgressAsync(manifest, existing).ConfigureAwait(false);
             TryDelete(slot.Request!.Payload["documents"]!.GetValue<string>());
             counters.Embedded += slot.Rows;
             counters.ShardsWritten++;
@@ -322,7 +322,7 @@ internal sealed partial class EmbeddingStoreBuilder
         }
 
         string hash = p["dataHash"]!.GetValue<string>();
-        string moved = Path.Combine(_folder, string.Create(CultureInfo.InvariantCulture, $"shard-{slot.Index:D5}.{(_options.DataType == EmbeddingDataType.Float16 ? "f16" : "f32")}"));
+        string moved = Path.Combine(_folder, DataFileName(slot.Index));
         foreach (string path in new[] { p["data"]!.GetValue<string>(), moved })
         {
             var file = new FileInfo(path);
