@@ -33,6 +33,18 @@ public class FuzzRegressionTests
         fuzzTarget.Body(File.ReadAllBytes(Path.Combine(FuzzFolder, "corpus", target, file)));
     }
 
+    [Fact]
+    public void Rle_values_in_a_string_column_are_refused_before_parquet_net_corrupts_memory()
+    {
+        // Parquet.Net 6.1.0 decodes them by writing integers over the column's string references: an access violation
+        // that kills the process. The guard reads the page headers with Parquet.Net's own decoder, found by reflection.
+        Assert.True(ParquetPageGuard.IsActive, "Parquet.Net's page header decoder was not found: the RLE guard is off");
+        var error = Record.Exception(() => FuzzTargets.Find("parquet")!.Body(File.ReadAllBytes(Path.Combine(FuzzFolder, "regressions", "parquet", "rle-values-in-string-column.parquet"))));
+        var format = Assert.IsType<CorpusFormatException>(error);
+        Assert.Equal(CorpusErrorKind.CorruptFile, format.Kind);
+        Assert.Contains("column 'id': the data page at byte 65 declares RLE-encoded values", format.Message, StringComparison.Ordinal);
+    }
+
     [Fact(Skip = "Open: Parquet.Net 6.1.0's footer decoder loops without bound on a varint past the footer's end or a forged list length (ThriftCompactProtocolReader). See docs/reliability.md.")]
     public void Known_open_parquet_hang()
     {

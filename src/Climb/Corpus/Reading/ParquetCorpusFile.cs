@@ -34,7 +34,7 @@ internal static class ParquetCorpusFile
                 for (var group = 0; group < reader.RowGroupCount; group++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var batch = await ReadRowGroupAsync(context, reader, group, columns, row, cancellationToken).ConfigureAwait(false);
+                    var batch = await ReadRowGroupAsync(context, stream, reader, group, columns, row, cancellationToken).ConfigureAwait(false);
                     if (batch is null)
                     {
                         yield break;
@@ -154,6 +154,7 @@ internal static class ParquetCorpusFile
 
     private static async ValueTask<Batch?> ReadRowGroupAsync(
         CorpusFileContext context,
+        Stream file,
         ParquetReader reader,
         int group,
         Columns columns,
@@ -164,13 +165,13 @@ internal static class ParquetCorpusFile
         {
             using var rowGroup = reader.OpenRowGroupReader(group);
             var count = checked((int)rowGroup.RowCount);
-            var texts = await ReadColumnAsync(rowGroup, columns.Text, count, cancellationToken).ConfigureAwait(false);
-            var ids = columns.Id is null ? null : await ReadColumnAsync(rowGroup, columns.Id, count, cancellationToken).ConfigureAwait(false);
-            var sources = columns.Source is null ? null : await ReadColumnAsync(rowGroup, columns.Source, count, cancellationToken).ConfigureAwait(false);
+            var texts = await ReadColumnAsync(file, rowGroup, columns.Text, count, cancellationToken).ConfigureAwait(false);
+            var ids = columns.Id is null ? null : await ReadColumnAsync(file, rowGroup, columns.Id, count, cancellationToken).ConfigureAwait(false);
+            var sources = columns.Source is null ? null : await ReadColumnAsync(file, rowGroup, columns.Source, count, cancellationToken).ConfigureAwait(false);
             var metadata = new string?[columns.Metadata.Length][];
             for (var m = 0; m < metadata.Length; m++)
             {
-                metadata[m] = await ReadColumnAsync(rowGroup, columns.Metadata[m], count, cancellationToken).ConfigureAwait(false);
+                metadata[m] = await ReadColumnAsync(file, rowGroup, columns.Metadata[m], count, cancellationToken).ConfigureAwait(false);
             }
 
             return new Batch(texts, ids, sources, columns.Metadata, metadata);
@@ -187,8 +188,10 @@ internal static class ParquetCorpusFile
         }
     }
 
-    private static async ValueTask<string?[]> ReadColumnAsync(ParquetRowGroupReader rowGroup, DataField field, int count, CancellationToken cancellationToken)
+    private static async ValueTask<string?[]> ReadColumnAsync(Stream file, ParquetRowGroupReader rowGroup, DataField field, int count, CancellationToken cancellationToken)
     {
+        // Pages that Parquet.Net 6.1.0 would decode by corrupting memory are refused first (found by fuzzing).
+        ParquetPageGuard.Check(file, rowGroup.GetMetadata(field), field);
         var type = field.ClrType;
         if (IsString(type))
         {
