@@ -9,6 +9,7 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["search"] = a => Task.FromResult(Climb.Benchmarks.Search.SearchBench.Run(a)),
     ["quality"] = Climb.Benchmarks.Quality.QualityThroughputCommand.RunAsync,
     ["evidence"] = Climb.Benchmarks.Evidence.EvidenceExperiment.MainAsync,
+    ["unknown-words"] = Climb.Benchmarks.Embedding.UnknownWordsCommand.RunAsync,
 };
 
 if (args.Length > 0 && commands.TryGetValue(args[0], out var command))

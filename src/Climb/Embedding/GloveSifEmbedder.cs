@@ -22,7 +22,12 @@ namespace Climb;
 /// <see cref="Options"/> and <see cref="EmbedderInfo.ModelId"/>, so every batch, run and resume embeds the same way.
 /// An unfitted embedder removes nothing (and says so in its model identity).
 /// </para>
-/// <para>A text with no vocabulary word becomes the zero vector (never NaN).</para>
+/// <para>
+/// A word outside the vocabulary contributes, by default (<see cref="GloveSifEmbedderOptions.UnknownWords"/>), a
+/// vector of its hashed character n-grams, weighted by its frequency in the fitting sample: texts in scripts or
+/// languages the English vocabulary lacks get distinct vectors instead of all becoming the zero vector. A text with
+/// no word at all (only digits or punctuation) becomes the zero vector (never NaN).
+/// </para>
 /// <para>The instance is immutable and safe for concurrent use.</para>
 /// </remarks>
 public sealed partial class GloveSifEmbedder : ICorpusFittedEmbedder
@@ -34,6 +39,8 @@ public sealed partial class GloveSifEmbedder : ICorpusFittedEmbedder
     private readonly GloveSifEmbedderOptions _options;
     private readonly ILogger _logger;
     private readonly float[] _weights;
+    private readonly HashedNgramVectors? _unknownVectors;
+    private readonly Dictionary<string, float>.AlternateLookup<ReadOnlySpan<char>> _unknownWeights;
     private readonly float[][] _components;
     private readonly string _modelPrefix;
     private int _warnedUnfitted;
@@ -57,6 +64,18 @@ public sealed partial class GloveSifEmbedder : ICorpusFittedEmbedder
             ? Unit(c)
             : throw new ArgumentException($"CommonComponents[{i}] has {c.Length} values; the embedding dimension is {vectors.Dimension}.", nameof(options))).ToArray();
         _weights = ComputeWeights(vectors, sourceVocabularySize, _options);
+        if (_options.UnknownWords == UnknownWordHandling.HashedCharacterNgrams)
+        {
+            _unknownVectors = new HashedNgramVectors(vectors.Dimension, vectors.MeanNorm);
+        }
+
+        var unknownWeights = new Dictionary<string, float>(StringComparer.Ordinal);
+        foreach (var (word, p) in _options.UnknownWordProbabilities ?? new Dictionary<string, double>())
+        {
+            unknownWeights[word] = (float)(_options.Smoothing / (_options.Smoothing + p));
+        }
+
+        _unknownWeights = unknownWeights.GetAlternateLookup<ReadOnlySpan<char>>();
         SourceVocabularySize = sourceVocabularySize;
         Info = new EmbedderInfo(BuildModelId(), vectors.Dimension);
     }
@@ -97,20 +116,38 @@ public sealed partial class GloveSifEmbedder : ICorpusFittedEmbedder
         ArgumentNullException.ThrowIfNull(sample);
         var texts = sample as IReadOnlyList<string> ?? sample.ToList();
         CheckTexts(texts);
+        var census = await Task.Run(() => CountUnknownWords(texts, cancellationToken), cancellationToken).ConfigureAwait(false);
+        GloveSifEmbedder basis = this;
+        if (_options.UnknownWords == UnknownWordHandling.HashedCharacterNgrams)
+        {
+            if (_options.UnknownWordProbabilities is null)
+            {
+                var withTable = _options.Clone();
+                withTable.UnknownWordProbabilities = UnknownWordTable(census, _options.Smoothing);
+                basis = new GloveSifEmbedder(_vectors, SourceVocabularySize, _modelPrefix, withTable, _logger);
+            }
+
+            LogUnknownWordsHashed(census.ShareOfWords, census.TextsWithoutKnownWords, texts.Count, basis._options.UnknownWordProbabilities!.Count);
+        }
+        else if (census.TextsWithoutKnownWords > 0.01 * texts.Count)
+        {
+            LogUnknownWordsIgnored(census.TextsWithoutKnownWords, texts.Count, census.ShareOfWords);
+        }
+
         int k = _options.ComponentsToRemove;
         if (k == 0)
         {
-            return this;
+            return basis;
         }
 
-        var x = await Task.Run(() => Compute(texts, finish: false, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var x = await Task.Run(() => basis.Compute(texts, finish: false, cancellationToken), cancellationToken).ConfigureAwait(false);
         var (components, explained, used) = await Task.Run(() => TopComponents(x, k, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (used < k)
         {
-            throw new ArgumentException($"The fitting sample has {used} texts with known words; at least {k} are needed.", nameof(sample));
+            throw new ArgumentException($"The fitting sample has {used} texts with words; at least {k} are needed.", nameof(sample));
         }
 
-        var options = _options.Clone();
+        var options = basis._options.Clone();
         options.CommonComponents = components;
         var fitted = new GloveSifEmbedder(_vectors, SourceVocabularySize, _modelPrefix, options, _logger);
         LogFitted(k, used, texts.Count, explained, fitted.Info.ModelId);
@@ -154,7 +191,9 @@ public sealed partial class GloveSifEmbedder : ICorpusFittedEmbedder
     }
 
     /// <inheritdoc />
-    bool ICorpusFittedEmbedder.IsFitted => IsFitted || _options.ComponentsToRemove == 0;
+    bool ICorpusFittedEmbedder.IsFitted =>
+        (IsFitted || _options.ComponentsToRemove == 0)
+        && (_options.UnknownWords == UnknownWordHandling.Ignore || _options.UnknownWordProbabilities is not null);
 
     /// <inheritdoc />
     async Task<ICorpusFittedEmbedder> ICorpusFittedEmbedder.FitAsync(IAsyncEnumerable<Document> corpus, CancellationToken cancellationToken) =>
@@ -164,7 +203,19 @@ public sealed partial class GloveSifEmbedder : ICorpusFittedEmbedder
     void ICorpusFittedEmbedder.SaveFit(Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        System.Text.Json.JsonSerializer.Serialize(destination, _options.CommonComponents ?? []);
+        if (_options.UnknownWords == UnknownWordHandling.Ignore)
+        {
+            // The format of earlier versions: the components alone.
+            System.Text.Json.JsonSerializer.Serialize(destination, _options.CommonComponents ?? []);
+            return;
+        }
+
+        var fit = new SavedFit
+        {
+            CommonComponents = _options.CommonComponents?.ToArray() ?? [],
+            UnknownWordProbabilities = new SortedDictionary<string, double>(_options.UnknownWordProbabilities ?? new Dictionary<string, double>(), StringComparer.Ordinal),
+        };
+        System.Text.Json.JsonSerializer.Serialize(destination, fit);
     }
 
     /// <inheritdoc />
@@ -172,9 +223,29 @@ public sealed partial class GloveSifEmbedder : ICorpusFittedEmbedder
     {
         ArgumentNullException.ThrowIfNull(source);
         float[][] components;
+        IDictionary<string, double>? unknown = null;
         try
         {
-            components = System.Text.Json.JsonSerializer.Deserialize<float[][]>(source) ?? [];
+            var node = System.Text.Json.Nodes.JsonNode.Parse(source);
+            if (node is System.Text.Json.Nodes.JsonArray)
+            {
+                if (_options.UnknownWords != UnknownWordHandling.Ignore)
+                {
+                    throw new InvalidDataException("The saved SIF fit has no unknown-word probabilities (it was written with UnknownWords = Ignore or by an earlier version); delete it to fit again.");
+                }
+
+                components = System.Text.Json.JsonSerializer.Deserialize<float[][]>(node) ?? [];
+            }
+            else
+            {
+                var fit = System.Text.Json.JsonSerializer.Deserialize<SavedFit>(node) ?? throw new InvalidDataException("The saved SIF fit is empty.");
+                components = fit.CommonComponents ?? [];
+                unknown = fit.UnknownWordProbabilities ?? throw new InvalidDataException("The saved SIF fit has no unknown-word probabilities.");
+                if (_options.UnknownWords == UnknownWordHandling.Ignore)
+                {
+                    throw new InvalidDataException("The saved SIF fit holds unknown-word probabilities, but this embedder ignores unknown words (UnknownWords = Ignore); delete it to fit again.");
+                }
+            }
         }
         catch (System.Text.Json.JsonException ex)
         {
@@ -188,7 +259,19 @@ public sealed partial class GloveSifEmbedder : ICorpusFittedEmbedder
 
         var options = _options.Clone();
         options.CommonComponents = components;
-        return new GloveSifEmbedder(_vectors, SourceVocabularySize, _modelPrefix, options, _logger);
+        if (unknown is not null)
+        {
+            options.UnknownWordProbabilities = new Dictionary<string, double>(unknown, StringComparer.Ordinal);
+        }
+
+        try
+        {
+            return new GloveSifEmbedder(_vectors, SourceVocabularySize, _modelPrefix, options, _logger);
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.DataAnnotations.ValidationException or ArgumentException)
+        {
+            throw new InvalidDataException("The saved SIF fit is not valid: " + ex.Message, ex);
+        }
     }
 
     private static void CheckTexts(IReadOnlyList<string> texts)
@@ -215,15 +298,18 @@ public sealed partial class GloveSifEmbedder : ICorpusFittedEmbedder
         float[] data = result.Buffer;
         var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism };
         int rangeSize = Math.Clamp(texts.Count / (Environment.ProcessorCount * 8), 1, 64);
-        Parallel.ForEach(Partitioner.Create(0, texts.Count, rangeSize), parallel, () => new List<int>(512), (range, _, ids) =>
+        Parallel.ForEach(Partitioner.Create(0, texts.Count, rangeSize), parallel, () => new TextState(this), (range, _, state) =>
         {
+            var ids = state.Ids;
             for (int i = range.Item1; i < range.Item2; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 ids.Clear();
-                SifTokenizer.Tokenize(texts[i], _vectors.Lookup, ids);
                 Span<float> row = data.AsSpan(i * dim, dim);
-                if (ids.Count == 0)
+                state.Begin();
+                SifTokenizer.Tokenize(texts[i], _vectors.Lookup, ids, state.Unknown);
+                int words = ids.Count + state.UnknownWords;
+                if (words == 0)
                 {
                     continue;
                 }
@@ -233,16 +319,79 @@ public sealed partial class GloveSifEmbedder : ICorpusFittedEmbedder
                     TensorPrimitives.MultiplyAdd(_vectors.Vector(id), _weights[id], row, row);
                 }
 
-                TensorPrimitives.Multiply(row, 1f / ids.Count, row);
+                state.AddUnknownTo(row);
+                TensorPrimitives.Multiply(row, 1f / words, row);
                 if (finish)
                 {
                     Finish(row);
                 }
             }
 
-            return ids;
+            return state;
         }, _ => { });
         return result;
+    }
+
+    /// <summary>Counts, over a sample, the words outside the vocabulary and the texts with no vocabulary word.</summary>
+    private UnknownWordCensus CountUnknownWords(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism };
+        var merged = new Dictionary<string, long>(StringComparer.Ordinal);
+        long words = 0, unknownWords = 0;
+        int withoutKnown = 0;
+        var gate = new object();
+        Parallel.ForEach(Partitioner.Create(0, texts.Count, Math.Clamp(texts.Count / (Environment.ProcessorCount * 8), 1, 256)), parallel,
+            () => (Ids: new List<int>(512), Counter: new UnknownWordCounter(), Words: 0L, Without: 0),
+            (range, _, local) =>
+            {
+                for (int i = range.Item1; i < range.Item2; i++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    local.Ids.Clear();
+                    local.Words += SifTokenizer.Tokenize(texts[i], _vectors.Lookup, local.Ids, local.Counter);
+                    if (local.Ids.Count == 0)
+                    {
+                        local.Without++;
+                    }
+                }
+
+                return local;
+            },
+            local =>
+            {
+                lock (gate)
+                {
+                    words += local.Words;
+                    withoutKnown += local.Without;
+                    foreach (var (word, count) in local.Counter.Counts)
+                    {
+                        unknownWords += count;
+                        merged[word] = merged.GetValueOrDefault(word) + count;
+                    }
+                }
+            });
+        return new UnknownWordCensus(merged, words, unknownWords, withoutKnown);
+    }
+
+    /// <summary>The probabilities of the unknown words frequent enough to get a SIF weight below 0.99 (at most <see cref="MaxUnknownWordTable"/>).</summary>
+    private static Dictionary<string, double> UnknownWordTable(UnknownWordCensus census, double smoothing)
+    {
+        var table = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (census.Words == 0)
+        {
+            return table;
+        }
+
+        double threshold = smoothing / 99;
+        foreach (var (word, count) in census.Counts
+            .Where(kv => (double)kv.Value / census.Words > threshold)
+            .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+            .Take(MaxUnknownWordTable))
+        {
+            table[word] = (double)count / census.Words;
+        }
+
+        return table;
     }
 
     private void Finish(Span<float> row)
@@ -414,6 +563,21 @@ public sealed partial class GloveSifEmbedder : ICorpusFittedEmbedder
         }
 
         sb.Append(";norm=").Append(_options.Normalize ? '1' : '0');
+        if (_options.UnknownWords == UnknownWordHandling.HashedCharacterNgrams)
+        {
+            // Ignore adds nothing, so its identity is that of the versions before unknown words had vectors.
+            sb.Append(";oov=").Append(HashedNgramVectors.Method).Append(':');
+            if (_options.UnknownWordProbabilities is { } unknown)
+            {
+                var text = string.Join('\n', unknown.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "\t" + kv.Value.ToString("R", CultureInfo.InvariantCulture)));
+                sb.Append(unknown.Count.ToString(CultureInfo.InvariantCulture)).Append(':').Append(Hash(Encoding.UTF8.GetBytes(text)));
+            }
+            else
+            {
+                sb.Append("unfitted");
+            }
+        }
+
         return sb.ToString();
     }
 
@@ -422,6 +586,100 @@ public sealed partial class GloveSifEmbedder : ICorpusFittedEmbedder
     [LoggerMessage(Level = LogLevel.Information, Message = "Fitted {Components} common component(s) of SIF on {Used} of {Sampled} sampled texts ({Explained:P1} of the energy); model {ModelId}")]
     private partial void LogFitted(int components, int used, int sampled, double explained, string modelId);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "SIF: {Share:P1} of the sampled words are outside the vocabulary and {Without} of {Sampled} sampled texts have no vocabulary word; unknown words are embedded by their hashed character n-grams ({Table} frequent ones weighted by their frequency in the sample)")]
+    private partial void LogUnknownWordsHashed(double share, int without, int sampled, int table);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SIF: {Without} of {Sampled} sampled texts have no vocabulary word ({Share:P1} of the words are unknown) and will embed to the zero vector, all in one cluster; set GloveSifEmbedderOptions.UnknownWords = HashedCharacterNgrams, or use an OnnxEmbedder with a model for the corpus's languages")]
+    private partial void LogUnknownWordsIgnored(int without, int sampled, double share);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "GloveSifEmbedder is not fitted: no common component is removed (call FitAsync on the corpus first for full SIF)")]
     private partial void LogUnfitted();
+
+    /// <summary>The most unknown words whose probabilities a fit keeps.</summary>
+    private const int MaxUnknownWordTable = 50_000;
+
+    /// <summary>What <see cref="CountUnknownWords"/> found in a sample.</summary>
+    private sealed record UnknownWordCensus(Dictionary<string, long> Counts, long Words, long UnknownWords, int TextsWithoutKnownWords)
+    {
+        public double ShareOfWords => Words == 0 ? 0 : (double)UnknownWords / Words;
+    }
+
+    /// <summary>The fit saved by <see cref="ICorpusFittedEmbedder.SaveFit"/> when unknown words get vectors.</summary>
+    private sealed class SavedFit
+    {
+        public float[][]? CommonComponents { get; set; }
+
+        public SortedDictionary<string, double>? UnknownWordProbabilities { get; set; }
+    }
+
+    /// <summary>Counts unknown words (one instance per thread).</summary>
+    private sealed class UnknownWordCounter : UnknownWordSink
+    {
+        private readonly Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+        public UnknownWordCounter()
+        {
+            Counts = new Dictionary<string, long>(StringComparer.Ordinal);
+            _lookup = Counts.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+
+        public Dictionary<string, long> Counts { get; }
+
+        public override void Add(ReadOnlySpan<char> word) => CollectionsMarshal.GetValueRefOrAddDefault(_lookup, word, out _)++;
+    }
+
+    /// <summary>One thread's working state while embedding: the known words' indices and the unknown words' vectors.</summary>
+    private sealed class TextState
+    {
+        private readonly GloveSifEmbedder _owner;
+        private readonly float[] _unknownSum;
+        private readonly float[] _scratch;
+        private readonly Sink? _sink;
+
+        public TextState(GloveSifEmbedder owner)
+        {
+            _owner = owner;
+            _unknownSum = new float[owner._vectors.Dimension];
+            _scratch = new float[owner._vectors.Dimension];
+            _sink = owner._unknownVectors is null ? null : new Sink(this);
+        }
+
+        public List<int> Ids { get; } = new(512);
+
+        public UnknownWordSink? Unknown => _sink;
+
+        /// <summary>Gets how many unknown words of the current text contributed a vector.</summary>
+        public int UnknownWords { get; private set; }
+
+        /// <summary>Starts a new text.</summary>
+        public void Begin()
+        {
+            UnknownWords = 0;
+            if (_sink is not null)
+            {
+                Array.Clear(_unknownSum);
+            }
+        }
+
+        /// <summary>Adds the current text's unknown-word vectors to its row (after the known words, in a fixed order).</summary>
+        public void AddUnknownTo(Span<float> row)
+        {
+            if (UnknownWords > 0)
+            {
+                TensorPrimitives.Add(row, _unknownSum, row);
+            }
+        }
+
+        private void Add(ReadOnlySpan<char> word)
+        {
+            float weight = _owner._unknownWeights.TryGetValue(word, out float w) ? w : 1f;
+            _owner._unknownVectors!.Add(word, weight, _unknownSum, _scratch);
+            UnknownWords++;
+        }
+
+        private sealed class Sink(TextState state) : UnknownWordSink
+        {
+            public override void Add(ReadOnlySpan<char> word) => state.Add(word);
+        }
+    }
 }

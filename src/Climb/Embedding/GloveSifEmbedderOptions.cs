@@ -27,6 +27,24 @@ public sealed class GloveSifEmbedderOptions : IValidatableOptions
     /// </value>
     public IDictionary<string, double>? WordFrequencies { get; set; }
 
+    /// <summary>Gets or sets what a word outside the vocabulary contributes to a text's vector.</summary>
+    /// <value>
+    /// Default <see cref="UnknownWordHandling.HashedCharacterNgrams"/>: a vector of the word's hashed character n-grams,
+    /// so that texts in languages or scripts the English GloVe vocabulary lacks still get distinct vectors.
+    /// <see cref="UnknownWordHandling.Ignore"/> is the plain SIF of earlier versions (same model identity).
+    /// </value>
+    public UnknownWordHandling UnknownWords { get; set; } = UnknownWordHandling.HashedCharacterNgrams;
+
+    /// <summary>Gets or sets the probabilities of the frequent words outside the vocabulary, used for their SIF weights.</summary>
+    /// <value>
+    /// Default <see langword="null"/>: every unknown word gets the weight of a rare word (about 1).
+    /// <see cref="GloveSifEmbedder.FitAsync(IEnumerable{string}, CancellationToken)"/> fills it with the unknown words of
+    /// the fitting sample frequent enough to get a SIF weight below 0.99 (probability above <c>Smoothing / 99</c>, at most
+    /// 50,000 words); keys are lower-case words, values probabilities among all the sample's words.
+    /// Used only with <see cref="UnknownWordHandling.HashedCharacterNgrams"/>.
+    /// </value>
+    public IDictionary<string, double>? UnknownWordProbabilities { get; set; }
+
     /// <summary>Gets or sets how many common components (principal directions of the corpus) <see cref="GloveSifEmbedder.FitAsync(IEnumerable{string}, CancellationToken)"/> finds and removes.</summary>
     /// <value>Default 1, as in SIF. 0 disables the removal.</value>
     [Range(0, 20)]
@@ -64,6 +82,8 @@ public sealed class GloveSifEmbedderOptions : IValidatableOptions
         Smoothing = Smoothing,
         ZipfExponent = ZipfExponent,
         WordFrequencies = WordFrequencies is null ? null : new Dictionary<string, double>(WordFrequencies, StringComparer.Ordinal),
+        UnknownWords = UnknownWords,
+        UnknownWordProbabilities = UnknownWordProbabilities is null ? null : new Dictionary<string, double>(UnknownWordProbabilities, StringComparer.Ordinal),
         ComponentsToRemove = ComponentsToRemove,
         CommonComponents = CommonComponents?.Select(c => (float[])c.Clone()).ToList(),
         Normalize = Normalize,
@@ -93,6 +113,23 @@ public sealed class GloveSifEmbedderOptions : IValidatableOptions
             if (!WordFrequencies.Values.Any(v => v > 0))
             {
                 yield return $"{nameof(WordFrequencies)} has no positive count.";
+            }
+        }
+
+        if (!Enum.IsDefined(UnknownWords))
+        {
+            yield return $"{nameof(UnknownWords)} is {(int)UnknownWords}; expected Ignore or HashedCharacterNgrams.";
+        }
+
+        if (UnknownWordProbabilities is not null)
+        {
+            foreach (var (word, value) in UnknownWordProbabilities)
+            {
+                if (!double.IsFinite(value) || value < 0 || value > 1)
+                {
+                    yield return $"{nameof(UnknownWordProbabilities)}['{word}'] is {value}; a probability must be between 0 and 1.";
+                    break;
+                }
             }
         }
 

@@ -15,8 +15,12 @@ internal static class SifTokenizer
     internal const int MaxWordLength = 48;
 
     /// <summary>Appends the vocabulary indices of the words of <paramref name="text"/> to <paramref name="ids"/>.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="lookup">The vocabulary.</param>
+    /// <param name="ids">Receives the indices of the known words.</param>
+    /// <param name="unknown">Receives every word with a letter that is not in the vocabulary (words over <see cref="MaxWordLength"/> characters excepted), or <see langword="null"/>.</param>
     /// <returns>The number of words seen, known or not.</returns>
-    public static int Tokenize(ReadOnlySpan<char> text, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, List<int> ids)
+    public static int Tokenize(ReadOnlySpan<char> text, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, List<int> ids, UnknownWordSink? unknown = null)
     {
         Span<char> buffer = stackalloc char[MaxWordLength];
         int words = 0;
@@ -74,18 +78,18 @@ internal static class SifTokenizer
                 continue;
             }
 
-            words += Word(buffer[..length], nonAscii, lookup, ids);
+            words += Word(buffer[..length], nonAscii, lookup, ids, unknown);
         }
 
         return words;
     }
 
-    private static int Word(ReadOnlySpan<char> word, bool nonAscii, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, List<int> ids)
+    private static int Word(ReadOnlySpan<char> word, bool nonAscii, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, List<int> ids, UnknownWordSink? unknown)
     {
         int apostrophe = word.LastIndexOf('\'');
         if (apostrophe < 0)
         {
-            return Compound(word, nonAscii, lookup, ids);
+            return Compound(word, nonAscii, lookup, ids, unknown);
         }
 
         ReadOnlySpan<char> stem = word[..apostrophe];
@@ -107,7 +111,7 @@ internal static class SifTokenizer
             int count = 0;
             foreach (Range part in word.Split('\''))
             {
-                count += Compound(word[part], nonAscii, lookup, ids);
+                count += Compound(word[part], nonAscii, lookup, ids, unknown);
             }
 
             return count;
@@ -125,22 +129,22 @@ internal static class SifTokenizer
                 "ai" => "is",
                 _ => verb,
             };
-            seen += full.IndexOf('\'') >= 0 ? Word(full, nonAscii, lookup, ids) : Compound(full, nonAscii, lookup, ids);
+            seen += full.IndexOf('\'') >= 0 ? Word(full, nonAscii, lookup, ids, unknown) : Compound(full, nonAscii, lookup, ids, unknown);
         }
         else
         {
-            seen += Word(stem, nonAscii, lookup, ids);
+            seen += Word(stem, nonAscii, lookup, ids, unknown);
         }
 
         if (expansion.Length > 0)
         {
-            seen += Simple(expansion, nonAscii: false, lookup, ids);
+            seen += Simple(expansion, nonAscii: false, lookup, ids, unknown);
         }
 
         return seen;
     }
 
-    private static int Compound(ReadOnlySpan<char> word, bool nonAscii, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, List<int> ids)
+    private static int Compound(ReadOnlySpan<char> word, bool nonAscii, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, List<int> ids, UnknownWordSink? unknown)
     {
         if (word.IsEmpty)
         {
@@ -151,13 +155,13 @@ internal static class SifTokenizer
         {
             if (word.IndexOf('-') < 0)
             {
-                return Simple(word, nonAscii, lookup, ids);
+                return Simple(word, nonAscii, lookup, ids, unknown);
             }
 
             int count = 0;
             foreach (Range part in word.Split('-'))
             {
-                count += Simple(word[part], nonAscii, lookup, ids);
+                count += Simple(word[part], nonAscii, lookup, ids, unknown);
             }
 
             return count;
@@ -167,7 +171,7 @@ internal static class SifTokenizer
         return 1;
     }
 
-    private static int Simple(ReadOnlySpan<char> word, bool nonAscii, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, List<int> ids)
+    private static int Simple(ReadOnlySpan<char> word, bool nonAscii, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, List<int> ids, UnknownWordSink? unknown)
     {
         if (word.IsEmpty)
         {
@@ -182,8 +186,25 @@ internal static class SifTokenizer
         {
             ids.Add(id);
         }
+        else if (unknown is not null && HasLetter(word))
+        {
+            unknown.Add(word);
+        }
 
         return 1;
+    }
+
+    private static bool HasLetter(ReadOnlySpan<char> word)
+    {
+        foreach (char c in word)
+        {
+            if (char.IsLetter(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string FoldAccents(ReadOnlySpan<char> word)

@@ -15,6 +15,7 @@ internal sealed class WordVectors
     private static readonly Lazy<WordVectors> LazyGlove = new(LoadGlove, LazyThreadSafetyMode.ExecutionAndPublication);
 
     private readonly Dictionary<string, int> _index;
+    private float? _meanNorm;
 
     public WordVectors(string[] words, int[] ranks, float[] vectors, int dimension, string description, string? contentHash = null)
     {
@@ -63,6 +64,20 @@ internal sealed class WordVectors
     public Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> Lookup { get; }
 
     public ReadOnlySpan<float> Vector(int index) => Vectors.AsSpan(index * Dimension, Dimension);
+
+    /// <summary>Gets the mean length of the table's vectors (the scale given to vectors of unknown words).</summary>
+    public float MeanNorm => _meanNorm ??= ComputeMeanNorm();
+
+    private float ComputeMeanNorm()
+    {
+        double sum = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            sum += TensorPrimitives.Norm(Vector(i));
+        }
+
+        return Count == 0 ? 1f : (float)(sum / Count);
+    }
 
     internal static WordVectors Read(Stream compressed, string name)
     {

@@ -31,7 +31,7 @@ public sealed class GloveSifEmbedderTests
     public async Task Weighted_average_follows_the_SIF_formula()
     {
         const double a = 0.05;
-        var embedder = Tiny(new GloveSifEmbedderOptions { Smoothing = a, Normalize = false });
+        var embedder = Tiny(new GloveSifEmbedderOptions { Smoothing = a, Normalize = false, UnknownWords = UnknownWordHandling.Ignore });
         var m = await embedder.EmbedAsync(["The cat sat.", "unknownword cat"]);
 
         double W(int rank) => a / (a + P(rank));
@@ -39,7 +39,7 @@ public sealed class GloveSifEmbedderTests
         {
             double expected = (W(1) * Vectors[0][d] + W(2) * Vectors[1][d] + W(4) * Vectors[3][d]) / 3;
             Assert.Equal(expected, m[0][d], 5);
-            Assert.Equal(W(2) * Vectors[1][d], m[1][d], 5); // unknown words do not dilute the average
+            Assert.Equal(W(2) * Vectors[1][d], m[1][d], 5); // ignored unknown words do not dilute the average
         }
     }
 
@@ -58,9 +58,9 @@ public sealed class GloveSifEmbedderTests
     }
 
     [Fact]
-    public async Task Normalized_rows_have_unit_length_and_unknown_only_texts_are_zero()
+    public async Task Normalized_rows_have_unit_length_and_unknown_only_texts_are_zero_when_unknown_words_are_ignored()
     {
-        var embedder = Tiny(new GloveSifEmbedderOptions());
+        var embedder = Tiny(new GloveSifEmbedderOptions { UnknownWords = UnknownWordHandling.Ignore });
         var m = await embedder.EmbedAsync(["the cat sat on the road", "zzz qqq", "", "!!!"]);
         Assert.Equal(1.0, Math.Sqrt(m[0].ToArray().Sum(v => (double)v * v)), 5);
         for (int r = 1; r < 4; r++)
@@ -168,6 +168,10 @@ public sealed class GloveSifEmbedderTests
             Id(new GloveSifEmbedderOptions { CommonComponents = [[1f, 0f, 0f]] }),
             Id(new GloveSifEmbedderOptions { CommonComponents = [[0f, 1f, 0f]] }),
             Id(new GloveSifEmbedderOptions { WordFrequencies = new Dictionary<string, double> { ["the"] = 1 } }),
+            Id(new GloveSifEmbedderOptions { UnknownWords = UnknownWordHandling.Ignore }),
+            Id(new GloveSifEmbedderOptions { UnknownWordProbabilities = new Dictionary<string, double>() }),
+            Id(new GloveSifEmbedderOptions { UnknownWordProbabilities = new Dictionary<string, double> { ["zzz"] = 0.5 } }),
+            Id(new GloveSifEmbedderOptions { UnknownWordProbabilities = new Dictionary<string, double> { ["zzz"] = 0.25 } }),
         };
         Assert.Equal(ids.Length, ids.Distinct().Count());
         Assert.Equal(ids[0], Id(new GloveSifEmbedderOptions { Seed = 7, MaxDegreeOfParallelism = 1 }));
@@ -202,7 +206,9 @@ public sealed class GloveSifEmbedderTests
         var texts = Enumerable.Range(0, 400).Select(i => $"Text {i}: the quick brown fox number {i % 13} jumps over {i % 7} lazy dogs; don't panic.").ToList();
         var fitted = await new GloveSifEmbedder().FitAsync(texts);
         var all = await fitted.EmbedAsync(texts);
-        var serial = new GloveSifEmbedder(new GloveSifEmbedderOptions { CommonComponents = fitted.Options.CommonComponents, MaxDegreeOfParallelism = 1 });
+        var options = fitted.Options;
+        options.MaxDegreeOfParallelism = 1;
+        var serial = new GloveSifEmbedder(options);
         Assert.Equal(fitted.Info.ModelId, serial.Info.ModelId);
         for (int start = 0; start < texts.Count; start += 37)
         {
@@ -220,7 +226,7 @@ public sealed class GloveSifEmbedderTests
         var embedder = new GloveSifEmbedder();
         Assert.Equal(100, embedder.Info.Dimension);
         Assert.Equal(100_000, embedder.VocabularySize);
-        Assert.Matches("^glove-6b-100d-sif/v1;vectors=[0-9a-f]{12};words=100000;a=0.001;p=zipf1;pc=none;norm=1$", embedder.Info.ModelId);
+        Assert.Matches("^glove-6b-100d-sif/v1;vectors=[0-9a-f]{12};words=100000;a=0.001;p=zipf1;pc=none;norm=1;oov=fnv1a-splitmix-pm1-n3-5:unfitted$", embedder.Info.ModelId);
         var m = await embedder.EmbedAsync(["king", "queen", "banana", "The stock market fell sharply today.", "Shares dropped on Wall Street.", "The recipe needs flour and sugar."]);
         static double Cos(Span<float> a, Span<float> b) => System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(a, b);
         Assert.True(Cos(m[0], m[1]) > Cos(m[0], m[2]) + 0.3, $"king~queen {Cos(m[0], m[1])}, king~banana {Cos(m[0], m[2])}");
