@@ -10,6 +10,7 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["quality"] = Climb.Benchmarks.Quality.QualityThroughputCommand.RunAsync,
     ["evidence"] = Climb.Benchmarks.Evidence.EvidenceExperiment.MainAsync,
     ["unknown-words"] = Climb.Benchmarks.Embedding.UnknownWordsCommand.RunAsync,
+    ["unknown-words-speed"] = Climb.Benchmarks.Embedding.UnknownWordSpeedCommand.RunAsync,
 };
 
 if (args.Length > 0 && commands.TryGetValue(args[0], out var command))
