@@ -19,7 +19,7 @@ internal static class UnknownWordSpeedCommand
     {
         int documents = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 25_000;
         int runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
-        string root = FindRoot();
+        string root = EmbeddingBenchmarks.FindRoot();
         string output = args.Length > 2 ? args[2] : Path.Combine(root, "benchmarks", "out", "ru-fortunes.txt");
         var source = new List<string>();
         using (var reader = new StreamReader(new GZipStream(File.OpenRead(Path.Combine(root, "data", "multilingual", "fortunes-ru.jsonl.gz")), CompressionMode.Decompress)))
@@ -35,7 +35,7 @@ internal static class UnknownWordSpeedCommand
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         await File.WriteAllLinesAsync(output, texts);
         Console.WriteLine($"{texts.Count} texts ({texts.Sum(t => (long)t.Length) / 1e6:0.00} M characters) from {source.Count} Russian fortunes; " +
-            $"{Environment.ProcessorCount} cores; loadavg {LoadAverage()}; texts written to {output}");
+            $"{Environment.ProcessorCount} cores; loadavg {Evidence.EvidenceExperiment.LoadAverage()}; texts written to {output}");
         foreach (var mode in new[] { UnknownWordHandling.Ignore, UnknownWordHandling.HashedCharacterNgrams })
         {
             var embedder = await new GloveSifEmbedder(new GloveSifEmbedderOptions { UnknownWords = mode }).FitAsync(source);
@@ -51,21 +51,7 @@ internal static class UnknownWordSpeedCommand
             Console.WriteLine($"{mode}: mean {rates.Average():N0} docs/s, best {rates.Max():N0} docs/s ({runs} runs)");
         }
 
-        Console.WriteLine($"loadavg at end {LoadAverage()}");
+        Console.WriteLine($"loadavg at end {Evidence.EvidenceExperiment.LoadAverage()}");
         return 0;
-    }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Climb.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Climb.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -33,7 +33,7 @@ internal static class UnknownWordsCommand
 
         if (files.Count == 0)
         {
-            files.AddRange(Directory.GetFiles(Path.Combine(FindRoot(), "data", "sample-corpus"), "*.jsonl.gz").Order(StringComparer.Ordinal));
+            files.AddRange(Directory.GetFiles(Path.Combine(EmbeddingBenchmarks.FindRoot(), "data", "sample-corpus"), "*.jsonl.gz").Order(StringComparer.Ordinal));
         }
 
         var texts = new List<string>();
@@ -59,7 +59,7 @@ internal static class UnknownWordsCommand
         }
 
         int k = Math.Clamp(texts.Count / 100, 2, 1000);
-        Console.WriteLine($"{texts.Count} documents from {files.Count} file(s); K = {k}; seed {seed}; {Environment.ProcessorCount} cores; loadavg {LoadAverage()}");
+        Console.WriteLine($"{texts.Count} documents from {files.Count} file(s); K = {k}; seed {seed}; {Environment.ProcessorCount} cores; loadavg {Evidence.EvidenceExperiment.LoadAverage()}");
         Console.WriteLine();
         Console.WriteLine($"| unknown words | fit + embed s | zero vectors | largest cluster | purity({labelFields[0]}) | " + string.Join(" | ", labelFields.Select(f => $"NMI({f})")) + " |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | " + string.Join(" | ", labelFields.Select(_ => "---:")) + " |");
@@ -96,7 +96,7 @@ internal static class UnknownWordsCommand
         var pair = await new GloveSifEmbedder().EmbedAsync(["программирование", "программированию", "собака"]);
         Console.WriteLine($"GloVe mean vector length {WordVectors.Glove.MeanNorm:0.000}; cosine программирование/программированию " +
             $"{System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(pair[0], pair[1]):0.000}, программирование/собака {System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(pair[0], pair[2]):0.000}");
-        Console.WriteLine($"loadavg at end {LoadAverage()}");
+        Console.WriteLine($"loadavg at end {Evidence.EvidenceExperiment.LoadAverage()}");
         return 0;
     }
 
@@ -141,19 +141,5 @@ internal static class UnknownWordsCommand
         double joint = Entropy(list.Select(r => (clusters[r], labels[r])));
         double mi = hc + hl - joint;
         return hc + hl == 0 ? 0 : 2 * mi / (hc + hl);
-    }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Climb.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Climb.sln not found above " + AppContext.BaseDirectory);
     }
 }
