@@ -65,8 +65,9 @@ internal static class ParquetCorpusFile
     {
         try
         {
-            // A footer length larger than the file made Parquet.Net allocate it whole (1.3 GB for a 392-byte file, found by fuzzing).
-            CheckFooterLength(stream);
+            // Checked before Parquet.Net reads the footer (both found by fuzzing): a footer length larger than the file made
+            // it allocate that length whole (1.3 GB for a 392-byte file), and some damaged footers made its decoder loop forever.
+            CheckFooter(stream);
             var reader = await ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
             try
             {
@@ -88,7 +89,7 @@ internal static class ParquetCorpusFile
         }
     }
 
-    private static void CheckFooterLength(Stream stream)
+    private static void CheckFooter(Stream stream)
     {
         // Layout: "PAR1", data, footer, footer length (int32, little-endian), "PAR1".
         if (stream.Length < 12)
@@ -104,6 +105,19 @@ internal static class ParquetCorpusFile
         if (footer <= 0 || footer > stream.Length - 12)
         {
             throw new InvalidDataException($"the footer length {footer} does not fit in the file's {stream.Length} bytes");
+        }
+
+        var bytes = new byte[footer];
+        stream.Position = stream.Length - 8 - footer;
+        stream.ReadExactly(bytes);
+        stream.Position = 0;
+        try
+        {
+            ParquetThrift.ReadFooter(bytes);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"the footer ({footer} bytes) cannot be decoded: {ex.Message}", ex);
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Reflection;
-using Parquet;
 using Parquet.Meta;
 using Parquet.Schema;
 using ParquetEncoding = Parquet.Meta.Encoding;
@@ -17,17 +15,12 @@ namespace Climb;
 /// references of its <see cref="ReadOnlyMemory{T}"/> values, and for 8- and 16-bit columns past the buffer's end. The
 /// managed heap is corrupted and the process dies with an access violation, which no <c>catch</c> can stop (found by
 /// fuzzing: a one-byte change of a page header's encoding, <c>tests/Fuzz/regressions/parquet/</c>). The headers are
-/// read with Parquet.Net's own header decoder (internal, found by reflection), so the guard sees the same pages and
-/// encodings; should a later Parquet.Net rename it, <see cref="IsActive"/> turns false and a test fails.
+/// read with Parquet.Net's own header decoder (<see cref="ParquetThrift"/>), so the guard sees the same pages and
+/// encodings.
 /// </remarks>
 internal static class ParquetPageGuard
 {
     private const int MaxPages = 100_000;
-
-    private static readonly Func<Stream, PageHeader>? ReadHeader = CreateHeaderReader();
-
-    /// <summary>Gets a value indicating whether Parquet.Net's page header decoder was found.</summary>
-    public static bool IsActive => ReadHeader is not null;
 
     /// <summary>Throws <see cref="InvalidDataException"/> if a data page of the column chunk declares RLE values for a non-boolean column.</summary>
     /// <param name="file">The Parquet file (its position is restored).</param>
@@ -35,7 +28,7 @@ internal static class ParquetPageGuard
     /// <param name="field">The column's field.</param>
     public static void Check(Stream file, ColumnChunk? chunk, DataField field)
     {
-        if (ReadHeader is null || chunk?.MetaData is not { } meta || field.ClrType == typeof(bool))
+        if (!ParquetThrift.IsAvailable || chunk?.MetaData is not { } meta || field.ClrType == typeof(bool))
         {
             return; // a missing chunk or metadata is reported by Parquet.Net itself
         }
@@ -45,7 +38,6 @@ internal static class ParquetPageGuard
         long position = file.Position;
         try
         {
-            var bounded = new EndThrowingStream(file);
             long values = 0;
             for (int page = 0; page < MaxPages && values < meta.NumValues; page++)
             {
@@ -54,18 +46,18 @@ internal static class ParquetPageGuard
                     return; // Parquet.Net reports the page outside the file
                 }
 
-                bounded.Position = offset;
+                file.Position = offset;
                 PageHeader header;
                 try
                 {
-                    header = ReadHeader(bounded);
+                    header = ParquetThrift.ReadPageHeader(file)!;
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
                     return; // an undecodable header: Parquet.Net's decoder fails on it the same way
                 }
 
-                long next = bounded.Position + header.CompressedPageSize;
+                long next = file.Position + header.CompressedPageSize;
                 var (encoding, count) = header.Type switch
                 {
                     PageType.DATA_PAGE => (header.DataPageHeader?.Encoding, header.DataPageHeader?.NumValues ?? 0),
@@ -91,70 +83,5 @@ internal static class ParquetPageGuard
         {
             file.Position = position;
         }
-    }
-
-    private static Func<Stream, PageHeader>? CreateHeaderReader()
-    {
-        var assembly = typeof(ParquetReader).Assembly;
-        var protocol = assembly.GetType("Parquet.Meta.Proto.ThriftCompactProtocolReader");
-        var constructor = protocol?.GetConstructor([typeof(Stream)]);
-        var read = typeof(PageHeader).GetMethod("Read", BindingFlags.NonPublic | BindingFlags.Static, [protocol!]);
-        if (protocol is null || constructor is null || read is null || read.ReturnType != typeof(PageHeader))
-        {
-            return null;
-        }
-
-        return stream =>
-        {
-            try
-            {
-                return (PageHeader)read.Invoke(null, [constructor.Invoke([stream])])!;
-            }
-            catch (TargetInvocationException ex) when (ex.InnerException is not null)
-            {
-                throw ex.InnerException;
-            }
-        };
-    }
-
-    /// <summary>A read-only view of a stream whose reads past the end throw, so that a header running off the end of the file
-    /// ends in an exception instead of Thrift's varint decoder reading <c>0xFF</c> (the end-of-stream -1) forever.</summary>
-    private sealed class EndThrowingStream(Stream inner) : Stream
-    {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => true;
-
-        public override bool CanWrite => false;
-
-        public override long Length => inner.Length;
-
-        public override long Position
-        {
-            get => inner.Position;
-            set => inner.Position = value;
-        }
-
-        public override int ReadByte() => inner.ReadByte() is var b and >= 0 ? b : throw new EndOfStreamException();
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (count > 0 && inner.Position >= inner.Length)
-            {
-                throw new EndOfStreamException();
-            }
-
-            return inner.Read(buffer, offset, count);
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
-
-        public override void Flush()
-        {
-        }
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
