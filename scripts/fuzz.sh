@@ -9,7 +9,7 @@
 # Afterwards it replays every committed regression input and prints each target's afl-fuzz statistics.
 # Exit status 1 if any target found a crash (an exception other than the documented ones, see
 # docs/reliability.md) or a hang (an input still running after 20 s outside afl-fuzz, except the known open
-# Parquet.Net footer loops, recognised by their stack); the inputs are left in DIR/findings/<target>/default/{crashes,hangs}
+# slow Parquet.Net footer decoding, recognised by its stack); the inputs are left in DIR/findings/<target>/default/{crashes,hangs}
 # and their stack traces are printed.
 # Needs: afl-fuzz (Debian package afl++) and sharpfuzz (dotnet tool SharpFuzz.CommandLine 2.3.0); with
 # --install it installs both when missing.
@@ -98,9 +98,9 @@ for target in "${targets[@]}"; do
     fi
   fi
   # A hang is an input still running 20 s after it started outside afl-fuzz (afl-fuzz's 5 s limit also flags inputs
-  # that are merely slow on a loaded machine). One stuck loop is known and open (docs/reliability.md): Parquet.Net
-  # 6.1.0's Thrift footer decoder looping on a varint that runs off the footer's end or on a forged list length; it
-  # is recognised by its stack (the decoder inside FileMetaData.Read) and reported, not failed.
+  # that are merely slow on a loaded machine). One slow loop is known and open (docs/reliability.md): Parquet.Net
+  # 6.1.0's Thrift footer decoder skipping a forged list of up to 2^31 booleans one no-op at a time; it is recognised
+  # by its stack (the decoder inside FileMetaData.Read) and reported, not failed.
   stuck=0
   for h in $(find "$findings/default/hangs" -type f 2>/dev/null); do
     "${fuzz[@]}" "$target" --replay "$h" >/dev/null 2>&1 &
@@ -113,7 +113,7 @@ for target in "${targets[@]}"; do
     stack=$(command -v dotnet-stack >/dev/null && dotnet-stack report -p "$pid" 2>/dev/null || true)
     kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
     if [ "$target" = parquet ] && grep -q 'Parquet.Meta.Proto.ThriftCompactProtocolReader' <<<"$stack" && grep -q 'Parquet.Meta.FileMetaData.Read' <<<"$stack"; then
-      echo "   $target: $h: known open Parquet.Net footer loop (docs/reliability.md)"
+      echo "   $target: $h: known open slow Parquet.Net footer decoding (docs/reliability.md)"
     else
       echo "!! $target: $h is stuck:"; head -20 <<<"$stack"; stuck=$((stuck + 1))
     fi
