@@ -40,9 +40,10 @@ public sealed class SlurmCliTests
         var attached = after.Where(o => Event(o) == "attach").Select(o => o["job"]!.GetValue<string>()).ToList();
         Assert.NotEmpty(attached);
         Assert.Subset(submittedBefore, attached.ToHashSet());
-        // 8 proxies, each with one result file (a job that finished after the kill is found by its result, without an event).
-        Assert.Equal(8, Directory.GetFiles(slurm, "proxy-*.result.json", SearchOption.AllDirectories).Length);
-        Assert.Equal(8, submitsPerRequest.Count);
+        // 12 proxy runs (4 + 4 of the two rounds, 3 replicates that measure the proxy's noise, 1 that measures the answer),
+        // each with one result file (a job that finished after the kill is found by its result, without an event).
+        Assert.Equal(12, Directory.GetFiles(slurm, "proxy-*.result.json", SearchOption.AllDirectories).Length);
+        Assert.Equal(12, submitsPerRequest.Count);
         Assert.Equal(File.ReadAllText(Path.Combine(dir, "local", "weights.json")), File.ReadAllText(Path.Combine(slurm, "weights.json")));
     }
 
@@ -56,6 +57,7 @@ public sealed class SlurmCliTests
             .SelectMany(f => ReadLines(f))
             .Select(l => JsonNode.Parse(l) as JsonObject)
             .OfType<JsonObject>()
+            .Where(o => o["request"]?.GetValue<string>().StartsWith("proxy-", StringComparison.Ordinal) == true) // the search's proxies, not the embedding or assignment shards
             .ToList();
 
     private static IEnumerable<string> ReadLines(string path)

@@ -45,7 +45,7 @@ public class FuzzRegressionTests
         Assert.Contains("column 'id': the data page at byte 65 declares RLE-encoded values", format.Message, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "Open, slow rather than stuck: Parquet.Net 6.1.0's Thrift decoder skips a forged list of up to 2^31 booleans one no-op at a time (5-20 s per list on this machine) before the file is reported as corrupt. See docs/reliability.md.")]
+    [Fact(Skip = "Open, slow rather than stuck: Parquet.Net 6.1.0's Thrift decoder skips a forged list of up to 2^31 booleans one no-op at a time (5-38 s per damaged file on this machine) before the file is reported as corrupt. See docs/reliability.md.")]
     public void Known_open_parquet_hang()
     {
         foreach (string file in Directory.GetFiles(Path.Combine(FuzzFolder, "known-open", "parquet")))
