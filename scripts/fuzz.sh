@@ -111,6 +111,11 @@ for target in "${targets[@]}"; do
       continue
     fi
     stack=$(command -v dotnet-stack >/dev/null && dotnet-stack report -p "$pid" 2>/dev/null || true)
+    if [ -z "$stack" ] && ! kill -0 "$pid" 2>/dev/null; then
+      # It finished while its stack was being taken (slow, not stuck): judge it by its outcome.
+      wait "$pid" || { echo "!! $target: $h fails outside afl-fuzz"; stuck=$((stuck + 1)); }
+      continue
+    fi
     kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
     if [ "$target" = parquet ] && grep -q 'Parquet.Meta.Proto.ThriftCompactProtocolReader' <<<"$stack" && grep -q 'Parquet.Meta.FileMetaData.Read' <<<"$stack"; then
       echo "   $target: $h: known open slow Parquet.Net footer decoding (docs/reliability.md)"
