@@ -341,7 +341,7 @@ public sealed partial class GloveSifEmbedder : ICorpusFittedEmbedder
         int withoutKnown = 0;
         var gate = new object();
         Parallel.ForEach(Partitioner.Create(0, texts.Count, Math.Clamp(texts.Count / (Environment.ProcessorCount * 8), 1, 256)), parallel,
-            () => (Ids: new List<int>(512), Counter: new UnknownWordCounter(), Words: 0L, Without: 0),
+            () => (Ids: new List<int>(512), Counter: new UnknownWordCounter(keepWords: _options.UnknownWords == UnknownWordHandling.HashedCharacterNgrams), Words: 0L, Without: 0),
             (range, _, local) =>
             {
                 for (int i = range.Item1; i < range.Item2; i++)
@@ -363,9 +363,9 @@ public sealed partial class GloveSifEmbedder : ICorpusFittedEmbedder
                 {
                     words += local.Words;
                     withoutKnown += local.Without;
+                    unknownWords += local.Counter.Total;
                     foreach (var (word, count) in local.Counter.Counts)
                     {
-                        unknownWords += count;
                         merged[word] = merged.GetValueOrDefault(word) + count;
                     }
                 }
@@ -616,16 +616,28 @@ public sealed partial class GloveSifEmbedder : ICorpusFittedEmbedder
     private sealed class UnknownWordCounter : UnknownWordSink
     {
         private readonly Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private readonly bool _keepWords;
 
-        public UnknownWordCounter()
+        /// <param name="keepWords">Whether each word is counted (for the probability table) or only their total (for the log).</param>
+        public UnknownWordCounter(bool keepWords)
         {
+            _keepWords = keepWords;
             Counts = new Dictionary<string, long>(StringComparer.Ordinal);
             _lookup = Counts.GetAlternateLookup<ReadOnlySpan<char>>();
         }
 
         public Dictionary<string, long> Counts { get; }
 
-        public override void Add(ReadOnlySpan<char> word) => CollectionsMarshal.GetValueRefOrAddDefault(_lookup, word, out _)++;
+        public long Total { get; private set; }
+
+        public override void Add(ReadOnlySpan<char> word)
+        {
+            Total++;
+            if (_keepWords)
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(_lookup, word, out _)++;
+            }
+        }
     }
 
     /// <summary>One thread's working state while embedding: the known words' indices and the unknown words' vectors.</summary>
