@@ -40,7 +40,7 @@ public sealed class SlurmFactAttribute : FactAttribute
 
         if (SlurmTestCommands.CliDll is not { } cli)
         {
-            return "samples/Climb.Cli is not built (the jobs run its worker command)";
+            return "src/Climb.Cli is not built (the jobs run its worker command)";
         }
 
         var (helpExit, help) = SlurmTestCommands.Run("dotnet", cli, "worker", "--help");
@@ -53,7 +53,7 @@ public sealed class SlurmFactAttribute : FactAttribute
 internal static class SlurmTestCommands
 {
     public static string? CliDll => new[] { "Release", "Debug" }
-        .Select(c => Path.Combine(RepoPaths.Root, "samples", "Climb.Cli", "bin", c, "net10.0", "Climb.Cli.dll"))
+        .Select(c => Path.Combine(RepoPaths.Root, "src", "Climb.Cli", "bin", c, "net10.0", "Climb.Cli.dll"))
         .FirstOrDefault(File.Exists);
 
     /// <summary>

@@ -110,7 +110,7 @@ public class ArtifactsOwnershipTests
         }
 
         private static string Dll =>
-            new[] { "Release", "Debug" }.Select(c => Path.Combine(RepoPaths.Root, "samples", "Climb.Cli", "bin", c, "net10.0", "Climb.Cli.dll")).FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("Build the solution first: samples/Climb.Cli is not built.");
+            new[] { "Release", "Debug" }.Select(c => Path.Combine(RepoPaths.Root, "src", "Climb.Cli", "bin", c, "net10.0", "Climb.Cli.dll")).FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("Build the solution first: src/Climb.Cli is not built.");
     }
 }

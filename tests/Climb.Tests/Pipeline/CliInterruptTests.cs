@@ -15,14 +15,14 @@ public partial class CliInterruptTests
         {
             foreach (string config in new[] { "Release", "Debug" })
             {
-                string p = Path.Combine(RepoPaths.Root, "samples", "Climb.Cli", "bin", config, "net10.0", "Climb.Cli.dll");
+                string p = Path.Combine(RepoPaths.Root, "src", "Climb.Cli", "bin", config, "net10.0", "Climb.Cli.dll");
                 if (File.Exists(p))
                 {
                     return p;
                 }
             }
 
-            throw new InvalidOperationException("Build the solution first: samples/Climb.Cli is not built.");
+            throw new InvalidOperationException("Build the solution first: src/Climb.Cli is not built.");
         }
     }
 
