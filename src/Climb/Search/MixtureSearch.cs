@@ -86,7 +86,12 @@ public sealed partial class MixtureSearch
 
             LogRoundPlanned(round, plan.Mixtures.Count, plan.CandidatesConsidered, plan.Predictor?.Predictor ?? "none", plan.Predictor?.HeldOutSpearman ?? double.NaN);
             var evalStarted = Stopwatch.GetTimestamp();
-            var runs = plan.Mixtures.Select((m, i) => (i, m, ProxySeed(round, i))).ToArray();
+            if (plan.Seeds is { } planned && planned.Count != plan.Mixtures.Count)
+            {
+                throw new InvalidOperationException($"Strategy '{_strategy.Name}' gave {planned.Count} seeds for the {plan.Mixtures.Count} mixtures of round {round}.");
+            }
+
+            var runs = plan.Mixtures.Select((m, i) => (i, m, plan.Seeds?[i] ?? ProxySeed(round, i))).ToArray();
             var (results, roundFailures, resumed) = await RunProxiesAsync(round, runs, journal, evaluator, cancellationToken).ConfigureAwait(false);
             var ok = Enumerable.Range(0, results.Length).Where(i => results[i] is not null).ToArray();
             if (ok.Length == 0)
@@ -108,7 +113,7 @@ public sealed partial class MixtureSearch
                 Round = round,
                 Results = finished,
                 Failures = roundFailures,
-                SharedSeed = _options.ProxySeed ?? (_options.CommonRandomNumbers ? ProxySeed(round, 0) : null),
+                SharedSeed = plan.Seeds is null ? _options.ProxySeed ?? (_options.CommonRandomNumbers ? ProxySeed(round, 0) : null) : null,
                 Predictor = plan.Predictor,
                 PredictedUtilities = predicted,
                 ProspectiveSpearman = predicted is not null
