@@ -46,7 +46,16 @@ internal sealed class SearchStage(
         var catalogue = tokenize.Catalogue;
 
         // The data's repetition limit bounds every mixture; a budget no mixture can meet fails here, before any proxy runs.
-        var prior = feasibility.Apply(MixturePrior.FromTokenCounts(tokens.TokenCounts, catalogue.Names), exportBudget);
+        MixturePrior prior;
+        try
+        {
+            prior = feasibility.Apply(MixturePrior.FromTokenCounts(tokens.TokenCounts, catalogue.Names), exportBudget);
+        }
+        catch (ArgumentException ex) when (ex.ParamName == "targetTokens")
+        {
+            string target = context.Names[feasibility.TargetTokens is null ? "Export.TokenBudget" : "Feasibility.TargetTokens"];
+            throw new ArgumentException($"{ex.Message.Split(" (Parameter", 2)[0]} ({target}, {context.Names["Feasibility.MaxRepetition"]})", ex);
+        }
         if (trainer is IPreparedProxyTrainer prepared)
         {
             await prepared.PrepareAsync(tokens, folder, seed, m => context.Report(Name, m), cancellationToken).ConfigureAwait(false);

@@ -97,6 +97,7 @@ public sealed class ExportFeasibilityTests : IDisposable
         Assert.False(File.Exists(Path.Combine(artifacts, "07-search", "journal.jsonl")));
         var match = System.Text.RegularExpressions.Regex.Match(ex.Message, @"the largest feasible budget is ([\d,]+) tokens");
         Assert.True(match.Success, ex.Message);
+        Assert.EndsWith("(ClimbPipelineOptions.Export.TokenBudget, ClimbPipelineOptions.Feasibility.MaxRepetition)", ex.Message, StringComparison.Ordinal);
         long largest = long.Parse(match.Groups[1].Value.Replace(",", string.Empty, StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
         using (var store = TokenizedClusterStore.Open(Path.Combine(artifacts, "06-tokenize", "store")))
         {

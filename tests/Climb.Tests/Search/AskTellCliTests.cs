@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Xunit.Abstractions;
 
 namespace Climb.Tests.Search;
 
@@ -9,7 +10,7 @@ namespace Climb.Tests.Search;
 /// The ask/tell round trip through the real `climb` tool: `climb propose` writes mixtures, a "trainer" of the test's own
 /// (no model: a known function of the mixture) writes results, `climb tell` reads them, `climb answer` answers.
 /// </summary>
-public sealed class AskTellCliTests : IDisposable
+public sealed class AskTellCliTests(ITestOutputHelper log) : IDisposable
 {
     /// <summary>Five domains; one name needs CSV quoting. 1M tokens; at a 1M-token target and 4 epochs each weight is at most 4 x its share.</summary>
     private static readonly (string Name, long Tokens)[] Domains = [("code", 400_000), ("prose, \"fiction\"", 300_000), ("math", 150_000), ("web", 100_000), ("dialogue", 50_000)];
@@ -197,6 +198,7 @@ public sealed class AskTellCliTests : IDisposable
         double gap = TrueLoss(w) - TrueLoss(Optimum);
         double uniformGap = TrueLoss(Enumerable.Repeat(0.2, 5).ToArray()) - TrueLoss(Optimum);
         double priorGap = TrueLoss(Domains.Select(d => d.Tokens / 1e6).ToArray()) - TrueLoss(Optimum);
+        log.WriteLine(FormattableString.Invariant($"answer {string.Join(", ", w.Select(x => x.ToString("F3", CultureInfo.InvariantCulture)))}: {gap:F4} above the optimum's loss (uniform {uniformGap:F4}, prior {priorGap:F4}); {answer.GetProperty("method").GetString()}"));
         Assert.True(gap <= 0.03, $"answer {string.Join(", ", w.Select(x => x.ToString("F3", CultureInfo.InvariantCulture)))} is {gap:F4} above the optimum (uniform {uniformGap:F4}, prior {priorGap:F4})");
         Assert.Equal(Domains.Select(d => d.Name), answer.GetProperty("components").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
         Assert.Equal(1_000_000, answer.GetProperty("target_tokens").GetInt64());
