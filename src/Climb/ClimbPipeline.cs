@@ -142,7 +142,7 @@ public sealed class ClimbPipeline
             Prune = new PruneStage(Cluster, Score, o.Pruning);
             Merge = new MergeStage(Cluster, Prune, o.Merging);
             Tokenize = new TokenizeStage(corpus, Score, Merge, c.Tokenizer, o.CompactVocabulary, o.CatalogueSamples, o.CatalogueTerms);
-            Search = new SearchStage(Tokenize, targets, c.ProxyTrainer, c.Strategy, o.Seed, o.ProxyParallelism);
+            Search = new SearchStage(Tokenize, targets, c.ProxyTrainer, c.Strategy, o.Seed, o.ProxyParallelism, o.Feasibility, o.Export.TokenBudget);
             Export = new ExportStage(corpus, Embed, Merge, Tokenize, Search, o.Export);
             Report = new ReportStage(corpus, Embed, Cluster, Prune, Merge, Tokenize, Search, Export, o.Seed);
             Stages = [Embed, Cluster, Score, Prune, Merge, Tokenize, Search, Export, Report];

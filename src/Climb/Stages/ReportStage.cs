@@ -95,7 +95,7 @@ internal sealed class ReportStage(
             Goal = goal,
             Sections =
             [
-                ("Super-cluster catalogue", ReportSections.Catalogue(tokenize.Catalogue, s.Mixture)),
+                ("Super-cluster catalogue", ReportSections.Catalogue(tokenize.Catalogue, s.Mixture, export.Result)),
                 ("Pruning", ReportSections.Pruning(prune.Output)),
             ],
         };

@@ -10,7 +10,8 @@ namespace Climb;
 /// stage loads without refitting anything) and <c>weights.json</c> (published to the artifacts root).
 /// </summary>
 internal sealed class SearchStage(
-    TokenizeStage tokenize, IReadOnlyList<EvaluationTarget> targets, IProxyTrainer trainer, IMixtureSearchStrategy strategy, int seed, int parallelism) : PipelineStage
+    TokenizeStage tokenize, IReadOnlyList<EvaluationTarget> targets, IProxyTrainer trainer, IMixtureSearchStrategy strategy, int seed, int parallelism,
+    MixtureFeasibilityOptions feasibility, long exportBudget) : PipelineStage
 {
     private const string JournalFile = "journal.jsonl";
     private const string ResultFile = "result.json";
@@ -37,12 +38,24 @@ internal sealed class SearchStage(
     public MixtureSearchResult Result => Ready(_result, Name);
 
     protected override string ComputeFingerprint() =>
-        Climb.Fingerprint.Of("search/v3", tokenize.Fingerprint, TargetFingerprint(targets), trainer.Identity, strategy.Identity, seed);
+        Climb.Fingerprint.Of("search/v3", tokenize.Fingerprint, TargetFingerprint(targets), trainer.Identity, strategy.Identity, seed, feasibility.Describe(exportBudget));
 
     public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
     {
         var tokens = tokenize.Tokens;
         var catalogue = tokenize.Catalogue;
+
+        // The data's repetition limit bounds every mixture; a budget no mixture can meet fails here, before any proxy runs.
+        MixturePrior prior;
+        try
+        {
+            prior = feasibility.Apply(MixturePrior.FromTokenCounts(tokens.TokenCounts, catalogue.Names), exportBudget);
+        }
+        catch (ArgumentException ex) when (ex.ParamName == "targetTokens")
+        {
+            string target = context.Names[feasibility.TargetTokens is null ? "Export.TokenBudget" : "Feasibility.TargetTokens"];
+            throw new ArgumentException($"{ex.Message.Split(" (Parameter", 2)[0]} ({target}, {context.Names["Feasibility.MaxRepetition"]})", ex);
+        }
         if (trainer is IPreparedProxyTrainer prepared)
         {
             await prepared.PrepareAsync(tokens, folder, seed, m => context.Report(Name, m), cancellationToken).ConfigureAwait(false);
@@ -76,11 +89,10 @@ internal sealed class SearchStage(
             context.Report(Name, $"round {r.Round + 1} done, best objective so far {bestObjective:G5} ({goal.ToString().ToLowerInvariant()})", done, total);
             context.Rounds?.Report(r);
         });
-        var prior = new MixturePrior(tokens.TokenCounts.Select(c => (double)c), catalogue.Names);
         var result = await search.RunAsync(prior, Evaluate, roundSink, cancellationToken).ConfigureAwait(false);
         Log.SearchFinished(context.Loggers.CreateLogger<ClimbPipeline>(), strategy.Name, result.Mixture.ToString());
         await AtomicFile.WriteAllTextAsync(Path.Combine(folder, ResultFile), JsonSerializer.Serialize(result, Json), cancellationToken).ConfigureAwait(false);
-        await AtomicFile.WriteAllTextAsync(Path.Combine(folder, WeightsFile), WeightsJson(result, catalogue), cancellationToken).ConfigureAwait(false);
+        await AtomicFile.WriteAllTextAsync(Path.Combine(folder, WeightsFile), WeightsJson(result, catalogue, prior), cancellationToken).ConfigureAwait(false);
         _result = result;
         var counts = new Dictionary<string, double>
         {
@@ -119,13 +131,19 @@ internal sealed class SearchStage(
     }
 
     /// <summary>The user-facing answer: the mixture with each component's name and size, and the best measured run.</summary>
-    private static string WeightsJson(MixtureSearchResult search, Catalogue catalogue) => JsonSerializer.Serialize(
+    private static string WeightsJson(MixtureSearchResult search, Catalogue catalogue, MixturePrior prior) => JsonSerializer.Serialize(
         new
         {
             strategy = search.Strategy,
             method = search.Answer.Method,
             fingerprint = search.Fingerprint,
-            components = catalogue.Entries.Select(e => new { index = e.SuperCluster, name = e.Name, weight = search.Mixture[e.SuperCluster], tokens = e.Tokens, documents = e.Documents, fine_clusters = e.FineClusters }),
+            target_tokens = prior.TargetTokens,
+            max_repetition = prior.MaxRepetition,
+            components = catalogue.Entries.Select(e => new
+            {
+                index = e.SuperCluster, name = e.Name, weight = search.Mixture[e.SuperCluster], tokens = e.Tokens, documents = e.Documents, fine_clusters = e.FineClusters,
+                max_weight = prior.MaxWeights[e.SuperCluster], epochs = prior.Repetitions(search.Mixture)[e.SuperCluster],
+            }),
             best_measured = new { objective = search.BestMeasured.Objective, goal = search.BestMeasured.Goal.ToString(), mixture = search.BestMeasured.Mixture.ToArray() },
         },
         Json);
