@@ -31,8 +31,10 @@ public sealed class ClimbPipeline
         _names = names;
     }
 
-    /// <summary>Gets the options the pipeline was built with.</summary>
-    public ClimbPipelineOptions Options => _options;
+    /// <summary>Gets a copy of the options the pipeline was built with.</summary>
+    /// <value>A new deep copy on every call: the pipeline keeps the snapshot <see cref="ClimbPipelineBuilder.Build"/> took, so
+    /// changing what this returns (or the builder's options) changes nothing in a run.</value>
+    public ClimbPipelineOptions Options => OptionsCopy.Clone(_options);
 
     /// <summary>Runs the whole pipeline (or resumes it from the artifacts folder).</summary>
     /// <param name="corpus">The corpus.</param>

@@ -179,7 +179,20 @@ public sealed class ClimbPipelineBuilder
         ThrowIfBuilt();
         var names = new OptionNames(_optionNames);
         var errors = new List<string>();
-        errors.AddRange(OptionsValidation.GetErrors(_options).Select(e => "options: " + names.Rename(e)));
+
+        // The snapshot every component and stage sees: later changes to the builder's options (through an object a
+        // Configure callback kept) or to ClimbPipeline.Options (a copy) change nothing in the pipeline.
+        ClimbPipelineOptions options;
+        try
+        {
+            options = OptionsCopy.Clone(_options);
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new ValidationException($"The Climb pipeline's options cannot be copied: {ex.Message}", ex);
+        }
+
+        errors.AddRange(OptionsValidation.GetErrors(options).Select(e => "options: " + names.Rename(e)));
         var sp = _services ?? EmptyServiceProvider.Instance;
         var loggers = _loggerFactory ?? NullLoggerFactory.Instance;
 
@@ -210,7 +223,7 @@ public sealed class ClimbPipelineBuilder
         var sampler = Resolve("mixture sampler", _sampler);
         var tokenizer = Resolve("tokenizer", _tokenizer);
         var executor = Resolve("executor", _executor);
-        errors.AddRange(PipelineDefaults.IgnoredOptions(_options, names, _clusterer is not null, _trainer is not null, _tokenizer is not null, _predictor is not null, _sampler is not null, _executor is not null));
+        errors.AddRange(PipelineDefaults.IgnoredOptions(options, names, _clusterer is not null, _trainer is not null, _tokenizer is not null, _predictor is not null, _sampler is not null, _executor is not null));
         if (errors.Count > 0)
         {
             throw new ValidationException(
@@ -218,9 +231,9 @@ public sealed class ClimbPipelineBuilder
                 string.Join(Environment.NewLine, errors.Select(e => "  - " + e)));
         }
 
-        var components = PipelineDefaults.Resolve(_options, loggers, names, embedder, clusterer, scorer, trainer, predictor, sampler, tokenizer, executor);
+        var components = PipelineDefaults.Resolve(options, loggers, names, embedder, clusterer, scorer, trainer, predictor, sampler, tokenizer, executor);
         _built = true;
-        return new ClimbPipeline(_options, components, loggers, names);
+        return new ClimbPipeline(options, components, loggers, names);
     }
 
     private static Func<IServiceProvider, T> Instance<T>(T instance)

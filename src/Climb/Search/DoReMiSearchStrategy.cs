@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -31,7 +30,7 @@ public sealed class DoReMiSearchStrategy : IDataBoundSearchStrategy
     public DoReMiSearchStrategy(DoReMiSearchStrategyOptions? options = null, TorchSharpProxyTrainerOptions? proxy = null, ILoggerFactory? loggers = null)
     {
         _options = OptionsValidation.Validate(options ?? new DoReMiSearchStrategyOptions(), nameof(options));
-        _proxy = OptionsValidation.Validate(Copy(proxy ?? new TorchSharpProxyTrainerOptions()), nameof(proxy));
+        _proxy = OptionsValidation.Validate(OptionsCopy.Clone(proxy ?? new TorchSharpProxyTrainerOptions()), nameof(proxy));
         _loggers = loggers ?? NullLoggerFactory.Instance;
     }
 
@@ -52,7 +51,7 @@ public sealed class DoReMiSearchStrategy : IDataBoundSearchStrategy
     public void Bind(ITokenizedClusters data, string? workDirectory, string? baseCheckpointPath = null, IProgress<ProxyTrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var proxy = Copy(_proxy);
+        var proxy = OptionsCopy.Clone(_proxy);
         if (baseCheckpointPath is not null)
         {
             if (!File.Exists(baseCheckpointPath))
@@ -114,6 +113,4 @@ public sealed class DoReMiSearchStrategy : IDataBoundSearchStrategy
         _result = _trainer.RunAsync(_data, prior, SeedMixer.Derive(context.Seed, 0xD0E), _workDirectory, _progress, cancellationToken).GetAwaiter().GetResult();
         return _result;
     }
-
-    private static TorchSharpProxyTrainerOptions Copy(TorchSharpProxyTrainerOptions o) => JsonSerializer.Deserialize<TorchSharpProxyTrainerOptions>(JsonSerializer.Serialize(o))!;
 }

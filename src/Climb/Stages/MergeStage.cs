@@ -35,14 +35,8 @@ internal sealed class MergeStage(ClusterStage cluster, PruneStage prune, Centroi
         var effective = options;
         if (options.TargetClusterCount is int target && target > kept.Length)
         {
-            effective = new CentroidMergerOptions
-            {
-                Linkage = options.Linkage,
-                DistanceThreshold = options.DistanceThreshold,
-                TargetClusterCount = kept.Length,
-                WeightBySize = options.WeightBySize,
-                Device = options.Device,
-            };
+            effective = OptionsCopy.Clone(options);
+            effective.TargetClusterCount = kept.Length;
         }
 
         var merged = new CentroidMerger(effective, context.Logger<CentroidMerger>()).Merge(centroids, sizes, cancellationToken);

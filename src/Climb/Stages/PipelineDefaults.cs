@@ -131,7 +131,7 @@ internal static class PipelineDefaults
 
     private static TorchSharpProxyTrainerOptions TransformerOptions(ClimbPipelineOptions o)
     {
-        var options = JsonSerializer.Deserialize<TorchSharpProxyTrainerOptions>(JsonSerializer.Serialize(o.ProxyTraining))!;
+        var options = OptionsCopy.Clone(o.ProxyTraining);
         options.Device = o.Device == ComputeDevice.Auto ? options.Device : o.Device;
         return options;
     }
