@@ -8,23 +8,19 @@ namespace Climb;
 /// process; every store shard is then a work unit under <c>work/</c> (one task of a job array), embedded by a worker that
 /// rebuilds the fitted embedder from its description, and its data file is moved into the same store. Results are the
 /// in-process ones, so the fingerprint does not depend on where the shards ran.</remarks>
-internal sealed partial class EmbedStage(ClimbCorpus corpus, IEmbedder embedder, IWorkExecutor? executor = null) : PipelineStage
+internal sealed partial class EmbedStage(ClimbCorpus corpus, IEmbedder embedder, IWorkExecutor? executor = null) : PipelineStage()
 {
     private const string StoreFolder = "store";
     private const string FitFile = "fit.json";
     private const string WorkFolder = "work";
     private EmbeddingStore? _store;
 
-    public override string Name => "embed";
-
-    public override IReadOnlyList<PipelineStage> Upstream => [];
-
     public override bool Resumable => true;
 
     /// <summary>Gets the embeddings (one row per corpus document, in corpus order).</summary>
     public EmbeddingStore Store => Ready(_store, Name);
 
-    protected override string ComputeFingerprint() => Climb.Fingerprint.Of("embed/v2", corpus.Fingerprint, embedder.Identity);
+    protected override string OwnFingerprint() => Climb.Fingerprint.Of("embed/v3", corpus.Fingerprint, embedder.Identity);
 
     public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
     {

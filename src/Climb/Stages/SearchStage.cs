@@ -10,7 +10,7 @@ namespace Climb;
 /// stage loads without refitting anything) and <c>weights.json</c> (published to the artifacts root).
 /// </summary>
 internal sealed class SearchStage(
-    TokenizeStage tokenize, IReadOnlyList<EvaluationTarget> targets, IProxyTrainer trainer, IMixtureSearchStrategy strategy, int seed, int parallelism) : PipelineStage
+    TokenizeStage tokenize, IReadOnlyList<EvaluationTarget> targets, IProxyTrainer trainer, IMixtureSearchStrategy strategy, int seed, int parallelism) : PipelineStage(tokenize)
 {
     private const string JournalFile = "journal.jsonl";
     private const string ResultFile = "result.json";
@@ -25,19 +25,17 @@ internal sealed class SearchStage(
 
     private MixtureSearchResult? _result;
 
-    public override string Name => "search";
-
-    public override IReadOnlyList<PipelineStage> Upstream => [tokenize];
-
     public override bool Resumable => true;
+
+    public override bool NeedsTargets => true;
 
     public override IReadOnlyList<string> PublishedFiles => [WeightsFile];
 
     /// <summary>Gets the search result.</summary>
     public MixtureSearchResult Result => Ready(_result, Name);
 
-    protected override string ComputeFingerprint() =>
-        Climb.Fingerprint.Of("search/v3", tokenize.Fingerprint, TargetFingerprint(targets), trainer.Identity, strategy.Identity, seed);
+    protected override string OwnFingerprint() =>
+        Climb.Fingerprint.Of("search/v4", TargetFingerprint(targets), trainer.Identity, strategy.Identity, seed);
 
     public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
     {

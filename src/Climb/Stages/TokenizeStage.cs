@@ -6,7 +6,7 @@ namespace Climb;
 /// <summary>Stage 6: tokenizes every kept document into its super-cluster's token shards (<c>store/</c>, resumable) and
 /// writes the super-cluster catalogue (<c>catalogue.json</c>: names from c-TF-IDF top terms, sizes, mean quality, samples).</summary>
 internal sealed class TokenizeStage(
-    ClimbCorpus corpus, ScoreStage score, MergeStage merge, ITokenizer tokenizer, bool compactVocabulary, int catalogueSamples, int catalogueTerms) : PipelineStage
+    ClimbCorpus corpus, ScoreStage score, MergeStage merge, ITokenizer tokenizer, bool compactVocabulary, int catalogueSamples, int catalogueTerms) : PipelineStage(score, merge)
 {
     private const string StoreFolder = "store";
     private const string CatalogueFile = "catalogue.json";
@@ -14,10 +14,6 @@ internal sealed class TokenizeStage(
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private TokenizedClusterStore? _tokens;
     private Catalogue? _catalogue;
-
-    public override string Name => "tokenize";
-
-    public override IReadOnlyList<PipelineStage> Upstream => [score, merge];
 
     public override bool Resumable => true;
 
@@ -27,8 +23,8 @@ internal sealed class TokenizeStage(
     /// <summary>Gets the super-cluster catalogue.</summary>
     public Catalogue Catalogue => Ready(_catalogue, Name);
 
-    protected override string ComputeFingerprint() =>
-        Climb.Fingerprint.Of("tokenize/v2", merge.Fingerprint, score.Fingerprint, tokenizer.Identity, compactVocabulary, catalogueSamples, catalogueTerms);
+    protected override string OwnFingerprint() =>
+        Climb.Fingerprint.Of("tokenize/v3", tokenizer.Identity, compactVocabulary, catalogueSamples, catalogueTerms);
 
     public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
     {
