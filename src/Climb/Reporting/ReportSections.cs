@@ -6,7 +6,7 @@ namespace Climb;
 /// <summary>The HTML tables of the pipeline report: the super-cluster catalogue and the pruning decisions.</summary>
 internal static class ReportSections
 {
-    public static string Catalogue(Catalogue catalogue, MixtureWeights weights)
+    public static string Catalogue(SuperClusterCatalogue catalogue, MixtureWeights weights)
     {
         var sb = new StringBuilder("<table id=\"catalogue\"><tr><th>super-cluster</th><th>weight</th><th>documents</th><th>tokens</th><th>quality / ads / info / edu</th><th>top terms (c-TF-IDF)</th><th>samples</th></tr>");
         foreach (var e in catalogue.Entries)

@@ -67,9 +67,3 @@ internal sealed class PruneStage(ClusterStage cluster, ScoreStage score, Cluster
         _output = output;
     }
 }
-
-/// <summary>The pruning decision for one cluster, as the report shows it.</summary>
-internal sealed record PruneRow(int ClusterId, int Size, bool Kept, QualityScores MeanScores, string Reasons);
-
-/// <summary>The kept cluster ids (ascending), every cluster's decision and the pruning guards' warnings.</summary>
-internal sealed record PruneOutput(int[] Kept, PruneRow[] Clusters, string[] GuardWarnings);

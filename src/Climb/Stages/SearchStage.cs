@@ -117,7 +117,7 @@ internal sealed class SearchStage(
     }
 
     /// <summary>The user-facing answer: the mixture with each component's name and size, and the best measured run.</summary>
-    private static string WeightsJson(MixtureSearchResult search, Catalogue catalogue) => JsonSerializer.Serialize(
+    private static string WeightsJson(MixtureSearchResult search, SuperClusterCatalogue catalogue) => JsonSerializer.Serialize(
         new
         {
             strategy = search.Strategy,
@@ -145,12 +145,4 @@ internal sealed class SearchStage(
         public override void Write(Utf8JsonWriter writer, MixtureWeights value, JsonSerializerOptions options) =>
             JsonSerializer.Serialize(writer, value.ToArray(), options);
     }
-}
-
-/// <summary>A proxy trainer that prepares shared state in the search stage's folder before the first proxy runs (for
-/// example a base model pre-trained on the uniform mixture that every proxy continues from).</summary>
-internal interface IPreparedProxyTrainer : IProxyTrainer
-{
-    /// <summary>Prepares (or reloads, when a resumed search finds it finished) the shared state.</summary>
-    Task PrepareAsync(ITokenizedClusters data, string folder, int seed, Action<string> report, CancellationToken cancellationToken);
 }
