@@ -23,6 +23,7 @@ public sealed class ClimbPipelineBuilder
     private Func<IServiceProvider, IMixturePredictor>? _predictor;
     private Func<IServiceProvider, IMixtureSampler>? _sampler;
     private Func<IServiceProvider, ITokenizer>? _tokenizer;
+    private Func<IServiceProvider, IMixtureSearchStrategy>? _strategy;
     private ILoggerFactory? _loggerFactory;
     private IServiceProvider? _services;
     private IReadOnlyDictionary<string, string>? _optionNames;
@@ -99,6 +100,22 @@ public sealed class ClimbPipelineBuilder
     /// <param name="factory">Creates the sampler from the service provider.</param>
     /// <returns>This builder.</returns>
     public ClimbPipelineBuilder WithMixtureSampler(Func<IServiceProvider, IMixtureSampler> factory) => Set(ref _sampler, factory);
+
+    /// <summary>Sets the search strategy (default: the built-in strategy <see cref="ClimbPipelineOptions.Strategy"/> names, made
+    /// from <see cref="ClimbPipelineOptions.Search"/> or <see cref="ClimbPipelineOptions.SingleRoundBudget"/> and the
+    /// mixture predictor and sampler slots).</summary>
+    /// <param name="strategy">The strategy. One that trains on the data itself (an <see cref="IDataBoundSearchStrategy"/>)
+    /// is bound to the tokenised clusters by the search stage of each run.</param>
+    /// <returns>This builder.</returns>
+    /// <remarks>The options and slots that only configure the built-in strategies (<see cref="ClimbPipelineOptions.Strategy"/>,
+    /// <see cref="ClimbPipelineOptions.Search"/>, <see cref="ClimbPipelineOptions.SingleRoundBudget"/>, the mixture predictor
+    /// and sampler) are then refused by <see cref="Build"/> when set: give them to the strategy itself.</remarks>
+    public ClimbPipelineBuilder WithSearchStrategy(IMixtureSearchStrategy strategy) => Set(ref _strategy, Instance(strategy));
+
+    /// <summary>Sets the search strategy from a factory.</summary>
+    /// <param name="factory">Creates the strategy from the service provider.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithSearchStrategy(Func<IServiceProvider, IMixtureSearchStrategy> factory) => Set(ref _strategy, factory);
 
     /// <summary>Sets the tokenizer of the proxy data (default: the built-in named by <see cref="ClimbPipelineOptions.Tokenizer"/>).</summary>
     /// <param name="tokenizer">The tokenizer.</param>
@@ -223,7 +240,9 @@ public sealed class ClimbPipelineBuilder
         var sampler = Resolve("mixture sampler", _sampler);
         var tokenizer = Resolve("tokenizer", _tokenizer);
         var executor = Resolve("executor", _executor);
-        errors.AddRange(PipelineDefaults.IgnoredOptions(options, names, _clusterer is not null, _trainer is not null, _tokenizer is not null, _predictor is not null, _sampler is not null, _executor is not null));
+        var strategy = Resolve("search strategy", _strategy);
+        var plugged = new PluggedSlots(_clusterer is not null, _trainer is not null, _tokenizer is not null, _predictor is not null, _sampler is not null, _executor is not null, _strategy is not null);
+        errors.AddRange(PipelineDefaults.IgnoredOptions(options, names, plugged));
         if (errors.Count > 0)
         {
             throw new ValidationException(
@@ -231,7 +250,7 @@ public sealed class ClimbPipelineBuilder
                 string.Join(Environment.NewLine, errors.Select(e => "  - " + e)));
         }
 
-        var components = PipelineDefaults.Resolve(options, loggers, names, embedder, clusterer, scorer, trainer, predictor, sampler, tokenizer, executor);
+        var components = PipelineDefaults.Resolve(options, loggers, names, embedder, clusterer, scorer, trainer, predictor, sampler, tokenizer, executor, strategy);
         _built = true;
         return new ClimbPipeline(options, components, loggers, names);
     }

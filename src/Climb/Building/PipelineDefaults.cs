@@ -8,9 +8,28 @@ namespace Climb;
 internal static class PipelineDefaults
 {
     /// <summary>Lists option settings that cannot take effect with the components plugged in, or cannot be searched.</summary>
-    public static IEnumerable<string> IgnoredOptions(ClimbPipelineOptions o, OptionNames names, bool customClusterer, bool customTrainer, bool customTokenizer, bool customPredictor, bool customSampler, bool customExecutor)
+    public static IEnumerable<string> IgnoredOptions(ClimbPipelineOptions o, OptionNames names, PluggedSlots plugged)
     {
         var defaults = new ClimbPipelineOptions();
+        var (customClusterer, customTrainer, customTokenizer, customPredictor, customSampler, customExecutor, customStrategy) = plugged;
+        if (customStrategy)
+        {
+            if (o.Strategy != defaults.Strategy)
+            {
+                yield return $"{names["Strategy"]} chooses a built-in search strategy, but one is plugged in: leave {names["Strategy"]} at {defaults.Strategy}.";
+            }
+
+            if (!SameJson(o.Search, defaults.Search) || o.SingleRoundBudget is not null)
+            {
+                yield return $"{names["Search"]} and {names["SingleRoundBudget"]} configure the built-in search strategies and are ignored by the plugged-in one: configure it directly.";
+            }
+
+            if (customPredictor || customSampler)
+            {
+                yield return "The mixture predictor and sampler slots feed the built-in search strategies; the plugged-in strategy would ignore them: give them to the strategy itself.";
+            }
+        }
+
         if (customTrainer && (customExecutor || o.Executor != ExecutorKind.Local))
         {
             yield return $"An executor runs the built-in proxy trainers only (a worker rebuilds them from their options); the plugged-in proxy trainer would run in this process: drop {names["Executor"]} or the plugged-in trainer.";
@@ -49,17 +68,17 @@ internal static class PipelineDefaults
             yield return $"{names["Tokenizer"]} names a built-in tokenizer, but one is plugged in: leave {names["Tokenizer"]} unset.";
         }
 
-        if (customPredictor && o.Strategy is SearchStrategyKind.BestOfN or SearchStrategyKind.Uniform or SearchStrategyKind.DoReMi)
+        if (!customStrategy && customPredictor && o.Strategy is SearchStrategyKind.BestOfN or SearchStrategyKind.Uniform or SearchStrategyKind.DoReMi)
         {
             yield return $"The {o.Strategy} strategy ({names["Strategy"]}) uses no predictor: the plugged-in mixture predictor would be ignored.";
         }
 
-        if (customSampler && o.Strategy is SearchStrategyKind.Uniform or SearchStrategyKind.DoReMi)
+        if (!customStrategy && customSampler && o.Strategy is SearchStrategyKind.Uniform or SearchStrategyKind.DoReMi)
         {
             yield return $"The {o.Strategy} strategy ({names["Strategy"]}) samples nothing: the plugged-in mixture sampler would be ignored.";
         }
 
-        if (o.SingleRoundBudget is not null && o.Strategy is SearchStrategyKind.Climb or SearchStrategyKind.Uniform)
+        if (!customStrategy && o.SingleRoundBudget is not null && o.Strategy is SearchStrategyKind.Climb or SearchStrategyKind.Uniform)
         {
             yield return $"{names["SingleRoundBudget"]} applies to the RegMix, BestOfN and DoReMi strategies only; the {o.Strategy} strategy ({names["Strategy"]}) would ignore it.";
         }
@@ -82,12 +101,13 @@ internal static class PipelineDefaults
         IMixturePredictor? predictor,
         IMixtureSampler? sampler,
         ITokenizer? tokenizer,
-        IWorkExecutor? executor)
+        IWorkExecutor? executor,
+        IMixtureSearchStrategy? strategy)
     {
         sampler ??= new DirichletMixtureSampler();
         predictor ??= new AutoMixturePredictor();
         int singleBudget = o.SingleRoundBudget ?? o.Search.RoundBudgets.Sum();
-        IMixtureSearchStrategy strategy = o.Strategy switch
+        strategy ??= o.Strategy switch
         {
             SearchStrategyKind.RegMix => new RegMixSearchStrategy(new RegMixSearchStrategyOptions { Budget = singleBudget }, sampler, predictor),
             SearchStrategyKind.BestOfN => new BestOfNSearchStrategy(singleBudget, sampler),

@@ -46,14 +46,15 @@ internal sealed class SearchStage(
             await prepared.PrepareAsync(tokens, folder, seed, m => context.Report(Name, m), cancellationToken).ConfigureAwait(false);
         }
 
-        if (strategy is IDataBoundSearchStrategy bound)
+        var runStrategy = strategy;
+        if (strategy is IDataBoundSearchStrategy unbound)
         {
             string basePath = Path.Combine(folder, "base", "base.ckpt");
-            bound.Bind(tokens, Path.Combine(folder, "doremi"), File.Exists(basePath) ? basePath : null);
+            runStrategy = unbound.Bind(tokens, Path.Combine(folder, "doremi"), File.Exists(basePath) ? basePath : null);
         }
 
         var search = new MixtureSearch(
-            strategy,
+            runStrategy,
             new MixtureSearchOptions
             {
                 Seed = seed,
@@ -128,13 +129,7 @@ internal sealed class SearchStage(
         },
         Json);
 
-    private static string TargetFingerprint(IReadOnlyList<EvaluationTarget> targets) => Climb.Fingerprint.Of(
-        targets.Select(t => t switch
-        {
-            TextTarget text => $"text|{t.Name}|{t.Weight}|{Climb.Fingerprint.Of(text.Texts.ToArray())}",
-            MultipleChoiceTarget mc => $"mc|{t.Name}|{t.Weight}|{Climb.Fingerprint.Of(mc.Items.Select(i => i.Context + "\u0001" + string.Join("\u0002", i.Choices) + "\u0001" + i.Label).ToArray())}",
-            _ => throw new ArgumentException($"Target '{t.Name}' is of an unknown kind ({t.GetType().Name}); use a TextTarget or a MultipleChoiceTarget.", nameof(targets)),
-        }).ToArray());
+    private static string TargetFingerprint(IReadOnlyList<EvaluationTarget> targets) => Climb.Fingerprint.Of(targets.Select(t => t.ContentFingerprint()).ToArray());
 
     /// <summary>Writes a mixture as its array of weights.</summary>
     private sealed class MixtureWeightsConverter : JsonConverter<MixtureWeights>
