@@ -128,6 +128,9 @@ public sealed class ClimbPipeline
         return run;
     }
 
+    /// <summary>Gets the components the pipeline was built with (defaults resolved, wrappers applied).</summary>
+    internal ClimbComponents Components => _components;
+
     /// <summary>Creates the stages of one run from the frozen options and the components.</summary>
     internal StageGraph CreateStages(ClimbCorpus corpus, IReadOnlyList<EvaluationTarget> targets) => StageGraph.Create(corpus, targets, _options, _components);
 

@@ -24,6 +24,7 @@ public sealed class ClimbPipelineBuilder
     private Func<IServiceProvider, IMixtureSampler>? _sampler;
     private Func<IServiceProvider, ITokenizer>? _tokenizer;
     private Func<IServiceProvider, IMixtureSearchStrategy>? _strategy;
+    private readonly ComponentWrappers _wrappers = new();
     private ILoggerFactory? _loggerFactory;
     private IServiceProvider? _services;
     private IReadOnlyDictionary<string, string>? _optionNames;
@@ -121,6 +122,37 @@ public sealed class ClimbPipelineBuilder
     /// <param name="tokenizer">The tokenizer.</param>
     /// <returns>This builder.</returns>
     public ClimbPipelineBuilder WithTokenizer(ITokenizer tokenizer) => Set(ref _tokenizer, Instance(tokenizer));
+
+    /// <summary>Wraps the embedder, the default or the one plugged in, for example in a cache (<see cref="DelegatingEmbedder"/>).</summary>
+    /// <param name="wrap">Returns the wrapper of the embedder it is given. The first wrapper added is the outermost. A
+    /// corpus-fitted embedder (the default) is fitted by the embed stage and then wrapped again, so this may be called twice.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder UseEmbedder(Func<IEmbedder, IEmbedder> wrap) => Use(_wrappers.Embedder, wrap);
+
+    /// <summary>Wraps the clusterer, the default or the one plugged in (<see cref="DelegatingClusterer"/>).</summary>
+    /// <param name="wrap">Returns the wrapper of the clusterer it is given. The first wrapper added is the outermost.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder UseClusterer(Func<IClusterer, IClusterer> wrap) => Use(_wrappers.Clusterer, wrap);
+
+    /// <summary>Wraps the quality scorer, the default or the one plugged in.</summary>
+    /// <param name="wrap">Returns the wrapper of the scorer it is given. The first wrapper added is the outermost.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder UseQualityScorer(Func<IQualityScorer, IQualityScorer> wrap) => Use(_wrappers.QualityScorer, wrap);
+
+    /// <summary>Wraps the proxy trainer, the default (with its executor) or the one plugged in (<see cref="DelegatingProxyTrainer"/>).</summary>
+    /// <param name="wrap">Returns the wrapper of the trainer it is given. The first wrapper added is the outermost.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder UseProxyTrainer(Func<IProxyTrainer, IProxyTrainer> wrap) => Use(_wrappers.ProxyTrainer, wrap);
+
+    /// <summary>Wraps the mixture predictor of the built-in search strategies, the default or the one plugged in (<see cref="DelegatingMixturePredictor"/>).</summary>
+    /// <param name="wrap">Returns the wrapper of the predictor it is given. The first wrapper added is the outermost.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder UseMixturePredictor(Func<IMixturePredictor, IMixturePredictor> wrap) => Use(_wrappers.Predictor, wrap);
+
+    /// <summary>Wraps the mixture sampler of the built-in search strategies, the default or the one plugged in.</summary>
+    /// <param name="wrap">Returns the wrapper of the sampler it is given. The first wrapper added is the outermost.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder UseMixtureSampler(Func<IMixtureSampler, IMixtureSampler> wrap) => Use(_wrappers.Sampler, wrap);
 
     /// <summary>Changes the pipeline options.</summary>
     /// <param name="configure">Changes the options in place.</param>
@@ -241,18 +273,34 @@ public sealed class ClimbPipelineBuilder
         var tokenizer = Resolve("tokenizer", _tokenizer);
         var executor = Resolve("executor", _executor);
         var strategy = Resolve("search strategy", _strategy);
-        var plugged = new PluggedSlots(_clusterer is not null, _trainer is not null, _tokenizer is not null, _predictor is not null, _sampler is not null, _executor is not null, _strategy is not null);
-        errors.AddRange(PipelineDefaults.IgnoredOptions(options, names, plugged));
+        var slots = new PluggedSlots(
+            _clusterer is not null, _trainer is not null, _tokenizer is not null, _predictor is not null, _sampler is not null, _executor is not null, _strategy is not null,
+            PredictorWrapped: _wrappers.Predictor.Count > 0, SamplerWrapped: _wrappers.Sampler.Count > 0);
+        errors.AddRange(PipelineDefaults.IgnoredOptions(options, names, slots));
+        ThrowIfAny(errors);
+        var plugged = new PluggedComponents(embedder, clusterer, scorer, trainer, predictor, sampler, tokenizer, executor, strategy);
+        var components = PipelineDefaults.Resolve(options, loggers, names, plugged, _wrappers, errors);
+        ThrowIfAny(errors);
+        _built = true;
+        return new ClimbPipeline(options, components!, loggers, names);
+    }
+
+    private static void ThrowIfAny(List<string> errors)
+    {
         if (errors.Count > 0)
         {
             throw new ValidationException(
                 $"The Climb pipeline has {errors.Count} problem{(errors.Count == 1 ? string.Empty : "s")}:{Environment.NewLine}" +
                 string.Join(Environment.NewLine, errors.Select(e => "  - " + e)));
         }
+    }
 
-        var components = PipelineDefaults.Resolve(options, loggers, names, embedder, clusterer, scorer, trainer, predictor, sampler, tokenizer, executor, strategy);
-        _built = true;
-        return new ClimbPipeline(options, components, loggers, names);
+    private ClimbPipelineBuilder Use<T>(List<Func<T, T>> wrappers, Func<T, T> wrap)
+    {
+        ArgumentNullException.ThrowIfNull(wrap);
+        ThrowIfBuilt();
+        wrappers.Add(wrap);
+        return this;
     }
 
     private static Func<IServiceProvider, T> Instance<T>(T instance)

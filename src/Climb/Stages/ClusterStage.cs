@@ -28,7 +28,7 @@ internal sealed partial class ClusterStage(EmbedStage embed, IClusterer clustere
     public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
     {
         var progress = new SyncProgress<ClusteringProgress>(c => context.Report(Name, $"{c.Phase} iteration {c.Iteration}", c.Completed, c.Total));
-        var result = executor is not (null or LocalExecutor) && clusterer is ICentroidFitter fitter
+        var result = executor is not (null or LocalExecutor) && clusterer.GetService<ICentroidFitter>() is { } fitter
             ? await ClusterShardedAsync(fitter, executor, folder, progress, context.Logger<ClusterStage>(), cancellationToken).ConfigureAwait(false)
             : await InProcessAsync(context, progress, cancellationToken).ConfigureAwait(false);
         Check(result, embed.Store.RowCount, embed.Store.Dimension, $"The clusterer ({clusterer.Identity})");

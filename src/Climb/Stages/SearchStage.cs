@@ -41,7 +41,7 @@ internal sealed class SearchStage(
     {
         var tokens = tokenize.Tokens;
         var catalogue = tokenize.Catalogue;
-        if (trainer is IPreparedProxyTrainer prepared)
+        if (trainer.GetService<IPreparedProxyTrainer>() is { } prepared)
         {
             await prepared.PrepareAsync(tokens, folder, seed, m => context.Report(Name, m), cancellationToken).ConfigureAwait(false);
         }

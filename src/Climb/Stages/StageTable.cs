@@ -14,7 +14,8 @@ internal static class StageTable
     /// <summary>Gets the stages in the order they run.</summary>
     public static IReadOnlyList<StageDefinition> All { get; } = Numbered(
     [
-        new("embed", "embed the corpus", static g => new EmbedStage(g.Corpus, g.Components.Embedder, g.Components.Executor)),
+        new("embed", "embed the corpus", static g => new EmbedStage(
+            g.Corpus, g.Components.Embedder, g.Components.UnwrappedEmbedder, g.Components.WrapEmbedder, g.Components.Executor)),
         new("cluster", "k-means cluster the embeddings", static g => new ClusterStage(g.Get<EmbedStage>(), g.Components.Clusterer, g.Components.Executor)),
         new("score", "score document quality", static g => new ScoreStage(g.Corpus, g.Get<EmbedStage>(), g.Components.QualityScorer)),
         new("prune", "prune low-quality clusters", static g => new PruneStage(g.Get<ClusterStage>(), g.Get<ScoreStage>(), g.Options.Pruning)),

@@ -199,7 +199,7 @@ public class ClimbPipelineBuilderTests
             .Build());
         Assert.Contains("--strategy chooses a built-in search strategy, but one is plugged in", ex.Message, StringComparison.Ordinal);
         Assert.Contains("ClimbPipelineOptions.Search and ClimbPipelineOptions.SingleRoundBudget configure the built-in search strategies", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("The mixture predictor and sampler slots feed the built-in search strategies", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("The mixture predictor and sampler slots (and their Use* wrappers) feed the built-in search strategies", ex.Message, StringComparison.Ordinal);
         Assert.Contains("3 problems", ex.Message, StringComparison.Ordinal);
     }
 }
