@@ -71,8 +71,8 @@ public sealed class ClimbPipelineBuilder
     public ClimbPipelineBuilder WithProxyTrainer(Func<IServiceProvider, IProxyTrainer> factory) => Set(ref _trainer, factory);
 
     /// <summary>Runs the built-in proxy trainer's runs through an executor (for example a <see cref="SlurmExecutor"/>)
-    /// instead of in this process, and, unless it is a <see cref="LocalExecutor"/>, the embedding shards (built-in embedders)
-    /// and the k-means assignment pass (built-in k-means) too; the artifacts folder must be on storage its workers see.</summary>
+    /// instead of in this process, and the embedding shards (built-in embedders) and the k-means assignment pass (built-in
+    /// k-means) too; the artifacts folder must be on storage its workers see.</summary>
     /// <param name="executor">The executor.</param>
     /// <returns>This builder.</returns>
     public ClimbPipelineBuilder WithExecutor(IWorkExecutor executor) => Set(ref _executor, Instance(executor));
