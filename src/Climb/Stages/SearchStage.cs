@@ -46,6 +46,8 @@ internal sealed class SearchStage(
             await prepared.PrepareAsync(tokens, folder, seed, m => context.Report(Name, m), cancellationToken).ConfigureAwait(false);
         }
 
+        // The strategy the search runs must itself be bindable: a bound copy of a strategy found inside a wrapper would
+        // run without the wrapper, so this is a type test on the strategy, not a GetService lookup.
         var runStrategy = strategy;
         if (strategy is IDataBoundSearchStrategy unbound)
         {
