@@ -218,7 +218,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
     /// <summary>Every option (checkpoint output folder excluded) and, with a base checkpoint, a hash of its weights.</summary>
     private string ComputeIdentity()
     {
-        var snapshot = JsonSerializer.Deserialize<TorchSharpProxyTrainerOptions>(JsonSerializer.Serialize(_options))!;
+        var snapshot = OptionsCopy.Clone(_options);
         snapshot.ProxyCheckpointDirectory = null;
         snapshot.BaseCheckpointPath = null;
         string options = JsonSerializer.Serialize(snapshot);

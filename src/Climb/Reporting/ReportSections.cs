@@ -7,7 +7,7 @@ namespace Climb;
 internal static class ReportSections
 {
     /// <summary>The catalogue with each super-cluster's weight and, when the dataset was exported, how many passes over its tokens the export made (written ÷ available tokens).</summary>
-    public static string Catalogue(Catalogue catalogue, MixtureWeights weights, DatasetExportResult? export = null)
+    public static string Catalogue(SuperClusterCatalogue catalogue, MixtureWeights weights, DatasetExportResult? export = null)
     {
         var sb = new StringBuilder("<table id=\"catalogue\"><tr><th>super-cluster</th><th>weight</th><th>epochs</th><th>documents</th><th>tokens</th><th>quality / ads / info / edu</th><th>top terms (c-TF-IDF)</th><th>samples</th></tr>");
         foreach (var e in catalogue.Entries)

@@ -11,7 +11,7 @@ namespace Climb;
 /// </summary>
 internal sealed class SearchStage(
     TokenizeStage tokenize, IReadOnlyList<EvaluationTarget> targets, IProxyTrainer trainer, IMixtureSearchStrategy strategy, int seed, int parallelism,
-    MixtureFeasibilityOptions feasibility, long exportBudget) : PipelineStage
+    MixtureFeasibilityOptions feasibility, long exportBudget) : PipelineStage(tokenize)
 {
     private const string JournalFile = "journal.jsonl";
     private const string ResultFile = "result.json";
@@ -26,19 +26,17 @@ internal sealed class SearchStage(
 
     private MixtureSearchResult? _result;
 
-    public override string Name => "search";
-
-    public override IReadOnlyList<PipelineStage> Upstream => [tokenize];
-
     public override bool Resumable => true;
+
+    public override bool NeedsTargets => true;
 
     public override IReadOnlyList<string> PublishedFiles => [WeightsFile];
 
     /// <summary>Gets the search result.</summary>
     public MixtureSearchResult Result => Ready(_result, Name);
 
-    protected override string ComputeFingerprint() =>
-        Climb.Fingerprint.Of("search/v3", tokenize.Fingerprint, TargetFingerprint(targets), trainer.Identity, strategy.Identity, seed, feasibility.Describe(exportBudget));
+    protected override string OwnFingerprint() =>
+        Climb.Fingerprint.Of("search/v4", TargetFingerprint(targets), trainer.Identity, strategy.Identity, seed, feasibility.Describe(exportBudget));
 
     public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
     {
@@ -56,19 +54,23 @@ internal sealed class SearchStage(
             string target = context.Names[feasibility.TargetTokens is null ? "Export.TokenBudget" : "Feasibility.TargetTokens"];
             throw new ArgumentException($"{ex.Message.Split(" (Parameter", 2)[0]} ({target}, {context.Names["Feasibility.MaxRepetition"]})", ex);
         }
-        if (trainer is IPreparedProxyTrainer prepared)
+
+        if (trainer.GetService<IPreparedProxyTrainer>() is { } prepared)
         {
             await prepared.PrepareAsync(tokens, folder, seed, m => context.Report(Name, m), cancellationToken).ConfigureAwait(false);
         }
 
-        if (strategy is IDataBoundSearchStrategy bound)
+        // The strategy the search runs must itself be bindable: a bound copy of a strategy found inside a wrapper would
+        // run without the wrapper, so this is a type test on the strategy, not a GetService lookup.
+        var runStrategy = strategy;
+        if (strategy is IDataBoundSearchStrategy unbound)
         {
             string basePath = Path.Combine(folder, "base", "base.ckpt");
-            bound.Bind(tokens, Path.Combine(folder, "doremi"), File.Exists(basePath) ? basePath : null);
+            runStrategy = unbound.Bind(tokens, Path.Combine(folder, "doremi"), File.Exists(basePath) ? basePath : null);
         }
 
         var search = new MixtureSearch(
-            strategy,
+            runStrategy,
             new MixtureSearchOptions
             {
                 Seed = seed,
@@ -131,7 +133,7 @@ internal sealed class SearchStage(
     }
 
     /// <summary>The user-facing answer: the mixture with each component's name and size, and the best measured run.</summary>
-    private static string WeightsJson(MixtureSearchResult search, Catalogue catalogue, MixturePrior prior) => JsonSerializer.Serialize(
+    private static string WeightsJson(MixtureSearchResult search, SuperClusterCatalogue catalogue, MixturePrior prior) => JsonSerializer.Serialize(
         new
         {
             strategy = search.Strategy,
@@ -148,13 +150,7 @@ internal sealed class SearchStage(
         },
         Json);
 
-    private static string TargetFingerprint(IReadOnlyList<EvaluationTarget> targets) => Climb.Fingerprint.Of(
-        targets.Select(t => t switch
-        {
-            TextTarget text => $"text|{t.Name}|{t.Weight}|{Climb.Fingerprint.Of(text.Texts.ToArray())}",
-            MultipleChoiceTarget mc => $"mc|{t.Name}|{t.Weight}|{Climb.Fingerprint.Of(mc.Items.Select(i => i.Context + "\u0001" + string.Join("\u0002", i.Choices) + "\u0001" + i.Label).ToArray())}",
-            _ => throw new ArgumentException($"Target '{t.Name}' is of an unknown kind ({t.GetType().Name}); use a TextTarget or a MultipleChoiceTarget.", nameof(targets)),
-        }).ToArray());
+    private static string TargetFingerprint(IReadOnlyList<EvaluationTarget> targets) => Climb.Fingerprint.Of(targets.Select(t => t.ContentFingerprint()).ToArray());
 
     /// <summary>Writes a mixture as its array of weights.</summary>
     private sealed class MixtureWeightsConverter : JsonConverter<MixtureWeights>
@@ -165,12 +161,4 @@ internal sealed class SearchStage(
         public override void Write(Utf8JsonWriter writer, MixtureWeights value, JsonSerializerOptions options) =>
             JsonSerializer.Serialize(writer, value.ToArray(), options);
     }
-}
-
-/// <summary>A proxy trainer that prepares shared state in the search stage's folder before the first proxy runs (for
-/// example a base model pre-trained on the uniform mixture that every proxy continues from).</summary>
-internal interface IPreparedProxyTrainer : IProxyTrainer
-{
-    /// <summary>Prepares (or reloads, when a resumed search finds it finished) the shared state.</summary>
-    Task PrepareAsync(ITokenizedClusters data, string folder, int seed, Action<string> report, CancellationToken cancellationToken);
 }
