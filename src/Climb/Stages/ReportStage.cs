@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Climb;
 
-/// <summary>Stage 9: renders <c>report.html</c> (published to the artifacts root) from every earlier stage's output.</summary>
+/// <summary>Stage 10: renders <c>report.html</c> (published to the artifacts root) from every earlier stage's output.</summary>
 internal sealed class ReportStage(
     ClimbCorpus corpus, EmbedStage embed, ClusterStage cluster, PruneStage prune, MergeStage merge, TokenizeStage tokenize, SearchStage search, ExportStage export, int seed)
     : PipelineStage(embed, cluster, prune, merge, tokenize, search, export)
