@@ -30,7 +30,13 @@ internal static class PipelineCommands
         var superOption = new Option<int>("--super-clusters") { Description = "Super-clusters after merging (K_enhanced).", DefaultValueFactory = _ => 20 };
         var budgetsOption = new Option<string>("--budgets") { Description = "Proxy runs per CLIMB round, comma-separated.", DefaultValueFactory = _ => "64,32,16" };
         var strategyOption = new Option<SearchStrategyKind>("--strategy") { Description = "Search strategy: Climb, RegMix, BestOfN, Uniform or DoReMi.", DefaultValueFactory = _ => SearchStrategyKind.Climb };
-        var proxyOption = new Option<ProxyKind>("--proxy") { Description = "Proxy model: Auto (transformer on CUDA, n-gram on CPU), Transformer or NGram.", DefaultValueFactory = _ => ProxyKind.Auto };
+        var proxyOption = new Option<ProxyKind>("--proxy") { Description = "Proxy model: Auto (transformer on CUDA, n-gram on CPU), Transformer, NGram or Command (your own trainer, --proxy-command).", DefaultValueFactory = _ => ProxyKind.Auto };
+        var proxyCommandOption = new Option<string?>("--proxy-command")
+        {
+            Description = "With --proxy Command: the command that trains one proxy, run by /bin/sh once per proxy, with {mixture} (a JSON file of weights by super-cluster name), {data} (the data folder), " +
+                "{output} (the result JSON to write) and {seed} replaced by quoted paths and the seed; do not quote them yourself. See docs/external-proxies.md.",
+        };
+        var proxyTimeoutOption = new Option<double?>("--proxy-timeout") { Description = "With --proxy Command: seconds a proxy's command may run before it is killed and recorded as failed (default: no limit)." };
         var proxyTokensOption = new Option<long?>("--proxy-tokens") { Description = "Tokens each proxy trains on (default: 1,000,000)." };
         var tokenizerOption = new Option<string>("--tokenizer") { Description = "Proxy tokenizer: byte, cl100k_base or o200k_base.", DefaultValueFactory = _ => "cl100k_base" };
         var deviceOption = new Option<ComputeDevice>("--device") { Description = "Auto, Cpu or Cuda.", DefaultValueFactory = _ => ComputeDevice.Auto };
@@ -57,6 +63,9 @@ internal static class PipelineCommands
             ["Search"] = "--budgets",
             ["Strategy"] = "--strategy",
             ["Proxy"] = "--proxy",
+            ["CommandProxy.Command"] = "--proxy-command",
+            ["CommandProxy.Timeout"] = "--proxy-timeout",
+            ["CommandProxy"] = "--proxy-command",
             ["Tokenizer"] = "--tokenizer",
             ["Device"] = "--device",
             ["Export.TokenBudget"] = "--export-tokens",
@@ -66,7 +75,7 @@ internal static class PipelineCommands
             ["Slurm"] = "--slurm-*",
         };
 
-        Option[] shared = [corpusOption, textFieldOption, targetOption, piqaOption, artifactsOption, clustersOption, superOption, budgetsOption, strategyOption, proxyOption, proxyTokensOption, tokenizerOption, deviceOption, exportTokensOption, formatOption, seedOption, parallelOption, pruningOption, executorOption, slurmPartitionOption, slurmGpusOption, slurmArgsOption, slurmWorkerOption];
+        Option[] shared = [corpusOption, textFieldOption, targetOption, piqaOption, artifactsOption, clustersOption, superOption, budgetsOption, strategyOption, proxyOption, proxyCommandOption, proxyTimeoutOption, proxyTokensOption, tokenizerOption, deviceOption, exportTokensOption, formatOption, seedOption, parallelOption, pruningOption, executorOption, slurmPartitionOption, slurmGpusOption, slurmArgsOption, slurmWorkerOption];
 
         // `climb run`, then one command per stage of the pipeline's stage table, in order.
         var commands = new List<Command> { StageCommand("run", "Run the whole pipeline (reusing complete stages).", ClimbPipeline.StageNames[^1]) };
@@ -173,6 +182,14 @@ internal static class PipelineCommands
                         o.Merging = new CentroidMergerOptions { TargetClusterCount = parse.GetValue(superOption) };
                         o.Strategy = parse.GetValue(strategyOption);
                         o.Proxy = parse.GetValue(proxyOption);
+                        o.CommandProxy.Command = parse.GetValue(proxyCommandOption);
+                        if (parse.GetValue(proxyTimeoutOption) is double timeout)
+                        {
+                            o.CommandProxy.Timeout = double.IsFinite(timeout) && timeout > 0 && timeout < TimeSpan.MaxValue.TotalSeconds
+                                ? TimeSpan.FromSeconds(timeout)
+                                : throw new UserError($"--proxy-timeout {timeout.ToString(CultureInfo.InvariantCulture)}: give a positive number of seconds.");
+                        }
+
                         o.Tokenizer = parse.GetValue(tokenizerOption)!;
                         o.Device = parse.GetValue(deviceOption);
                         o.Seed = parse.GetValue(seedOption);
