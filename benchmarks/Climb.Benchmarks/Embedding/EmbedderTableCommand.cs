@@ -13,7 +13,9 @@ namespace Climb.Benchmarks.Embedding;
 /// report the NMI of the clusters against the documents' source (mean and range over the seeds).
 /// Embeddings are kept in <c>--cache</c> (default /tmp/climb-embedder-table) under the embedder's identity, so an
 /// interrupted run resumes; the timing of a cached embedding is the one recorded when it was computed.
-/// Usage: <c>-- embedder-table [--embedders glove,minilm,arctic-xs] [--corpora sample-corpus,multilingual] [--cache DIR]</c>.
+/// A corpus larger than <c>--max-docs</c> (default 3,000: the transformers embed a few hundred tokens a second on two
+/// shared cores) is replaced by a seeded simple random sample of that many documents, the same for every embedder.
+/// Usage: <c>-- embedder-table [--embedders glove,minilm,arctic-xs] [--corpora sample-corpus,multilingual] [--max-docs 3000] [--cache DIR]</c>.
 /// </summary>
 internal static class EmbedderTableCommand
 {
@@ -24,6 +26,7 @@ internal static class EmbedderTableCommand
         string[] embedders = ["glove", "minilm", "arctic-xs"];
         string[] corpora = ["sample-corpus", "multilingual"];
         string cache = Path.Combine(Path.GetTempPath(), "climb-embedder-table");
+        int maxDocs = 3000;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -31,6 +34,7 @@ internal static class EmbedderTableCommand
                 case "--embedders": embedders = args[++i].Split(','); break;
                 case "--corpora": corpora = args[++i].Split(','); break;
                 case "--cache": cache = args[++i]; break;
+                case "--max-docs": maxDocs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown argument {args[i]}");
             }
         }
@@ -41,7 +45,7 @@ internal static class EmbedderTableCommand
         var identities = new List<string>();
         foreach (string name in corpora)
         {
-            var corpus = LabeledCorpus.Read(Path.Combine(EmbeddingBenchmarks.FindRoot(), "data", name));
+            var corpus = LabeledCorpus.Read(Path.Combine(EmbeddingBenchmarks.FindRoot(), "data", name)).Subset(maxDocs, seed: 42);
             int[] truth = Encode(corpus.Labels);
             int sources = truth.Max() + 1;
             int kDefault = Math.Clamp(corpus.Texts.Count / 100, 2, 1000);

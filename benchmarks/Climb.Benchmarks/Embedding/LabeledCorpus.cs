@@ -27,10 +27,20 @@ internal sealed record LabeledCorpus(string Name, IReadOnlyList<string> Texts, I
     }
 
     /// <summary>A deterministic sample of <paramref name="count"/> documents (seeded shuffle, then the first ones).</summary>
-    public IReadOnlyList<string> Sample(int count, int seed)
+    public IReadOnlyList<string> Sample(int count, int seed) => Subset(count, seed).Texts;
+
+    /// <summary>A deterministic simple random sample of <paramref name="count"/> documents with their labels, in corpus
+    /// order; the whole corpus when it is no larger.</summary>
+    public LabeledCorpus Subset(int count, int seed)
     {
+        if (count >= Texts.Count)
+        {
+            return this;
+        }
+
         var order = Enumerable.Range(0, Texts.Count).ToArray();
         new Random(seed).Shuffle(order);
-        return order.Take(Math.Min(count, order.Length)).Select(i => Texts[i]).ToList();
+        var rows = order.Take(count).Order().ToList();
+        return new LabeledCorpus($"{Name}-{count}-of-{Texts.Count}-seed{seed}", rows.Select(i => Texts[i]).ToList(), rows.Select(i => Labels[i]).ToList());
     }
 }
