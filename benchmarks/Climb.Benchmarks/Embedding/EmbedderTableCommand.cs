@@ -27,6 +27,7 @@ internal static class EmbedderTableCommand
         string[] corpora = ["sample-corpus", "multilingual"];
         string cache = Path.Combine(Path.GetTempPath(), "climb-embedder-table");
         int maxDocs = 3000;
+        int? sliceFrom = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -35,6 +36,7 @@ internal static class EmbedderTableCommand
                 case "--corpora": corpora = args[++i].Split(','); break;
                 case "--cache": cache = args[++i]; break;
                 case "--max-docs": maxDocs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--slice-from": sliceFrom = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown argument {args[i]}");
             }
         }
@@ -45,13 +47,17 @@ internal static class EmbedderTableCommand
         var identities = new List<string>();
         foreach (string name in corpora)
         {
-            var corpus = LabeledCorpus.Read(Path.Combine(EmbeddingBenchmarks.FindRoot(), "data", name)).Subset(maxDocs, seed: 42);
+            var whole = LabeledCorpus.Read(Path.Combine(EmbeddingBenchmarks.FindRoot(), "data", name));
+            var corpus = whole.Subset(maxDocs, seed: 42);
+            var larger = sliceFrom is { } n && n > maxDocs ? whole.Subset(n, seed: 42) : null;
             int[] truth = Encode(corpus.Labels);
             int sources = truth.Max() + 1;
             int kDefault = Math.Clamp(corpus.Texts.Count / 100, 2, 1000);
             foreach (string embedderName in embedders)
             {
-                var (matrix, timing) = await EmbedAsync(corpus, embedderName, cache);
+                var (matrix, timing) = larger is not null && Slice(corpus, larger, embedderName, cache) is { } sliced
+                    ? sliced
+                    : await EmbedAsync(corpus, embedderName, cache);
                 identities.Add($"| {embedderName} | `{timing.Identity}` |");
                 string Nmi(int k)
                 {
@@ -88,6 +94,32 @@ internal static class EmbedderTableCommand
     {
         var index = labels.Distinct().Order(StringComparer.Ordinal).Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i);
         return labels.Select(l => index[l]).ToArray();
+    }
+
+    /// <summary>
+    /// The rows of a smaller seeded sample taken out of the cached embedding of a larger one (the same seeded shuffle, so
+    /// the smaller sample's documents are among the larger's), with the larger run's timing; <see langword="null"/> when
+    /// that embedding is not cached.
+    /// </summary>
+    private static (EmbeddingMatrix Matrix, Timing Timing)? Slice(LabeledCorpus corpus, LabeledCorpus larger, string embedderName, string cache)
+    {
+        string stem = Path.Combine(cache, $"{larger.Name}-{embedderName}");
+        if (!File.Exists(stem + ".json") || !File.Exists(stem + ".f32"))
+        {
+            return null;
+        }
+
+        var saved = JsonSerializer.Deserialize<Timing>(File.ReadAllText(stem + ".json"))!;
+        var all = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(stem + ".f32"));
+        var position = larger.Rows!.Select((row, i) => (row, i)).ToDictionary(x => x.row, x => x.i);
+        var matrix = new EmbeddingMatrix(corpus.Texts.Count, saved.Dimension);
+        for (int r = 0; r < corpus.Texts.Count; r++)
+        {
+            all.Slice(position[corpus.Rows![r]] * saved.Dimension, saved.Dimension).CopyTo(matrix[r]);
+        }
+
+        Console.WriteLine($"{corpus.Name} {embedderName}: {corpus.Texts.Count} rows of the cached {larger.Name} ({saved.Identity})");
+        return (matrix, saved with { Load = saved.Load + $" (rates of the {larger.Texts.Count:N0}-document run)" });
     }
 
     private static async Task<(EmbeddingMatrix Matrix, Timing Timing)> EmbedAsync(LabeledCorpus corpus, string embedderName, string cache)

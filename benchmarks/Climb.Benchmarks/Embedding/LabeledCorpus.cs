@@ -7,6 +7,9 @@ namespace Climb.Benchmarks.Embedding;
 /// '/' (the sample corpus's six sources; data/multilingual's four packages, one per language).</summary>
 internal sealed record LabeledCorpus(string Name, IReadOnlyList<string> Texts, IReadOnlyList<string> Labels)
 {
+    /// <summary>Gets the rows of the corpus this one was sampled from, in order; <see langword="null"/> for a whole corpus.</summary>
+    public IReadOnlyList<int>? Rows { get; init; }
+
     public static LabeledCorpus Read(string folder)
     {
         var texts = new List<string>();
@@ -41,6 +44,6 @@ internal sealed record LabeledCorpus(string Name, IReadOnlyList<string> Texts, I
         var order = Enumerable.Range(0, Texts.Count).ToArray();
         new Random(seed).Shuffle(order);
         var rows = order.Take(count).Order().ToList();
-        return new LabeledCorpus($"{Name}-{count}-of-{Texts.Count}-seed{seed}", rows.Select(i => Texts[i]).ToList(), rows.Select(i => Labels[i]).ToList());
+        return new LabeledCorpus($"{Name}-{count}-of-{Texts.Count}-seed{seed}", rows.Select(i => Texts[i]).ToList(), rows.Select(i => Labels[i]).ToList()) { Rows = rows };
     }
 }
