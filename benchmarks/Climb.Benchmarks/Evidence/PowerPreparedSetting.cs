@@ -52,6 +52,11 @@ internal sealed class PowerPreparedSetting : IDisposable
         string settingFolder = Path.Combine(work, setting.Name);
         Directory.CreateDirectory(settingFolder);
         var (corpus, target) = await setting.LoadAsync(root, work, settings.WordNet, say, ct);
+        if (settings.TargetMaxChars > 0)
+        {
+            target = new TextTarget(target.Name, target.Texts.Select(t => t.Length <= settings.TargetMaxChars ? t : t[..settings.TargetMaxChars]).ToList());
+        }
+
         if (target.Texts.Count == 0)
         {
             throw new InvalidDataException($"Setting {setting.Name}: the target holds no texts.");

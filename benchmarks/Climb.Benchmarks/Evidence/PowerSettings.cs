@@ -45,6 +45,10 @@ internal sealed class PowerSettings
     /// <summary>Gets or sets a prebuilt WordNet corpus folder (<c>scripts/build-wordnet-corpus.py</c>); built into the work folder when null.</summary>
     public string? WordNet { get; set; }
 
+    /// <summary>Gets or sets the characters of each target text scored (its beginning); 0 scores whole texts. Scoring dominates a
+    /// transformer proxy's cost on a large target (the computing target has 225,172 characters).</summary>
+    public int TargetMaxChars { get; set; }
+
     /// <summary>Gets or sets the tokens each transformer proxy trains on (continuing the proxy base).</summary>
     public long ProxyTokens { get; set; } = 50_000;
 
@@ -75,19 +79,33 @@ internal sealed class PowerSettings
 
     /// <summary>Gets a fingerprint of everything a run's proxies and answers depend on (other settings get their own folder).</summary>
     [JsonIgnore]
-    public string Tag => Proxy + "-" + Fingerprint.Of(
-        "evidence-power/v1",
-        RulesIdentity(Rounds),
-        Proxy,
-        string.Join(",", Rounds),
-        Remeasure,
-        Proxy == "ngram" ? NGramTokens : ProxyTokens,
-        Proxy == "ngram" ? 0 : BaseTokens,
-        Proxy == "ngram" ? 0 : TargetTokens,
-        Proxy == "ngram" ? 0 : TargetBaseTokens,
-        Proxy == "ngram" ? 0 : TargetLayers,
-        Proxy == "ngram" ? 0 : TargetDimension,
-        Proxy == "ngram" ? 0 : BatchSize)[..10];
+    public string Tag
+    {
+        get
+        {
+            var parts = new List<object?>
+            {
+                "evidence-power/v1",
+                RulesIdentity(Rounds),
+                Proxy,
+                string.Join(",", Rounds),
+                Remeasure,
+                Proxy == "ngram" ? NGramTokens : ProxyTokens,
+                Proxy == "ngram" ? 0 : BaseTokens,
+                Proxy == "ngram" ? 0 : TargetTokens,
+                Proxy == "ngram" ? 0 : TargetBaseTokens,
+                Proxy == "ngram" ? 0 : TargetLayers,
+                Proxy == "ngram" ? 0 : TargetDimension,
+                Proxy == "ngram" ? 0 : BatchSize,
+            };
+            if (TargetMaxChars > 0)
+            {
+                parts.Add("target-max-chars=" + TargetMaxChars.ToString(CultureInfo.InvariantCulture));
+            }
+
+            return Proxy + "-" + Fingerprint.Of([.. parts])[..10];
+        }
+    }
 
     /// <summary>
     /// The identities of every strategy's rule and of the search's default options: when a default changes (a new answer
@@ -108,14 +126,14 @@ internal sealed class PowerSettings
 
     public const string Usage =
         "Usage: evidence-power [--settings sample,multilingual,wordnet] [--seeds 0-29] [--proxy ngram|transformer] " +
-        "[--strategies uniform,best-of-n,regmix,climb-paper,climb[,doremi]] [--rounds 24,16,8] [--remeasure 5] [--ngram-tokens 100k] [--parallel N] " +
+        "[--strategies uniform,best-of-n,regmix,climb-paper,climb[,doremi]] [--rounds 24,16,8] [--remeasure 5] [--ngram-tokens 100k] [--target-max-chars 0] [--parallel N] " +
         "[--work benchmarks/out/evidence-power] [--out docs/results.md] [--wordnet DIR] [--report-only] " +
         "[--proxy-tokens 50k] [--base-tokens 300k] [--target-tokens 100k] [--target-base-tokens 300k] [--target-layers 4] [--target-dim 192] [--batch 8] [--threads 0]";
 
     public static PowerSettings Parse(IReadOnlyList<string> args)
     {
         var s = new PowerSettings();
-        bool strategiesGiven = false;
+        bool strategiesGiven = false, parallelGiven = false;
         for (int i = 0; i < args.Count; i++)
         {
             string a = args[i];
@@ -158,7 +176,8 @@ internal sealed class PowerSettings
                 case "--rounds": s.Rounds = List(Value()).Select(v => Int(a, v, 1)).ToArray(); break;
                 case "--remeasure": s.Remeasure = Int(a, Value(), 2); break;
                 case "--ngram-tokens": s.NGramTokens = Long(a, Value()); break;
-                case "--parallel": s.Parallel = Int(a, Value(), 1); break;
+                case "--target-max-chars": s.TargetMaxChars = Int(a, Value(), 0); break;
+                case "--parallel": s.Parallel = Int(a, Value(), 1); parallelGiven = true; break;
                 case "--work": s.WorkFolder = Value(); break;
                 case "--out": s.OutputMarkdown = Value(); break;
                 case "--wordnet": s.WordNet = Value(); break;
@@ -177,6 +196,11 @@ internal sealed class PowerSettings
         if (s.Proxy == "transformer" && !strategiesGiven)
         {
             s.Strategies = [.. s.Strategies, "doremi"];
+        }
+
+        if (s.Proxy == "transformer" && !parallelGiven)
+        {
+            s.Parallel = 1; // torch already uses every core for one model
         }
 
         if (s.Proxy == "ngram" && s.Strategies.Contains("doremi"))
