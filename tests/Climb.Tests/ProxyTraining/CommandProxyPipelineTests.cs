@@ -4,7 +4,7 @@ using Climb.Tests.Pipeline;
 
 namespace Climb.Tests.ProxyTraining;
 
-/// <summary>The command proxy inside the pipeline: the proxy-data stage, failures that do not stop the search, and the shipped PyTorch sample.</summary>
+/// <summary>The command proxy inside the pipeline with the shipped PyTorch sample (samples/ExternalProxy), and the helpers of the pipeline tests.</summary>
 public class CommandProxyPipelineTests
 {
     internal static ClimbPipelineBuilder Builder(string artifacts, string command, int parallel = 1) => new ClimbPipelineBuilder()
@@ -26,35 +26,6 @@ public class CommandProxyPipelineTests
             s.TopCandidatesMinimum = 32;
         });
 
-    [Fact]
-    public async Task Failed_proxies_are_journaled_with_their_error_and_the_search_goes_on()
-    {
-        string dir = CommandProxyTestData.TempDir("pipeline-failures");
-        string counter = Path.Combine(dir, "count");
-        // Every third proxy fails (exit 4, after a line on its standard error); the others report the run's number.
-        string command = $"n=$(cat '{counter}' 2>/dev/null || echo 0); n=$((n + 1)); echo $n > '{counter}'; " +
-            "if [ $((n % 3)) = 0 ]; then echo \"planted failure $n\" >&2; exit 4; fi; " +
-            "printf '{\"objective\": %s, \"goal\": \"minimize\"}' \"$n\" > {output}; : {mixture}";
-        string artifacts = Path.Combine(dir, "artifacts");
-
-        var result = await Builder(artifacts, command).Build().RunAsync(ClimbCorpus.FromDocuments(PipelineFixtures.Corpus), [PipelineFixtures.Target("python")]);
-
-        int runs = int.Parse(File.ReadAllText(counter).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(runs >= 9, $"{runs} runs: two rounds of 4 and 2, three noise replicates");
-        var journal = File.ReadAllLines(Path.Combine(artifacts, "08-search", "journal.jsonl")).Skip(1).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
-        Assert.Equal(runs, journal.Count); // every run journaled once: its result or its failure
-        var failures = journal.Where(l => l["kind"]!.GetValue<string>() == "failure").ToList();
-        Assert.Equal(runs / 3, failures.Count);
-        Assert.Equal(runs / 3, result.Search.Failures.Count);
-        Assert.All(failures, f =>
-        {
-            Assert.Contains("exited with code 4", f["reason"]!.GetValue<string>(), StringComparison.Ordinal);
-            Assert.Matches("planted failure (3|6|9|12)", f["reason"]!.GetValue<string>());
-        });
-        Assert.True(File.Exists(Path.Combine(artifacts, "07-proxy-data", "data.json")));
-        AssertFeasible(artifacts);
-    }
-
     [PythonTorchFact]
     public async Task The_sample_trainer_gives_the_same_result_for_the_same_seed_and_follows_the_mixture()
     {
@@ -73,6 +44,7 @@ public class CommandProxyPipelineTests
     }
 
     [PythonTorchFact]
+    [Trait("Category", "Slow")] // a minute or more on two busy cores; the default suite runs the pipeline with the tests' own trainer (CommandProxyKnownFunctionTests)
     public async Task The_shipped_pytorch_sample_runs_as_the_proxy_of_a_whole_pipeline()
     {
         string dir = CommandProxyTestData.TempDir("pipeline-sample");
