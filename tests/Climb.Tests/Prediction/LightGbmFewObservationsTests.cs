@@ -24,7 +24,7 @@ public class LightGbmFewObservationsTests
         for (int n = 4; n <= Rounds.Length; n++)
         {
             var observations = Rounds.Take(n).Select(r => (new MixtureWeights(r.Weights), r.Loss)).ToArray();
-            for (int seed = 0; seed < 20; seed++)
+            for (int seed = 0; seed < 6; seed++)
             {
                 var fitted = predictor.Fit(observations, seed);
                 var predictions = new double[n];
