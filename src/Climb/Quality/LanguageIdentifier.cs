@@ -76,24 +76,9 @@ internal sealed class LanguageIdentifier
             return _assumed;
         }
 
-        var letters = 0;
-        foreach (var c in text.Length > _prefix ? text[.._prefix] : text)
-        {
-            if (char.IsLetter(c) && ++letters >= 3)
-            {
-                break;
-            }
-        }
-
-        if (letters < 3)
+        if (!TryPrefix(text, _prefix, out text))
         {
             return LanguageCode.Undetermined;
-        }
-
-        if (text.Length > _prefix)
-        {
-            var cut = text[.._prefix].LastIndexOfAny(' ', '\n', '\t');
-            text = text[..(cut > _prefix / 2 ? cut : _prefix)];
         }
 
         if (_trigramDetector is not null)
@@ -104,6 +89,34 @@ internal sealed class LanguageIdentifier
 
         var language = _detector!.Value.DetectLanguageOf(text.ToString());
         return language == Language.Unknown ? LanguageCode.Undetermined : LanguageCode.Parse(LanguageInfo.IsoCode6391(language).ToString());
+    }
+
+    /// <summary>The part of a text identification reads: its first <paramref name="prefix"/> characters, cut at the last
+    /// white space in their second half; <see langword="false"/> when they hold fewer than three letters.</summary>
+    internal static bool TryPrefix(ReadOnlySpan<char> text, int prefix, out ReadOnlySpan<char> result)
+    {
+        result = text;
+        var letters = 0;
+        foreach (var c in text.Length > prefix ? text[..prefix] : text)
+        {
+            if (char.IsLetter(c) && ++letters >= 3)
+            {
+                break;
+            }
+        }
+
+        if (letters < 3)
+        {
+            return false;
+        }
+
+        if (text.Length > prefix)
+        {
+            var cut = text[..prefix].LastIndexOfAny(' ', '\n', '\t');
+            result = text[..(cut > prefix / 2 ? cut : prefix)];
+        }
+
+        return true;
     }
 
     /// <summary>Maps an ISO 639-1 code to Lingua's language.</summary>

@@ -16,6 +16,7 @@ namespace Climb;
 /// </summary>
 /// <remarks>Sums are accumulated in single precision (Lingua uses double), so a text whose two best languages score
 /// within about 10⁻³ nats of each other may be decided differently; tests measure the agreement with Lingua.</remarks>
+[SkipLocalsInit]
 internal sealed class TrigramLanguageDetector
 {
     private const int StackChars = 512;
@@ -227,6 +228,10 @@ internal sealed class TrigramLanguageDetector
         Span<int> mappingCounts = stackalloc int[_count];
         Span<int> alphabetChars = stackalloc int[32];
         Span<byte> alphabetOrder = stackalloc byte[32];
+        wordCounts.Clear();
+        totals.Clear();
+        mappingCounts.Clear();
+        alphabetChars.Clear();
         var alphabetsSeen = 0;
         var words = 0;
 
@@ -471,7 +476,7 @@ internal sealed class TrigramLanguageDetector
     /// <summary>Sums the log-probabilities of the text's distinct trigrams per candidate and picks the best.</summary>
     private int ScoreTrigrams(ReadOnlySpan<char> text, UInt128 filtered)
     {
-        var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, text.Length * 2));
+        var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, text.Length + (text.Length / 2)));
         ulong[]? rented = null;
         var seen = capacity <= 1024 ? stackalloc ulong[1024] : (rented = ArrayPool<ulong>.Shared.Rent(capacity));
         seen = seen[..capacity];

@@ -24,16 +24,14 @@ internal sealed class TrigramLanguageModel
     private const ulong Unigram = 1UL << 48;
     private const ulong Bigram = 2UL << 48;
     private const ulong Trigram = 3UL << 48;
+    private const ulong KeyMask = (1UL << 48) - 1;
 
     private readonly float[] _rows;
     private readonly ulong[] _prefixKeys;
     private readonly int[] _prefixRows;
     private readonly int _prefixShift;
-    private readonly ulong[] _trigramKeys;
-    private readonly int[] _trigramEntries;
+    private readonly TrigramSlot[] _trigrams;
     private readonly int _trigramShift;
-    private readonly int[] _entryRows;
-    private readonly int[] _entrySparseStarts;
     private readonly byte[] _sparseLanguages;
     private readonly float[] _sparseDeltas;
 
@@ -85,9 +83,7 @@ internal sealed class TrigramLanguageModel
         }
 
         all.Sort((a, b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : a.Language.CompareTo(b.Language));
-        var entries = new Dictionary<ulong, int>();
-        var entryRows = new List<int>();
-        var starts = new List<int>();
+        var slots = new List<TrigramSlot>();
         _sparseLanguages = new byte[all.Count];
         _sparseDeltas = new float[all.Count];
         for (var i = 0; i < all.Count; i++)
@@ -95,20 +91,32 @@ internal sealed class TrigramLanguageModel
             var (key, language, logP) = all[i];
             if (i == 0 || all[i - 1].Key != key)
             {
-                entries[key] = entryRows.Count;
-                entryRows.Add(BackOffRow(key & 0xFFFF_FFFF_FFFF, prefixRows));
-                starts.Add(i);
+                slots.Add(new TrigramSlot(key & KeyMask, BackOffRow(key & KeyMask, prefixRows), i));
             }
 
+            slots[^1] = slots[^1] with { Count = slots[^1].Count + 1 };
             _sparseLanguages[i] = language;
-            _sparseDeltas[i] = (float)(logP - _rows[(entryRows[^1] * Stride) + language]);
+            _sparseDeltas[i] = (float)(logP - _rows[(slots[^1].Row * Stride) + language]);
         }
 
-        starts.Add(all.Count);
-        _entryRows = [.. entryRows];
-        _entrySparseStarts = [.. starts];
-        (_trigramKeys, _trigramEntries, _trigramShift) = BuildTable(entries);
-        TrigramCount = entryRows.Count;
+        // Open addressing at a load of at most 0.7; a slot (16 bytes) holds the key, the sparse count, the back-off
+        // row and the first sparse entry, so a hit reads one cache line before the rows.
+        var bits = Math.Max(4, 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(slots.Count * 10 / 7)));
+        _trigrams = new TrigramSlot[1 << bits];
+        _trigramShift = 64 - bits;
+        var mask = _trigrams.Length - 1;
+        foreach (var slot in slots)
+        {
+            var at = (int)((slot.Key * 0x9E3779B97F4A7C15UL) >> _trigramShift);
+            while (_trigrams[at].Packed != 0)
+            {
+                at = (at + 1) & mask;
+            }
+
+            _trigrams[at] = slot;
+        }
+
+        TrigramCount = slots.Count;
     }
 
     /// <summary>Gets the languages, in the order of the score vectors.</summary>
@@ -122,7 +130,7 @@ internal sealed class TrigramLanguageModel
 
     /// <summary>Gets the approximate memory the packed tables take, in bytes.</summary>
     public long MemoryBytes =>
-        (_rows.Length * 4L) + (_prefixKeys.Length * 12L) + (_trigramKeys.Length * 12L) + (_entryRows.Length * 8L) + (_sparseDeltas.Length * 5L);
+        (_rows.Length * 4L) + (_prefixKeys.Length * 12L) + (_trigrams.Length * 16L) + (_sparseDeltas.Length * 5L);
 
     /// <summary>Reads the models of the given languages from Lingua's model folder (<c>&lt;iso&gt;/unigrams.json.br</c>,
     /// <c>bigrams.json.br</c>, <c>trigrams.json.br</c>; a missing file is an empty model, as in Lingua).</summary>
@@ -152,27 +160,39 @@ internal sealed class TrigramLanguageModel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddTrigram(ulong trigram, Span<float> scores)
     {
-        var entry = Find(_trigramKeys, _trigramEntries, _trigramShift, Trigram | trigram);
-        if (entry < 0)
+        var slots = _trigrams;
+        var mask = slots.Length - 1;
+        var at = (int)((trigram * 0x9E3779B97F4A7C15UL) >> _trigramShift);
+        while (true)
         {
-            var backOff = BackOffRow(trigram, _prefixKeys, _prefixRows, _prefixShift);
-            if (backOff > 0)
+            ref readonly var slot = ref slots[at];
+            if (slot.Key == trigram)
             {
-                TensorPrimitives.Add(scores, _rows.AsSpan(backOff * Stride, Stride), scores);
+                AddRow(slot.Row, scores);
+                for (int i = slot.SparseStart, end = slot.SparseStart + slot.Count; i < end; i++)
+                {
+                    scores[_sparseLanguages[i]] += _sparseDeltas[i];
+                }
+
+                return;
             }
 
-            return;
-        }
+            if (slot.Packed == 0)
+            {
+                AddRow(BackOffRow(trigram, _prefixKeys, _prefixRows, _prefixShift), scores);
+                return;
+            }
 
-        var rowIndex = _entryRows[entry];
-        if (rowIndex > 0)
-        {
-            TensorPrimitives.Add(scores, _rows.AsSpan(rowIndex * Stride, Stride), scores);
+            at = (at + 1) & mask;
         }
+    }
 
-        for (int i = _entrySparseStarts[entry], end = _entrySparseStarts[entry + 1]; i < end; i++)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddRow(int row, Span<float> scores)
+    {
+        if (row > 0)
         {
-            scores[_sparseLanguages[i]] += _sparseDeltas[i];
+            TensorPrimitives.Add(scores, _rows.AsSpan(row * Stride, Stride), scores);
         }
     }
 
@@ -309,6 +329,19 @@ internal sealed class TrigramLanguageModel
         2 => Bigram | ((ulong)ngram[0] << 16) | ngram[1],
         _ => Trigram | Pack(ngram[0], ngram[1], ngram[2]),
     };
+
+    /// <summary>One trigram of the open-addressing table: its key (48 bits) and sparse count (16 bits) packed in one
+    /// word (0 = empty), its back-off row and where its sparse corrections start.</summary>
+    private readonly record struct TrigramSlot(ulong Packed, int Row, int SparseStart)
+    {
+        public ulong Key => Packed & KeyMask;
+
+        public int Count
+        {
+            get => (int)(Packed >> 48);
+            init => Packed = Key | ((ulong)value << 48);
+        }
+    }
 
     private sealed record NgramModel(Dictionary<ulong, double> Unigrams, Dictionary<ulong, double> Bigrams, Dictionary<ulong, double> Trigrams);
 }
