@@ -145,14 +145,23 @@ internal sealed class TrigramLanguageModel
         }
 
         var models = new NgramModel[languages.Count];
-        Parallel.For(0, languages.Count, l =>
+        try
         {
-            var folder = Path.Combine(directory, LanguageInfo.IsoCode6391(languages[l]).ToString().ToLowerInvariant());
-            models[l] = new NgramModel(
-                ReadModel(Path.Combine(folder, "unigrams.json.br"), 1),
-                ReadModel(Path.Combine(folder, "bigrams.json.br"), 2),
-                ReadModel(Path.Combine(folder, "trigrams.json.br"), 3));
-        });
+            Parallel.For(0, languages.Count, l =>
+            {
+                var folder = Path.Combine(directory, LanguageInfo.IsoCode6391(languages[l]).ToString().ToLowerInvariant());
+                models[l] = new NgramModel(
+                    ReadModel(Path.Combine(folder, "unigrams.json.br"), 1),
+                    ReadModel(Path.Combine(folder, "bigrams.json.br"), 2),
+                    ReadModel(Path.Combine(folder, "trigrams.json.br"), 3));
+            });
+        }
+        catch (AggregateException ex)
+        {
+            // Report the file at fault, not the parallel loop.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
+        }
+
         return new TrigramLanguageModel(languages, models);
     }
 
