@@ -11,7 +11,8 @@ namespace Climb.Benchmarks.Quality;
 /// Score-stage throughput with and without language identification (issue 24), beside today's identification path
 /// (Lingua itself) and CLD2, plus the per-language identification accuracy of docs/quality.md.
 /// Usage: <c>dotnet run -c Release --project benchmarks/Climb.Benchmarks -- quality langid [--documents 100000]
-/// [--runs 3] [--lingua-documents 10000] [--threads N] [--no-cld2] [--out benchmarks/out]</c>.
+/// [--runs 3] [--lingua-documents 10000] [--threads N] [--no-cld2] [--out benchmarks/out]</c>; with
+/// <c>--write-corpus PATH</c> it only writes the documents as a JSON-lines corpus (for <c>climb score</c>).
 /// </summary>
 /// <remarks>
 /// Texts: every document of data/sample-corpus and data/multilingual, copied until there are at least
@@ -43,6 +44,18 @@ internal static class LanguageIdThroughputCommand
         var sources = await LoadSourcesAsync(root);
         var texts = BuildCorpus(sources, target, out var copies);
         Console.WriteLine($"corpus: {sources.Count:N0} documents (sample corpus + multilingual) x {copies} copies = {texts.Count:N0} documents, {texts.Sum(t => (long)t.Length) / 1e6:0.0} M characters");
+        if (StringArg(args, "--write-corpus", string.Empty) is { Length: > 0 } corpusPath)
+        {
+            // The same documents as a JSON-lines corpus, for `climb score --corpus` (the stage end to end, reading included).
+            await using var writer = new StreamWriter(corpusPath);
+            for (var i = 0; i < texts.Count; i++)
+            {
+                await writer.WriteLineAsync(JsonSerializer.Serialize(new { id = i.ToString(CultureInfo.InvariantCulture), text = texts[i], source = sources[i % sources.Count].Domain }));
+            }
+
+            Console.WriteLine($"wrote {corpusPath}");
+            return 0;
+        }
 
         var options = new RuleBasedQualityScorerOptions { MaxDegreeOfParallelism = threads };
 
@@ -66,8 +79,9 @@ internal static class LanguageIdThroughputCommand
                 fastId.Identify(t);
             }
         });
-        var linguaTexts = texts.Take(linguaDocuments).ToList();
-        var linguaRates = Measure($"Lingua (today), all threads, first {linguaTexts.Count:N0}", linguaTexts.Count, 1, () => Parallel.For(0, linguaTexts.Count, WithThreads(threads), i => linguaId.Identify(linguaTexts[i])));
+        var linguaStep = Math.Max(1, texts.Count / linguaDocuments);
+        var linguaTexts = texts.Where((_, i) => i % linguaStep == 0).Take(linguaDocuments).ToList();
+        var linguaRates = Measure($"Lingua (today), all threads, every {linguaStep}th ({linguaTexts.Count:N0})", linguaTexts.Count, 1, () => Parallel.For(0, linguaTexts.Count, WithThreads(threads), i => linguaId.Identify(linguaTexts[i])));
 
         var agree = 0;
         for (var i = 0; i < linguaTexts.Count; i++)
@@ -85,7 +99,7 @@ internal static class LanguageIdThroughputCommand
         var linguaScorer = new RuleBasedQualityScorer(options, useLingua: true);
         var scoreRates = await MeasureScoringAsync("with language identification", withId, texts, runs);
         var noIdRates = await MeasureScoringAsync("without (AssumedLanguage = en)", withoutId, texts, runs);
-        var linguaScoreRates = await MeasureScoringAsync($"today's identification (Lingua), first {linguaTexts.Count:N0}", linguaScorer, linguaTexts, 1);
+        var linguaScoreRates = await MeasureScoringAsync($"today's identification (Lingua), every {linguaStep}th ({linguaTexts.Count:N0})", linguaScorer, linguaTexts, 1);
 
         // 4. CLD2 on the same texts.
         (double Wall, double Cpu)? cld2Full = null, cld2Prefix = null;
