@@ -11,6 +11,7 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["evidence"] = Climb.Benchmarks.Evidence.EvidenceExperiment.MainAsync,
     ["unknown-words"] = Climb.Benchmarks.Embedding.UnknownWordsCommand.RunAsync,
     ["unknown-words-speed"] = Climb.Benchmarks.Embedding.UnknownWordSpeedCommand.RunAsync,
+    ["regmix-swarm"] = Climb.Benchmarks.Prediction.RegMixSwarmBenchmark.RunAsync,
 };
 
 if (args.Length > 0 && commands.TryGetValue(args[0], out var command))
