@@ -68,22 +68,19 @@ internal static class PipelineCommands
 
         Option[] shared = [corpusOption, textFieldOption, targetOption, piqaOption, artifactsOption, clustersOption, superOption, budgetsOption, strategyOption, proxyOption, proxyTokensOption, tokenizerOption, deviceOption, exportTokensOption, formatOption, seedOption, parallelOption, pruningOption, executorOption, slurmPartitionOption, slurmGpusOption, slurmArgsOption, slurmWorkerOption];
 
-        var stageDescriptions = new Dictionary<string, string>
+        // `climb run`, then one command per stage of the pipeline's stage table, in order.
+        var commands = new List<Command> { StageCommand("run", "Run the whole pipeline (reusing complete stages).", ClimbPipeline.StageNames[^1]) };
+        foreach (var stage in ClimbPipeline.Stages)
         {
-            ["run"] = "Run the whole pipeline (reusing complete stages).",
-            ["embed"] = "Embed the corpus (stage 1).",
-            ["cluster"] = "Embed, then k-means cluster the embeddings (stages 1-2).",
-            ["score"] = "... then score document quality (stages 1-3).",
-            ["prune"] = "... then prune low-quality clusters (stages 1-4).",
-            ["merge"] = "... then merge surviving clusters into super-clusters (stages 1-5).",
-            ["tokenize"] = "... then tokenize each super-cluster for the proxies (stages 1-6).",
-            ["search"] = "... then search the mixture weights with proxy models (stages 1-7).",
-            ["export"] = "... then export the mixed dataset (stages 1-8).",
-            ["report"] = "Run everything and write the HTML report (same as run).",
-        };
+            string description = stage.Number == 1
+                ? $"{char.ToUpperInvariant(stage.Description[0])}{stage.Description[1..]} (stage 1)."
+                : $"... then {stage.Description} (stages 1-{stage.Number}{(stage.Number == ClimbPipeline.Stages.Count ? ", the same as run" : string.Empty)}).";
+            commands.Add(StageCommand(stage.Name, description, stage.Name));
+        }
 
-        var commands = new List<Command>();
-        foreach (var (name, description) in stageDescriptions)
+        return commands;
+
+        Command StageCommand(string name, string description, string lastStage)
         {
             var command = new Command(name, description);
             foreach (var o in shared)
@@ -91,12 +88,9 @@ internal static class PipelineCommands
                 command.Options.Add(o);
             }
 
-            string last = name == "run" ? "report" : name;
-            command.SetAction((parse, ct) => RunAsync(parse, last, ct));
-            commands.Add(command);
+            command.SetAction((parse, ct) => RunAsync(parse, lastStage, ct));
+            return command;
         }
-
-        return commands;
 
         async Task<int> RunAsync(ParseResult parse, string lastStage, CancellationToken ct)
         {
@@ -216,7 +210,7 @@ internal static class PipelineCommands
                 // Progress bars on a terminal; plain timestamped lines when output is redirected (CI, logs).
                 async Task<(IReadOnlyList<StageReport>, ClimbResult?)> Work(IProgress<ClimbProgress> sink)
                 {
-                    if (lastStage == "report")
+                    if (lastStage == ClimbPipeline.StageNames[^1])
                     {
                         var r = await pipeline.RunAsync(corpus, targets, sink, ct);
                         return (r.Stages, r);

@@ -215,7 +215,7 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
                     if (strategy is DoReMiSearchStrategy doremi)
                     {
                         // The same proxy model, base and protocol as the transformer proxies, resumable in its own folder.
-                        doremi.Bind(store, Path.Combine(folder, "work"), proxyBase.Path);
+                        strategy = doremi.Bind(store, Path.Combine(folder, "work"), proxyBase.Path);
                     }
 
                     Say($"seed {s} {kind}: {name} ({strategy.RoundBudgets.Sum()} proxy runs)");

@@ -110,6 +110,12 @@ public sealed class MixtureRoundPlan
 
     /// <summary>Gets how many candidate mixtures were ranked to choose the proposals (0 when sampled directly).</summary>
     public int CandidatesConsidered { get; init; }
+
+    /// <summary>
+    /// Gets the data seed of each proposal's proxy run, when the strategy chooses them (for example to re-measure a
+    /// candidate on fresh data seeds); <see langword="null"/> lets the search derive them from its seed.
+    /// </summary>
+    public IReadOnlyList<int>? Seeds { get; init; }
 }
 
 /// <summary>The final mixture a strategy chose.</summary>

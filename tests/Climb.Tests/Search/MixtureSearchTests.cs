@@ -230,6 +230,39 @@ public sealed class MixtureSearchTests : IDisposable
         Assert.Single(regmix.Rounds);
     }
 
+    /// <summary>A strategy whose one round measures the same mixture on seeds it chooses.</summary>
+    private sealed class ReplicateStrategy(int[] seeds) : IMixtureSearchStrategy
+    {
+        public string Name => "replicates";
+
+        public string Identity => "replicates:" + string.Join(",", seeds);
+
+        public IReadOnlyList<int> RoundBudgets => [seeds.Length];
+
+        public MixtureRoundPlan PlanRound(MixtureSearchContext context, CancellationToken cancellationToken) =>
+            new() { Mixtures = seeds.Select(_ => MixtureWeights.Uniform(context.Prior.Count)).ToArray(), Seeds = seeds };
+
+        public MixtureSearchAnswer SelectAnswer(MixtureSearchContext context, CancellationToken cancellationToken) =>
+            new() { Mixture = context.Results[0].Mixture, Method = "first", Source = AnswerSource.BestMeasured };
+    }
+
+    [Fact]
+    public async Task A_plan_that_names_its_seeds_runs_each_proposal_on_its_own_seed_and_resumes_them()
+    {
+        int[] seeds = [101, 7, 55555];
+        string journal = Path.Combine(_dir, "seeds.jsonl");
+        var first = new SlowObjective();
+        var r = await Search(new ReplicateStrategy(seeds), journal).RunAsync(SyntheticObjective.Prior, first.EvaluateAsync);
+        Assert.Equal(seeds, r.ProxyResults.Select(p => p.Seed).ToArray());
+        Assert.Equal(seeds.Order().ToArray(), first.FinishedSeeds.Order().ToArray());
+        Assert.Null(r.Rounds[0].SharedSeed);
+
+        var again = new SlowObjective();
+        var resumed = await Search(new ReplicateStrategy(seeds), journal).RunAsync(SyntheticObjective.Prior, again.EvaluateAsync);
+        Assert.Equal(0, again.Started);
+        Assert.Equal(seeds, resumed.ProxyResults.Select(p => p.Seed).ToArray());
+    }
+
     [Fact]
     public async Task A_failing_proxy_is_reported_with_round_index_and_cause_and_the_rest_resumes()
     {
