@@ -42,7 +42,9 @@ internal static class FitCommand
                     Metric = parse.GetValue(metric),
                     Mean = parse.GetValue(mean),
                     Goal = parse.GetValue(goal),
-                    TargetTokens = parse.GetValue(targetTokens),
+                    TargetTokens = parse.GetValue(targetTokens) is { } t
+                        ? t >= 1 && t < 9.2e18 && t == Math.Floor(t) ? (long)t : throw new UserError($"--target-tokens {t.ToString(CultureInfo.InvariantCulture)} is not a positive whole number of tokens.")
+                        : null,
                     MaxRepetition = parse.GetValue(maxRepetition),
                     CandidateCount = parse.GetValue(count),
                     TopK = parse.GetValue(topK),

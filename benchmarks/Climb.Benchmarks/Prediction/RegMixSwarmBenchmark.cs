@@ -211,24 +211,34 @@ internal static class RegMixSwarmBenchmark
             sb.AppendLine(string.Create(inv, $"| {p} | {r.Count} | {Mean(r, x => x.CrossValidated)} | {r.Average(x => x.Spearman1M):F4} | {r.Average(x => x.Spearman60M):F4} | {r.Average(x => x.Spearman1B):F4} | {r.Average(x => x.Regret1B):F4} | {r.Count(x => x.Regret1B == 0)}/{r.Count} | {(cc is null ? "–" : cc.Spearman1M.ToString("F4", inv))} | {(cc is null ? "–" : cc.Spearman1B.ToString("F4", inv))} | {(cc is null ? "–" : cc.Regret1B.ToString("F4", inv))} | {r.Average(x => x.Seconds):F1} |"));
         }
 
-        foreach (string p in predictors)
+        var present = predictors.Where(p => rows.Any(x => x.Predictor == p)).ToArray();
+        void Matrix(string title, Func<SwarmBenchmarkRow, string> cell, string[]? columns = null)
         {
-            var r = rows.Where(x => x.Predictor == p).ToDictionary(x => x.Metric);
-            if (r.Count == 0)
+            columns ??= present;
+            sb.AppendLine();
+            sb.AppendLine(title);
+            sb.AppendLine();
+            sb.AppendLine("| loss | " + string.Join(" | ", columns) + " |");
+            sb.AppendLine("|---|" + string.Concat(columns.Select(_ => "---|")));
+            foreach (string m in metrics)
             {
-                continue;
+                var cells = columns.Select(p => rows.FirstOrDefault(x => x.Predictor == p && x.Metric == m) is { } x ? cell(x) : "–");
+                sb.AppendLine($"| {Short(m)} | " + string.Join(" | ", cells) + " |");
             }
+        }
 
-            sb.AppendLine();
-            sb.AppendLine($"{p}: `{r.Values.First().Identity}`");
-            sb.AppendLine();
-            sb.AppendLine("| loss | CV ρ | ρ 1M | ρ 60M | ρ 1B | regret 1B (rank of pick) | chosen | fit s |");
-            sb.AppendLine("|---|---|---|---|---|---|---|---|");
-            foreach (string m in metrics.Where(r.ContainsKey))
-            {
-                var x = r[m];
-                sb.AppendLine(string.Create(inv, $"| {Short(m)} | {(double.IsNaN(x.CrossValidated) ? "–" : x.CrossValidated.ToString("F4", inv))} | {x.Spearman1M:F4} | {x.Spearman60M:F4} | {x.Spearman1B:F4} | {x.Regret1B:F4} ({x.PickRank}) | {x.Chosen} | {x.Seconds:F1} |"));
-            }
+        Matrix("Spearman at 1M (256 held-out mixtures):", x => x.Spearman1M.ToString("F4", inv));
+        Matrix("Spearman at 60M (the same 256 mixtures):", x => x.Spearman60M.ToString("F4", inv));
+        Matrix("Spearman at 1B (64 mixtures):", x => x.Spearman1B.ToString("F4", inv));
+        Matrix("Top-1 regret among the 64 1B mixtures, nats (rank of the pick by measured 1B loss):", x => string.Create(inv, $"{x.Regret1B:F4} ({x.PickRank})"));
+        Matrix("Cross-validated Spearman the predictor reports on the 512 training runs (5 folds):", x => double.IsNaN(x.CrossValidated) ? "–" : x.CrossValidated.ToString("F4", inv));
+        Matrix("Auto's choice (by cross-validated Spearman) and the trees RegMix's early stopping kept:", x => x.Chosen.Length > 0 ? x.Chosen : "–", present.Where(p => p is "auto" or "regmix-reference").ToArray());
+        sb.AppendLine();
+        sb.AppendLine("Identities:");
+        sb.AppendLine();
+        foreach (string p in present)
+        {
+            sb.AppendLine($"- {p}: `{rows.First(x => x.Predictor == p).Identity}`");
         }
 
         return sb.ToString();

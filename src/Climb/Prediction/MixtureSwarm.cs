@@ -159,8 +159,8 @@ public sealed class MixtureSwarm
     /// </summary>
     /// <param name="path">The file.</param>
     /// <returns>Tokens by component name.</returns>
-    /// <exception cref="InvalidDataException">The file is malformed (not two columns, a duplicate name, a negative, non-finite or unparseable count); the message names the file, the line and the column.</exception>
-    public static Dictionary<string, double> LoadTokenCounts(string path)
+    /// <exception cref="InvalidDataException">The file is malformed (not two columns, a duplicate name, a count that is not a whole non-negative number); the message names the file, the line and the column.</exception>
+    public static Dictionary<string, long> LoadTokenCounts(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var reader = new StreamReader(path);
@@ -172,7 +172,7 @@ public sealed class MixtureSwarm
         }
 
         string column = header.Fields[1].Length > 0 ? header.Fields[1] : "2";
-        var counts = new Dictionary<string, double>(StringComparer.Ordinal);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         while (csv.Next() is { } record)
         {
@@ -192,13 +192,13 @@ public sealed class MixtureSwarm
                 throw new InvalidDataException($"{path}:{record.Line}: component '{f[0]}' appears twice (first on line {first}).");
             }
 
-            if (!double.TryParse(f[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double tokens) || !double.IsFinite(tokens) || tokens < 0)
+            if (!double.TryParse(f[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double tokens) || !(tokens >= 0) || tokens >= 9.2e18 || tokens != Math.Floor(tokens))
             {
-                throw new InvalidDataException($"{path}:{record.Line}: column '{column}' is '{f[1]}'; token counts are finite, non-negative numbers.");
+                throw new InvalidDataException($"{path}:{record.Line}: column '{column}' is '{f[1]}'; token counts are whole, non-negative numbers.");
             }
 
             lines[f[0]] = record.Line;
-            counts[f[0]] = tokens;
+            counts[f[0]] = (long)tokens;
         }
 
         return counts.Count > 0 ? counts : throw new InvalidDataException($"{path}: no component rows after the header.");

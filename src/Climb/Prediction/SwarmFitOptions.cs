@@ -26,16 +26,16 @@ public sealed class SwarmFitOptions : IValidatableOptions
     /// with <see cref="TargetTokens"/>, the feasibility bounds. Empty: the prior is the mean of the swarm's mixtures and
     /// no bound applies.
     /// </summary>
-    public Dictionary<string, double> TokenCounts { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, long> TokenCounts { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Gets or sets the number of tokens the answer's model will train on. With <see cref="TokenCounts"/> it bounds each
-    /// component's weight by min(1, tokens × <see cref="MaxRepetition"/> / target tokens): a mixture the data cannot supply
-    /// without repeating a component more often than that is not a candidate. <see langword="null"/>: no bound.
+    /// component's weight by min(1, tokens × <see cref="MaxRepetition"/> / target tokens)
+    /// (<see cref="MixturePrior.WithRepetitionLimit"/>): a mixture the data cannot supply without repeating a component more
+    /// often than that is not a candidate. <see langword="null"/>: no bound.
     /// </summary>
     /// <value><see langword="null"/>.</value>
-    [Range(1.0, 1e18)]
-    public double? TargetTokens { get; set; }
+    public long? TargetTokens { get; set; }
 
     /// <summary>Gets or sets how many times a component's tokens may be repeated (epochs) at <see cref="TargetTokens"/>.</summary>
     /// <value>4 (Olmix's repetition factor).</value>
@@ -73,11 +73,16 @@ public sealed class SwarmFitOptions : IValidatableOptions
             yield return "TargetTokens needs TokenCounts: the feasibility bound of a component is its tokens × MaxRepetition / TargetTokens.";
         }
 
+        if (TargetTokens is <= 0)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"TargetTokens is {TargetTokens}; it must be positive.");
+        }
+
         foreach (var (name, tokens) in TokenCounts)
         {
-            if (!double.IsFinite(tokens) || tokens < 0)
+            if (tokens < 0)
             {
-                yield return string.Create(CultureInfo.InvariantCulture, $"TokenCounts['{name}'] is {tokens}; token counts must be finite and non-negative.");
+                yield return string.Create(CultureInfo.InvariantCulture, $"TokenCounts['{name}'] is {tokens}; token counts must be non-negative.");
             }
         }
     }

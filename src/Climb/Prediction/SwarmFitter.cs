@@ -70,8 +70,8 @@ public sealed class SwarmFitter
             throw new ArgumentException($"{swarm.MetricsSource ?? swarm.RatiosSource}: only {observations.Count} run(s) have a value of {objective}; at least 2 are needed to fit a predictor.", nameof(swarm));
         }
 
+        var prior = Prior(swarm);
         var fitted = Predictor.Fit(observations, _options.Seed, cancellationToken);
-        var (tokens, maxWeights) = Bounds(swarm);
 
         IReadOnlyList<MixtureWeights> pool;
         string[]? poolRuns = null;
@@ -81,11 +81,11 @@ public sealed class SwarmFitter
         if (candidates is not null)
         {
             var aligned = Align(swarm, candidates);
-            var feasible = Enumerable.Range(0, aligned.Length).Where(i => Feasible(aligned[i], maxWeights)).ToArray();
+            var feasible = Enumerable.Range(0, aligned.Length).Where(i => prior.IsFeasible(aligned[i])).ToArray();
             infeasible = aligned.Length - feasible.Length;
             if (feasible.Length == 0)
             {
-                throw new ArgumentException($"{candidates.RatiosSource}: none of its {aligned.Length} candidates is feasible at {Tokens(_options.TargetTokens ?? 0)} target tokens with at most {Format(_options.MaxRepetition)} repetitions.", nameof(candidates));
+                throw new ArgumentException($"{candidates.RatiosSource}: none of its {aligned.Length} candidates is feasible at {Tokens(prior.TargetTokens ?? 0)} target tokens with at most {Format(_options.MaxRepetition)} repetitions.", nameof(candidates));
             }
 
             pool = feasible.Select(i => aligned[i]).ToArray();
@@ -95,10 +95,9 @@ public sealed class SwarmFitter
         }
         else
         {
-            var prior = new MixturePrior(tokens ?? MeanMixture(swarm), swarm.Components);
-            var sampler = _sampler ?? new DirichletMixtureSampler(SamplerOptions(maxWeights));
+            var sampler = _sampler ?? new DirichletMixtureSampler();
             var drawn = sampler.Sample(prior, _options.CandidateCount, SeedMixer.Derive(_options.Seed, 0x5F17), cancellationToken);
-            pool = drawn.Where(m => Feasible(m, maxWeights)).ToArray();
+            pool = drawn.Where(prior.IsFeasible).ToArray();
             infeasible = drawn.Count - pool.Count;
             if (pool.Count == 0)
             {
@@ -151,7 +150,7 @@ public sealed class SwarmFitter
             Nearest = nearest,
             CandidatesConsidered = pool.Count,
             CandidatesInfeasible = infeasible,
-            MaximumWeights = maxWeights,
+            MaximumWeights = prior.HasBounds ? prior.MaxWeights : null,
             Elapsed = Stopwatch.GetElapsedTime(started),
         };
     }
@@ -203,11 +202,16 @@ public sealed class SwarmFitter
         return (goal, inferred.Length == 1 ? $"inferred: the name '{inferred[0].Name}' reads as {why}" : $"inferred: every metric name reads as {why}");
     }
 
-    private (double[]? Tokens, double[]? MaxWeights) Bounds(MixtureSwarm swarm)
+    /// <summary>
+    /// The prior the candidates are drawn around: the token counts' shares, bounded by the repetition limit at the target
+    /// budget (<see cref="MixturePrior.WithRepetitionLimit"/>, whose error names the largest feasible budget), or without
+    /// counts the mean of the swarm's mixtures, unbounded.
+    /// </summary>
+    private MixturePrior Prior(MixtureSwarm swarm)
     {
         if (_options.TokenCounts.Count == 0)
         {
-            return (null, null);
+            return new MixturePrior(MeanMixture(swarm), swarm.Components);
         }
 
         var missing = swarm.Components.Where(c => !_options.TokenCounts.ContainsKey(c)).ToArray();
@@ -221,62 +225,8 @@ public sealed class SwarmFitter
                 nameof(swarm));
         }
 
-        var tokens = swarm.Components.Select(c => _options.TokenCounts[c]).ToArray();
-        if (!(tokens.Sum() > 0))
-        {
-            throw new ArgumentException("The token counts sum to 0.", nameof(swarm));
-        }
-
-        if (_options.TargetTokens is not { } target)
-        {
-            return (tokens, null);
-        }
-
-        var max = tokens.Select(t => Math.Min(1, t * _options.MaxRepetition / target)).ToArray();
-        if (max.Sum() < 1 - 1e-9)
-        {
-            throw new ArgumentException(
-                $"No mixture can train on {Tokens(target)} tokens with each component repeated at most {Format(_options.MaxRepetition)} times: " +
-                $"the components hold {Tokens(tokens.Sum())} tokens, so the largest feasible target is {Tokens(tokens.Sum() * _options.MaxRepetition)} tokens.",
-                nameof(swarm));
-        }
-
-        return (tokens, max);
-    }
-
-    private DirichletMixtureSamplerOptions SamplerOptions(double[]? maxWeights)
-    {
-        var o = new DirichletMixtureSamplerOptions();
-        if (maxWeights is not null)
-        {
-            for (int i = 0; i < maxWeights.Length; i++)
-            {
-                if (maxWeights[i] < 1)
-                {
-                    o.MaximumWeights[i] = maxWeights[i];
-                }
-            }
-        }
-
-        return o;
-    }
-
-    private static bool Feasible(MixtureWeights m, double[]? maxWeights)
-    {
-        if (maxWeights is null)
-        {
-            return true;
-        }
-
-        for (int i = 0; i < maxWeights.Length; i++)
-        {
-            if (m[i] > maxWeights[i] + 1e-9)
-            {
-                return false;
-            }
-        }
-
-        return true;
+        var prior = MixturePrior.FromTokenCounts(swarm.Components.Select(c => _options.TokenCounts[c]), swarm.Components);
+        return _options.TargetTokens is { } target ? prior.WithRepetitionLimit(target, _options.MaxRepetition) : prior;
     }
 
     private static double[] MeanMixture(MixtureSwarm swarm)

@@ -111,12 +111,13 @@ public class MixtureSwarmTests
             string good = Path.Combine(dir, "tokens.csv");
             File.WriteAllText(good, "domain,tokens\nweb,1e9\ncode,250000000\n");
             var counts = MixtureSwarm.LoadTokenCounts(good);
-            Assert.Equal(1e9, counts["web"]);
-            Assert.Equal(2.5e8, counts["code"]);
+            Assert.Equal(1_000_000_000, counts["web"]);
+            Assert.Equal(250_000_000, counts["code"]);
 
             foreach (var (text, message) in new[]
             {
                 ("domain,tokens\nweb,-1\n", "tokens.csv:2: column 'tokens' is '-1'"),
+                ("domain,tokens\nweb,1.5\n", "tokens.csv:2: column 'tokens' is '1.5'; token counts are whole, non-negative numbers"),
                 ("domain,tokens\nweb,1\nweb,2\n", "tokens.csv:3: component 'web' appears twice (first on line 2)"),
                 ("domain,tokens,x\n", "tokens.csv:1: 3 columns"),
                 ("domain,tokens\n", "no component rows"),

@@ -66,10 +66,10 @@ public class SwarmFitterTests
         // Token shares 0.3/0.4/0.3, so RegMix's cap of 15x the share never binds; at 30M target tokens and 4 epochs web
         // (3M tokens) can supply at most 0.4 of the mixture.
         var options = Options();
-        options.TokenCounts["web"] = 3e6;
-        options.TokenCounts["code"] = 4e6;
-        options.TokenCounts["math"] = 3e6;
-        options.TargetTokens = 3e7;
+        options.TokenCounts["web"] = 3_000_000;
+        options.TokenCounts["code"] = 4_000_000;
+        options.TokenCounts["math"] = 3_000_000;
+        options.TargetTokens = 30_000_000;
         options.MaxRepetition = 4;
         var r = new SwarmFitter(options).Fit(Swarm());
         Assert.Equal(new[] { 0.4, 1.6 / 3, 0.4 }, r.MaximumWeights!.Select(x => Math.Round(x, 12)).ToArray(), new RoundedComparer());
@@ -79,12 +79,12 @@ public class SwarmFitterTests
         Assert.True(r.Mixture[0] <= 0.4 + 1e-9, $"web weight {r.Mixture[0]:F4}");
         Assert.True(r.Mixture[0] > 0.3, $"web weight {r.Mixture[0]:F4}: the bound should be the active limit");
 
-        options.TargetTokens = 1e9;
+        options.TargetTokens = 1_000_000_000;
         var ex = Assert.Throws<ArgumentException>(() => new SwarmFitter(options).Fit(Swarm()));
-        Assert.Contains("the components hold 10,000,000 tokens, so the largest feasible target is 40,000,000 tokens", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("the 3 clusters hold 10,000,000 tokens, and with each token used at most 4 times the largest feasible budget is 40,000,000 tokens", ex.Message, StringComparison.Ordinal);
 
         options.TokenCounts.Remove("math");
-        options.TargetTokens = 1e7;
+        options.TargetTokens = 10_000_000;
         Assert.Contains("missing: math", Assert.Throws<ArgumentException>(() => new SwarmFitter(options).Fit(Swarm())).Message, StringComparison.Ordinal);
         Assert.Contains("TargetTokens needs TokenCounts", Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(() => new SwarmFitter(new SwarmFitOptions { TargetTokens = 10 })).Message, StringComparison.Ordinal);
     }
