@@ -6,19 +6,20 @@ using System.Text.Json;
 namespace Climb.Benchmarks.Prediction;
 
 /// <summary>
-/// `regmix-swarm [--data DIR] [--predictors a,b] [--metrics a,b] [--results FILE] [--seed N]`: RegMix's published swarm as
+/// `regmix-swarm [--data DIR] [--predictors a,b] [--metrics a,b] [--results FILE] [--seed N] [--docs docs/results.md]`: RegMix's published swarm as
 /// a predictor benchmark. For every predictor and each of the 13 validation losses, fits on the 512 runs of 1M-parameter
 /// models, then reports the Spearman correlation of its predictions with the measured losses of the held-out mixtures
 /// trained at 1M (256), 60M (256) and 1B (64) parameters, the cross-validated Spearman it reports itself, and the top-1
 /// regret among the 64 1B mixtures (the 1B loss of the mixture it ranks first minus the best 1B loss). Each (predictor,
 /// metric) result is appended to a JSON-lines file as it finishes, so an interrupted run resumes; the markdown tables are
-/// printed from that file.
+/// printed from that file, and with <c>--docs</c> written into its "Published swarms: RegMix" section
+/// (<see cref="RegMixSwarmReport"/>).
 /// </summary>
 internal static class RegMixSwarmBenchmark
 {
-    /// <summary>The predictors the benchmark knows, in table order.</summary>
     private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
+    /// <summary>The predictors the benchmark knows, in table order.</summary>
     public static readonly string[] AllPredictors = ["ridge", "gp", "lightgbm", "lightgbm-regmix", "loglinear", "auto", "regmix-reference"];
 
     public static Task<int> RunAsync(string[] args)
@@ -29,6 +30,7 @@ internal static class RegMixSwarmBenchmark
         string[] predictors = AllPredictors;
         string[]? metricFilter = null;
         int seed = 42;
+        string? docs = null;
         for (int i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -39,7 +41,8 @@ internal static class RegMixSwarmBenchmark
                 case "--predictors": predictors = Value().Split(',', StringSplitOptions.RemoveEmptyEntries); break;
                 case "--metrics": metricFilter = Value().Split(',', StringSplitOptions.RemoveEmptyEntries); break;
                 case "--seed": seed = int.Parse(Value(), CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}; options: --data --predictors --metrics --results --seed.");
+                case "--docs": docs = Value(); break;
+                default: throw new ArgumentException($"Unknown option {args[i]}; options: --data --predictors --metrics --results --seed --docs.");
             }
         }
 
@@ -67,7 +70,7 @@ internal static class RegMixSwarmBenchmark
                 var sw = Stopwatch.StartNew();
                 var row = key == "auto" && FromCandidates(done, name, seed) is { } derived
                     ? derived
-                    : Evaluate(key, swarms, index, seed) with { Seconds = sw.Elapsed.TotalSeconds };
+                    : Evaluate(key, swarms, index, seed) with { Seconds = sw.Elapsed.TotalSeconds, Load = LoadAverage() };
                 File.AppendAllText(results, JsonSerializer.Serialize(row, Json) + "\n");
                 done.Add(row);
                 Console.WriteLine(string.Create(
@@ -76,8 +79,16 @@ internal static class RegMixSwarmBenchmark
             }
         }
 
+        var rows = done.Where(r => r.Seed == seed && predictors.Contains(r.Predictor)).ToList();
+        string tables = RegMixSwarmReport.Tables(rows, predictors, metrics.Select(m => m.Name).ToArray());
         Console.WriteLine();
-        Console.WriteLine(Tables(done.Where(r => r.Seed == seed && predictors.Contains(r.Predictor)).ToList(), predictors, metrics.Select(m => m.Name).ToArray()));
+        Console.WriteLine(tables);
+        if (docs is not null)
+        {
+            RegMixSwarmReport.WriteSection(docs, RegMixSwarmReport.Section(rows, tables, CpuModel()));
+            Console.WriteLine($"wrote the section \"{RegMixSwarmReport.Heading}\" of {docs}");
+        }
+
         return Task.FromResult(0);
     }
 
@@ -191,66 +202,7 @@ internal static class RegMixSwarmBenchmark
         _ => throw new ArgumentException($"Unknown predictor '{key}'."),
     };
 
-    internal static string Tables(IReadOnlyList<SwarmBenchmarkRow> rows, string[] predictors, string[] metrics)
-    {
-        var sb = new StringBuilder();
-        var inv = CultureInfo.InvariantCulture;
-        sb.AppendLine("Summary over the losses (Spearman of predicted and measured loss on held-out mixtures; regret in nats among the 64 1B mixtures):");
-        sb.AppendLine();
-        sb.AppendLine("| predictor | losses | mean CV ρ | mean ρ 1M | mean ρ 60M | mean ρ 1B | mean regret 1B | regret 0 | Pile-CC ρ 1M | Pile-CC ρ 1B | Pile-CC regret | fit s (mean) |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
-        foreach (string p in predictors)
-        {
-            var r = rows.Where(x => x.Predictor == p).ToList();
-            if (r.Count == 0)
-            {
-                continue;
-            }
-
-            var cc = r.FirstOrDefault(x => x.Metric.Contains("pile_cc", StringComparison.Ordinal));
-            sb.AppendLine(string.Create(inv, $"| {p} | {r.Count} | {Mean(r, x => x.CrossValidated)} | {r.Average(x => x.Spearman1M):F4} | {r.Average(x => x.Spearman60M):F4} | {r.Average(x => x.Spearman1B):F4} | {r.Average(x => x.Regret1B):F4} | {r.Count(x => x.Regret1B == 0)}/{r.Count} | {(cc is null ? "–" : cc.Spearman1M.ToString("F4", inv))} | {(cc is null ? "–" : cc.Spearman1B.ToString("F4", inv))} | {(cc is null ? "–" : cc.Regret1B.ToString("F4", inv))} | {r.Average(x => x.Seconds):F1} |"));
-        }
-
-        var present = predictors.Where(p => rows.Any(x => x.Predictor == p)).ToArray();
-        void Matrix(string title, Func<SwarmBenchmarkRow, string> cell, string[]? columns = null)
-        {
-            columns ??= present;
-            sb.AppendLine();
-            sb.AppendLine(title);
-            sb.AppendLine();
-            sb.AppendLine("| loss | " + string.Join(" | ", columns) + " |");
-            sb.AppendLine("|---|" + string.Concat(columns.Select(_ => "---|")));
-            foreach (string m in metrics)
-            {
-                var cells = columns.Select(p => rows.FirstOrDefault(x => x.Predictor == p && x.Metric == m) is { } x ? cell(x) : "–");
-                sb.AppendLine($"| {Short(m)} | " + string.Join(" | ", cells) + " |");
-            }
-        }
-
-        Matrix("Spearman at 1M (256 held-out mixtures):", x => x.Spearman1M.ToString("F4", inv));
-        Matrix("Spearman at 60M (the same 256 mixtures):", x => x.Spearman60M.ToString("F4", inv));
-        Matrix("Spearman at 1B (64 mixtures):", x => x.Spearman1B.ToString("F4", inv));
-        Matrix("Top-1 regret among the 64 1B mixtures, nats (rank of the pick by measured 1B loss):", x => string.Create(inv, $"{x.Regret1B:F4} ({x.PickRank})"));
-        Matrix("Cross-validated Spearman the predictor reports on the 512 training runs (5 folds):", x => double.IsNaN(x.CrossValidated) ? "–" : x.CrossValidated.ToString("F4", inv));
-        Matrix("Auto's choice (by cross-validated Spearman) and the trees RegMix's early stopping kept:", x => x.Chosen.Length > 0 ? x.Chosen : "–", present.Where(p => p is "auto" or "regmix-reference").ToArray());
-        sb.AppendLine();
-        sb.AppendLine("Identities:");
-        sb.AppendLine();
-        foreach (string p in present)
-        {
-            sb.AppendLine($"- {p}: `{rows.First(x => x.Predictor == p).Identity}`");
-        }
-
-        return sb.ToString();
-    }
-
-    private static string Mean(List<SwarmBenchmarkRow> r, Func<SwarmBenchmarkRow, double> f)
-    {
-        var v = r.Select(f).Where(double.IsFinite).ToList();
-        return v.Count == 0 ? "–" : v.Average().ToString("F4", CultureInfo.InvariantCulture);
-    }
-
-    private static string Kind(string identity) => identity.Split('(')[0];
+    internal static string Kind(string identity) => identity.Split('(')[0];
 
     internal static string Short(string metric) =>
         metric.Replace("metric/the_pile_", string.Empty, StringComparison.Ordinal).Replace("_val_loss", string.Empty, StringComparison.Ordinal);
@@ -259,6 +211,9 @@ internal static class RegMixSwarmBenchmark
         File.Exists(path)
             ? File.ReadLines(path).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<SwarmBenchmarkRow>(l, Json)!).ToList()
             : [];
+
+    private static double LoadAverage() =>
+        double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
 
     private static string CpuModel() =>
         File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";

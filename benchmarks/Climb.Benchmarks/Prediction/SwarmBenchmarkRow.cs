@@ -13,6 +13,7 @@ namespace Climb.Benchmarks.Prediction;
 /// <param name="PickRank">The 1-based rank, by measured 1B loss, of the mixture ranked first.</param>
 /// <param name="Chosen">For Auto, the chosen candidate; for the notebook reference, its tree count.</param>
 /// <param name="Seconds">Wall-clock seconds of the fit and the predictions.</param>
+/// <param name="Load">The machine's 1-minute load average when the fit ended (NaN where not recorded).</param>
 internal sealed record SwarmBenchmarkRow(
     string Predictor,
     string Identity,
@@ -25,4 +26,5 @@ internal sealed record SwarmBenchmarkRow(
     double Regret1B,
     int PickRank,
     string Chosen,
-    double Seconds);
+    double Seconds,
+    double Load = double.NaN);
