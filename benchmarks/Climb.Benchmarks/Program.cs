@@ -9,9 +9,12 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["search"] = a => Task.FromResult(Climb.Benchmarks.Search.SearchBench.Run(a)),
     ["quality"] = Climb.Benchmarks.Quality.QualityThroughputCommand.RunAsync,
     ["evidence"] = Climb.Benchmarks.Evidence.EvidenceExperiment.MainAsync,
+    ["evidence-power"] = Climb.Benchmarks.Evidence.PowerBenchmark.MainAsync,
     ["unknown-words"] = Climb.Benchmarks.Embedding.UnknownWordsCommand.RunAsync,
     ["unknown-words-speed"] = Climb.Benchmarks.Embedding.UnknownWordSpeedCommand.RunAsync,
     ["regmix-swarm"] = Climb.Benchmarks.Prediction.RegMixSwarmBenchmark.RunAsync,
+    ["encoder-speed"] = Climb.Benchmarks.Embedding.EncoderSpeedCommand.RunAsync,
+    ["embedder-table"] = Climb.Benchmarks.Embedding.EmbedderTableCommand.RunAsync,
 };
 
 if (args.Length > 0 && commands.TryGetValue(args[0], out var command))

@@ -43,6 +43,7 @@ internal static class PipelineCommands
         var slurmGpusOption = new Option<int>("--slurm-gpus-per-proxy") { Description = "GPUs per proxy job (--gres=gpu:N).", DefaultValueFactory = _ => 0 };
         var slurmArgsOption = new Option<string?>("--slurm-args") { Description = "Extra sbatch arguments, for example \"--account=proj --time=60 --mem=32G --qos=high\"." };
         var slurmWorkerOption = new Option<string?>("--slurm-worker") { Description = "Shell command that starts a worker on a node (default: this climb, by its path, which the nodes must see)." };
+        var embedderOption = EmbedderOption.Create();
         var pruningOption = new Option<PruningPreset>("--pruning") { Description = "Cluster-pruning thresholds: Default (quality and advertisement >= 3, informational value >= 1, with guards), Paper (mean score >= 3 on each criterion, for scores trained on A.8-style annotations) or NvidiaRecipe (lower thresholds, keeps more).", DefaultValueFactory = _ => PruningPreset.Default };
 
         // How the library's messages name the options this tool exposes.
@@ -66,7 +67,7 @@ internal static class PipelineCommands
             ["Slurm"] = "--slurm-*",
         };
 
-        Option[] shared = [corpusOption, textFieldOption, targetOption, piqaOption, artifactsOption, clustersOption, superOption, budgetsOption, strategyOption, proxyOption, proxyTokensOption, tokenizerOption, deviceOption, exportTokensOption, formatOption, seedOption, parallelOption, pruningOption, executorOption, slurmPartitionOption, slurmGpusOption, slurmArgsOption, slurmWorkerOption];
+        Option[] shared = [corpusOption, textFieldOption, embedderOption, targetOption, piqaOption, artifactsOption, clustersOption, superOption, budgetsOption, strategyOption, proxyOption, proxyTokensOption, tokenizerOption, deviceOption, exportTokensOption, formatOption, seedOption, parallelOption, pruningOption, executorOption, slurmPartitionOption, slurmGpusOption, slurmArgsOption, slurmWorkerOption];
 
         // `climb run`, then one command per stage of the pipeline's stage table, in order.
         var commands = new List<Command> { StageCommand("run", "Run the whole pipeline (reusing complete stages).", ClimbPipeline.StageNames[^1]) };
@@ -193,6 +194,11 @@ internal static class PipelineCommands
                         }
                     })
                     .ConfigureSearch(s => s.RoundBudgets = budgets);
+                using var embedder = EmbedderOption.Build(parse.GetValue(embedderOption)!, parse.GetValue(deviceOption), loggers);
+                if (embedder is not null)
+                {
+                    builder.WithEmbedder(embedder);
+                }
 
                 ClimbPipeline pipeline;
                 try
