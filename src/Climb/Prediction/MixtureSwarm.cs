@@ -76,7 +76,7 @@ public sealed class MixtureSwarm
     {
         ArgumentNullException.ThrowIfNull(ratios);
         ArgumentNullException.ThrowIfNull(ratiosSource);
-        var (components, rows) = ReadTable(new SwarmCsvReader(ratios, ratiosSource), "weight", 2);
+        var (components, positions, idColumn, rows) = ReadTable(new SwarmCsvReader(ratios, ratiosSource), "weight", 2);
         var byRun = new Dictionary<string, int>(StringComparer.Ordinal);
         var mixtures = new MixtureWeights[rows.Count];
         for (int r = 0; r < rows.Count; r++)
@@ -84,7 +84,7 @@ public sealed class MixtureSwarm
             var row = rows[r];
             if (byRun.TryGetValue(row.Run, out int first))
             {
-                throw new InvalidDataException($"{ratiosSource}:{row.Line}: run '{row.Run}' appears twice (first on line {rows[first].Line}).");
+                throw new InvalidDataException($"{ratiosSource}:{row.Line}: {idColumn}: run '{row.Run}' appears twice (first on line {rows[first].Line}).");
             }
 
             byRun[row.Run] = r;
@@ -94,12 +94,12 @@ public sealed class MixtureSwarm
                 double w = row.Values[j];
                 if (double.IsNaN(w))
                 {
-                    throw new InvalidDataException($"{ratiosSource}:{row.Line}: column '{components[j]}' is empty; every run needs every weight.");
+                    throw new InvalidDataException($"{ratiosSource}:{row.Line}: {Column(positions[j], components[j])} is empty; every run needs every weight.");
                 }
 
                 if (w < 0)
                 {
-                    throw new InvalidDataException($"{ratiosSource}:{row.Line}: column '{components[j]}' is {Format(w)}; weights must be non-negative.");
+                    throw new InvalidDataException($"{ratiosSource}:{row.Line}: {Column(positions[j], components[j])} is {Format(w)}; weights must be non-negative.");
                 }
 
                 sum += w;
@@ -118,7 +118,7 @@ public sealed class MixtureSwarm
         if (metrics is not null)
         {
             string source = metricsSource ?? "metrics";
-            (metricNames, var metricRows) = ReadTable(new SwarmCsvReader(metrics, source), "metric", 1);
+            (metricNames, _, string metricId, var metricRows) = ReadTable(new SwarmCsvReader(metrics, source), "metric", 1);
             for (int r = 0; r < values.Length; r++)
             {
                 values[r] = Enumerable.Repeat(double.NaN, metricNames.Length).ToArray();
@@ -129,13 +129,13 @@ public sealed class MixtureSwarm
             {
                 if (seen.TryGetValue(row.Run, out int firstLine))
                 {
-                    throw new InvalidDataException($"{source}:{row.Line}: run '{row.Run}' appears twice (first on line {firstLine}).");
+                    throw new InvalidDataException($"{source}:{row.Line}: {metricId}: run '{row.Run}' appears twice (first on line {firstLine}).");
                 }
 
                 seen[row.Run] = row.Line;
                 if (!byRun.TryGetValue(row.Run, out int r))
                 {
-                    throw new InvalidDataException($"{source}:{row.Line}: run '{row.Run}' is not in {ratiosSource}, so its mixture is unknown.");
+                    throw new InvalidDataException($"{source}:{row.Line}: {metricId}: run '{row.Run}' is not in {ratiosSource}, so its mixture is unknown.");
                 }
 
                 values[r] = row.Values;
@@ -171,7 +171,6 @@ public sealed class MixtureSwarm
             throw new InvalidDataException($"{path}:{header.Line}: {header.Fields.Count} columns; a token-count file has two: the component's name and its tokens.");
         }
 
-        string column = header.Fields[1].Length > 0 ? header.Fields[1] : "2";
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         while (csv.Next() is { } record)
@@ -184,17 +183,17 @@ public sealed class MixtureSwarm
 
             if (f[0].Length == 0)
             {
-                throw new InvalidDataException($"{path}:{record.Line}: column '{header.Fields[0]}' is empty; every row names a component.");
+                throw new InvalidDataException($"{path}:{record.Line}: {Column(0, header.Fields[0])} is empty; every row names a component.");
             }
 
             if (lines.TryGetValue(f[0], out int first))
             {
-                throw new InvalidDataException($"{path}:{record.Line}: component '{f[0]}' appears twice (first on line {first}).");
+                throw new InvalidDataException($"{path}:{record.Line}: {Column(0, header.Fields[0])}: component '{f[0]}' appears twice (first on line {first}).");
             }
 
             if (!double.TryParse(f[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double tokens) || !(tokens >= 0) || tokens >= 9.2e18 || tokens != Math.Floor(tokens))
             {
-                throw new InvalidDataException($"{path}:{record.Line}: column '{column}' is '{f[1]}'; token counts are whole, non-negative numbers.");
+                throw new InvalidDataException($"{path}:{record.Line}: {Column(1, header.Fields[1])} is '{f[1]}'; token counts are whole, non-negative numbers.");
             }
 
             lines[f[0]] = record.Line;
@@ -247,17 +246,17 @@ public sealed class MixtureSwarm
         return min == max ? null : min ? ObjectiveGoal.Minimize : ObjectiveGoal.Maximize;
     }
 
-    private static (string[] Columns, List<(string Run, int Line, double[] Values)> Rows) ReadTable(SwarmCsvReader csv, string what, int minimumColumns)
+    private static (string[] Columns, int[] Positions, string IdColumn, List<(string Run, int Line, double[] Values)> Rows) ReadTable(SwarmCsvReader csv, string what, int minimumColumns)
     {
         string source = csv.Source;
         var header = csv.Next() ?? throw new InvalidDataException($"{source}: the file is empty; it needs a header line.");
         var names = header.Fields;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string n in names.Where(n => n.Length > 0))
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int j = 0; j < names.Count; j++)
         {
-            if (!seen.Add(n))
+            if (names[j].Length > 0 && !seen.TryAdd(names[j], j))
             {
-                throw new InvalidDataException($"{source}:{header.Line}: column '{n}' appears twice in the header.");
+                throw new InvalidDataException($"{source}:{header.Line}: {Column(j, names[j])} appears twice in the header (first as column {seen[names[j]] + 1}).");
             }
         }
 
@@ -296,7 +295,7 @@ public sealed class MixtureSwarm
             string run = f[id];
             if (run.Length == 0)
             {
-                throw new InvalidDataException($"{source}:{record.Line}: column '{names[id]}' is empty; every row needs a run id.");
+                throw new InvalidDataException($"{source}:{record.Line}: {Column(id, names[id])} is empty; every row needs a run id.");
             }
 
             var v = new double[data.Length];
@@ -311,12 +310,12 @@ public sealed class MixtureSwarm
 
                 if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double x))
                 {
-                    throw new InvalidDataException($"{source}:{record.Line}: column '{names[data[j]]}' is '{cell}', not a number.");
+                    throw new InvalidDataException($"{source}:{record.Line}: {Column(data[j], names[data[j]])} is '{cell}', not a number.");
                 }
 
                 if (!double.IsFinite(x))
                 {
-                    throw new InvalidDataException($"{source}:{record.Line}: column '{names[data[j]]}' is {cell}; values must be finite.");
+                    throw new InvalidDataException($"{source}:{record.Line}: {Column(data[j], names[data[j]])} is {cell}; values must be finite.");
                 }
 
                 v[j] = x;
@@ -325,8 +324,13 @@ public sealed class MixtureSwarm
             rows.Add((run, record.Line, v));
         }
 
-        return (data.Select(j => names[j]).ToArray(), rows);
+        return (data.Select(j => names[j]).ToArray(), data, Column(id, names[id]), rows);
     }
+
+    /// <summary>A column as messages name it: its 1-based position and its header name.</summary>
+    private static string Column(int index, string name) => name.Length > 0
+        ? string.Create(CultureInfo.InvariantCulture, $"column {index + 1} ('{name}')")
+        : string.Create(CultureInfo.InvariantCulture, $"column {index + 1}");
 
     private static string Format(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 }

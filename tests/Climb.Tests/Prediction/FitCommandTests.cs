@@ -48,7 +48,12 @@ public class FitCommandTests
             await File.AppendAllTextAsync(Path.Combine(dir, "metrics.csv"), "zz,3.5\n");
             var bad = await Climb(dir, "--ratios", "ratios.csv", "--metrics", "metrics.csv");
             Assert.Equal(1, bad.ExitCode);
-            Assert.Contains("climb fit: error: metrics.csv:42: run 'zz' is not in ratios.csv, so its mixture is unknown.", bad.StandardError, StringComparison.Ordinal);
+            Assert.Contains("climb fit: error: metrics.csv:42: column 1 ('run'): run 'zz' is not in ratios.csv, so its mixture is unknown.", bad.StandardError, StringComparison.Ordinal);
+
+            await File.WriteAllTextAsync(Path.Combine(dir, "bad-ratios.csv"), "run,name,web,code,math\nrun0,a,0.2,0.5,0.3\nrun1,b,0.2,x5,0.8\n");
+            var badValue = await Climb(dir, "--ratios", "bad-ratios.csv", "--metrics", "metrics.csv");
+            Assert.Equal(1, badValue.ExitCode);
+            Assert.Contains("climb fit: error: bad-ratios.csv:3: column 4 ('code') is 'x5', not a number.", badValue.StandardError, StringComparison.Ordinal);
 
             var infeasible = await Climb(dir, "--ratios", "ratios.csv", "--metrics", "ratios.csv", "--target-tokens", "5");
             Assert.Equal(1, infeasible.ExitCode);

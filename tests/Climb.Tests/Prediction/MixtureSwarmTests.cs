@@ -53,19 +53,19 @@ public class MixtureSwarmTests
     public static TheoryData<string, string?, string> Malformed => new()
     {
         { "a,b\n0.5,0.5\n", null, "ratios.csv:1: no run column" },
-        { "run,a,a\nx,0.5,0.5\n", null, "ratios.csv:1: column 'a' appears twice" },
+        { "run,a,a\nx,0.5,0.5\n", null, "ratios.csv:1: column 3 ('a') appears twice in the header (first as column 2)" },
         { "run,a\nx,1\n", null, "ratios.csv:1: 1 weight column(s) besides 'run'; at least 2 needed" },
         { "run,a,b\nx,0.5,0.5\ny,0.5\n", null, "ratios.csv:3: 2 fields, but the header has 3 columns" },
-        { "run,a,b\nx,0.5,0.5\nx,0.4,0.6\n", null, "ratios.csv:3: run 'x' appears twice (first on line 2)" },
-        { "run,a,b\nx,0.5,abc\n", null, "ratios.csv:2: column 'b' is 'abc', not a number" },
-        { "run,a,b\nx,0.5,Infinity\n", null, "ratios.csv:2: column 'b' is Infinity; values must be finite" },
-        { "run,a,b\nx,-0.5,1.5\n", null, "ratios.csv:2: column 'a' is -0.5; weights must be non-negative" },
+        { "run,a,b\nx,0.5,0.5\nx,0.4,0.6\n", null, "ratios.csv:3: column 1 ('run'): run 'x' appears twice (first on line 2)" },
+        { "run,a,b\nx,0.5,abc\n", null, "ratios.csv:2: column 3 ('b') is 'abc', not a number" },
+        { "run,a,b\nx,0.5,Infinity\n", null, "ratios.csv:2: column 3 ('b') is Infinity; values must be finite" },
+        { "run,a,b\nx,-0.5,1.5\n", null, "ratios.csv:2: column 2 ('a') is -0.5; weights must be non-negative" },
         { "run,a,b\nx,0.5,0.3\n", null, "ratios.csv:2: the weights of run 'x' sum to 0.8, not 1" },
-        { "run,a,b\nx,0.5,\n", null, "ratios.csv:2: column 'b' is empty" },
-        { "run,a,b\n,0.5,0.5\n", null, "ratios.csv:2: column 'run' is empty" },
-        { "run,a,b\nx,0.5,0.5\n", "run,loss\ny,2.0\n", "metrics.csv:2: run 'y' is not in ratios.csv" },
-        { "run,a,b\nx,0.5,0.5\n", "run,loss\nx,2.0\nx,2.1\n", "metrics.csv:3: run 'x' appears twice (first on line 2)" },
-        { "run,a,b\nx,0.5,0.5\n", "run,loss\nx,NaN\n", "metrics.csv:2: column 'loss' is NaN; values must be finite" },
+        { "run,a,b\nx,0.5,\n", null, "ratios.csv:2: column 3 ('b') is empty" },
+        { "run,a,b\n,0.5,0.5\n", null, "ratios.csv:2: column 1 ('run') is empty" },
+        { "run,a,b\nx,0.5,0.5\n", "run,loss\ny,2.0\n", "metrics.csv:2: column 1 ('run'): run 'y' is not in ratios.csv" },
+        { "run,a,b\nx,0.5,0.5\n", "run,loss\nx,2.0\nx,2.1\n", "metrics.csv:3: column 1 ('run'): run 'x' appears twice (first on line 2)" },
+        { "run,a,b\nx,0.5,0.5\n", "run,loss\nx,NaN\n", "metrics.csv:2: column 2 ('loss') is NaN; values must be finite" },
         { "run,a,b\nx,0.5,0.5\n", "name,loss\nx,2\n", "metrics.csv:1: no run column" },
         { "run,a,b\nx,0.5,0.5\n", "run,name\nx,2\n", "metrics.csv:1: 0 metric column(s) besides 'run'" },
         { "run,a,b\n\n\nx,\"0.5,0.5\n", null, "ratios.csv:4: a quoted field is not closed" },
@@ -116,9 +116,9 @@ public class MixtureSwarmTests
 
             foreach (var (text, message) in new[]
             {
-                ("domain,tokens\nweb,-1\n", "tokens.csv:2: column 'tokens' is '-1'"),
-                ("domain,tokens\nweb,1.5\n", "tokens.csv:2: column 'tokens' is '1.5'; token counts are whole, non-negative numbers"),
-                ("domain,tokens\nweb,1\nweb,2\n", "tokens.csv:3: component 'web' appears twice (first on line 2)"),
+                ("domain,tokens\nweb,-1\n", "tokens.csv:2: column 2 ('tokens') is '-1'"),
+                ("domain,tokens\nweb,1.5\n", "tokens.csv:2: column 2 ('tokens') is '1.5'; token counts are whole, non-negative numbers"),
+                ("domain,tokens\nweb,1\nweb,2\n", "tokens.csv:3: column 1 ('domain'): component 'web' appears twice (first on line 2)"),
                 ("domain,tokens,x\n", "tokens.csv:1: 3 columns"),
                 ("domain,tokens\n", "no component rows"),
             })
