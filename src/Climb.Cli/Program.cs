@@ -12,5 +12,6 @@ foreach (var command in PipelineCommands.Create())
 }
 
 root.Subcommands.Add(WorkerCommand.Create());
+root.Subcommands.Add(MeasureCommand.Create());
 
 return await root.Parse(args).InvokeAsync();
