@@ -144,4 +144,10 @@ public sealed class MixtureSearchAnswer
 
     /// <summary>Gets the tokens the strategy trained itself, besides its proxy runs (DoReMi's reference and DRO models); 0 when its proxy runs are its whole cost.</summary>
     public long StrategyTokensTrained { get; init; }
+
+    /// <summary>
+    /// Gets the confirmation round that chose this answer (candidates re-measured on fresh data seeds), when the strategy ran
+    /// one; the search then keeps the answer as it is rather than comparing it with the best single measurement.
+    /// </summary>
+    public MixtureConfirmation? Confirmation { get; init; }
 }
