@@ -69,6 +69,12 @@ internal static class AnswerDevExperiment
         var probe = await trainer.TrainAsync(new ProxyTrainingRequest { Mixture = new MixtureWeights(prior.Shares), Seed = 1, Data = store, Targets = [target] });
         Say($"one proxy: {timing.Elapsed.TotalSeconds:F2} s, prior objective {probe.Objective:F4}");
 
+        if (o.AnalyseConfirmation is string confirmed)
+        {
+            await AnalyseConfirmationAsync(work, o, confirmed, prior, trainer, store, target);
+            return 0;
+        }
+
         string resultsPath = Path.Combine(work, $"runs-b{o.Budget}{o.Tag}.jsonl");
         var done = LoadRuns(resultsPath);
         foreach (int seed in o.Seeds)
@@ -144,6 +150,64 @@ internal static class AnswerDevExperiment
         return 0;
     }
 
+    /// <summary>
+    /// Re-measures every candidate of a variant's confirmation round (not only the chosen one) on the dev seed's fresh
+    /// re-measurement seeds, so choice rules can be compared on the same searches: one JSON line per dev seed.
+    /// </summary>
+    private static async Task AnalyseConfirmationAsync(string work, Options o, string config, MixturePrior prior, KneserNeyProxyTrainer trainer, TokenizedClusterStore store, TextTarget target)
+    {
+        var (strategy, _) = Create(config, o.Budget);
+        int searchRuns = strategy.RoundBudgets.Take(strategy.RoundBudgets.Count - 1).Sum();
+        string output = Path.Combine(work, $"confirmation-b{o.Budget}{o.Tag}-{config}.jsonl");
+        foreach (int seed in o.Seeds)
+        {
+            string journal = Path.Combine(work, $"seed-{seed}", $"b{o.Budget}{o.Tag}-{config}.jsonl");
+            if (!File.Exists(journal))
+            {
+                continue;
+            }
+
+            var cache = new ProxyCache(Path.Combine(work, $"seed-{seed}", "proxy-cache.jsonl"));
+            ProxyEvaluator evaluate = cache.Wrap((m, s, ct) => trainer.TrainAsync(new ProxyTrainingRequest { Mixture = m, Seed = s, Data = store, Targets = [target] }, null, ct));
+            var rows = File.ReadAllLines(journal).Skip(1).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement).Where(e => e.GetProperty("kind").GetString() == "result").ToList();
+            var search = rows.Where(e => e.GetProperty("round").GetInt32() < strategy.RoundBudgets.Count - 1).ToList();
+            var confirm = rows.Where(e => e.GetProperty("round").GetInt32() == strategy.RoundBudgets.Count - 1).ToList();
+            if (search.Count != searchRuns || confirm.Count == 0)
+            {
+                continue;
+            }
+
+            static double[] Mix(JsonElement e) => e.GetProperty("mixture").EnumerateArray().Select(x => x.GetDouble()).ToArray();
+            var bestMeasured = Mix(search.MinBy(e => e.GetProperty("objective").GetDouble()));
+            var candidates = new List<double[]>();
+            foreach (var e in confirm)
+            {
+                var m = Mix(e);
+                if (!candidates.Any(c => c.SequenceEqual(m)))
+                {
+                    candidates.Add(m);
+                }
+            }
+
+            var remeasureSeeds = Enumerable.Range(0, o.Remeasure).Select(j => -((seed * 1000) + j + 1)).ToArray();
+            var result = new List<object>();
+            foreach (var c in candidates)
+            {
+                var confirmation = confirm.Where(e => Mix(e).SequenceEqual(c)).Select(e => (Seed: e.GetProperty("seed").GetInt32(), Objective: e.GetProperty("objective").GetDouble())).OrderBy(p => p.Seed).ToArray();
+                var remeasured = new List<double>();
+                foreach (int s in remeasureSeeds)
+                {
+                    remeasured.Add((await evaluate(new MixtureWeights(c), s, CancellationToken.None)).Objective);
+                }
+
+                result.Add(new { measured = c.SequenceEqual(bestMeasured), confirmation = confirmation.Select(p => p.Objective).ToArray(), confirmationSeeds = confirmation.Select(p => p.Seed).ToArray(), remeasured = remeasured.Average() });
+            }
+
+            await File.AppendAllTextAsync(output, JsonSerializer.Serialize(new { seed, candidates = result }, Json) + "\n");
+            Say($"seed {seed}: {candidates.Count} candidates re-measured");
+        }
+    }
+
     /// <summary>The variants, all at <paramref name="budget"/> proxy runs in total.</summary>
     internal static (IMixtureSearchStrategy Strategy, string Predictor) Create(string config, int budget)
     {
@@ -154,12 +218,9 @@ internal static class AnswerDevExperiment
             return r;
         }
 
-        ClimbSearchStrategyOptions Default()
-        {
-            var o = new ClimbSearchStrategyOptions { ConfirmationSeeds = budget <= 56 ? 3 : 4 };
-            o.RoundBudgets = Split(budget - (o.ConfirmationCandidates * o.ConfirmationSeeds), [0.4, 0.3, 0.3]);
-            return o;
-        }
+        // Until tag v2 the base of the variants was 3 candidates × 3 seeds chosen by the best mean ("climb" in v1/v2, "climb-c3" from v3);
+        // from v3 it is the library's default, ClimbSearchStrategyOptions.ForBudget.
+        ClimbSearchStrategyOptions Default() => ClimbSearchStrategyOptions.ForBudget(budget);
 
         switch (config)
         {
@@ -203,7 +264,13 @@ internal static class AnswerDevExperiment
                     break;
                 case "c2":
                     options.ConfirmationCandidates = 2;
+                    options.ConfirmationRule = ClimbConfirmationRule.BestMean;
                     options.RoundBudgets = Split(budget - (2 * options.ConfirmationSeeds), [0.4, 0.3, 0.3]);
+                    break;
+                case "c3":
+                    options.ConfirmationCandidates = 3;
+                    options.ConfirmationRule = ClimbConfirmationRule.BestMean;
+                    options.RoundBudgets = Split(budget - (3 * options.ConfirmationSeeds), [0.4, 0.3, 0.3]);
                     break;
                 case "global0":
                     options.GlobalCandidateShare = 0;
@@ -217,6 +284,7 @@ internal static class AnswerDevExperiment
                 case "r4":
                     options.RoundBudgets = Split(options.RoundBudgets.Sum(), [0.3, 0.7 / 3, 0.7 / 3, 0.7 / 3]);
                     break;
+
                 case "evaluated":
                     options.IncludeEvaluatedInAnswer = true;
                     break;
@@ -315,6 +383,7 @@ internal static class AnswerDevExperiment
             {
                 case "--work": o.Work = v; i++; break;
                 case "--tag": o.Tag = "-" + v; i++; break;
+                case "--analyse-confirmation": o.AnalyseConfirmation = v; i++; break;
                 case "--budget": o.Budget = int.Parse(v, CultureInfo.InvariantCulture); i++; break;
                 case "--tokens": o.Tokens = long.Parse(v, CultureInfo.InvariantCulture); i++; break;
                 case "--super-clusters": o.SuperClusters = int.Parse(v, CultureInfo.InvariantCulture); i++; break;
@@ -362,6 +431,8 @@ internal static class AnswerDevExperiment
         public string Work { get; set; } = "benchmarks/out/answer-dev";
 
         public string Tag { get; set; } = string.Empty;
+
+        public string? AnalyseConfirmation { get; set; }
 
         public int[] Seeds { get; set; } = Enumerable.Range(1000, 20).ToArray();
 

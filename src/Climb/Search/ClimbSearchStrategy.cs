@@ -146,6 +146,7 @@ public sealed class ClimbSearchStrategy : IMixtureSearchStrategy
             PredictedUtility = first.Predicted,
             Predictor = fitted.Report,
             CandidatesConsidered = first.Considered,
+            AccountsForNoise = first.Kind is "lower confidence bound" or "top-k mean",
         };
     }
 
@@ -289,6 +290,22 @@ public sealed class ClimbSearchStrategy : IMixtureSearchStrategy
             }
         }
 
+        if (_options.ConfirmationRule == ClimbConfirmationRule.KeepUnlessBeatenOnEverySeed && chosen > 0 && double.IsFinite(confirmed[0].MeanUtility))
+        {
+            // The proposed answer stands unless a challenger beats it on every seed both were measured on.
+            var proposed = confirmation.Where(r => r.Mixture.Equals(confirmed[0].Mixture)).ToDictionary(r => r.Seed, r => r.Utility);
+            bool BeatsEverywhere(int i)
+            {
+                var paired = confirmation.Where(r => r.Mixture.Equals(confirmed[i].Mixture) && proposed.ContainsKey(r.Seed)).ToArray();
+                return paired.Length > 0 && paired.All(r => r.Utility > proposed[r.Seed]);
+            }
+
+            chosen = Enumerable.Range(1, confirmed.Count - 1)
+                .Where(i => double.IsFinite(confirmed[i].MeanUtility) && BeatsEverywhere(i))
+                .OrderByDescending(i => confirmed[i].MeanUtility).ThenBy(i => i)
+                .DefaultIfEmpty(0).First();
+        }
+
         if (chosen < 0)
         {
             // Every confirmation run failed: the best measured mixture, as without a confirmation round.
@@ -312,12 +329,13 @@ public sealed class ClimbSearchStrategy : IMixtureSearchStrategy
             Method = string.Create(CultureInfo.InvariantCulture, $"{winner.Kind}, confirmed on {seeds.Count} fresh data seeds (mean objective: {table})"),
             Source = winner.MeasuredInRounds ? AnswerSource.BestMeasured : AnswerSource.Predicted,
             Reason = winner.MeasuredInRounds
-                ? string.Create(CultureInfo.InvariantCulture, $"re-measured on {seeds.Count} fresh data seeds, the best measured mixture did better than the predicted candidates ({table})")
+                ? string.Create(CultureInfo.InvariantCulture, $"re-measured on {seeds.Count} fresh data seeds, the best measured mixture did better than the predicted candidates{(_options.ConfirmationRule == ClimbConfirmationRule.KeepUnlessBeatenOnEverySeed ? " on every seed" : string.Empty)} ({table})")
                 : null,
             PredictedUtility = winner.PredictedUtility,
             Predictor = fitted.Report,
             CandidatesConsidered = candidates[0].Considered,
             Confirmation = new MixtureConfirmation { Seeds = seeds, Candidates = confirmed, Chosen = chosen },
+            AccountsForNoise = true,
         };
     }
 

@@ -11,8 +11,8 @@ namespace Climb;
 public sealed class ClimbSearchStrategyOptions : IValidatableOptions
 {
     /// <summary>Gets or sets the proxy runs of each search round; the first round samples directly from the sampler. The confirmation round (<see cref="ConfirmationCandidates"/> × <see cref="ConfirmationSeeds"/> runs) comes on top.</summary>
-    /// <value>24, 16, 12 (64 proxy runs with the confirmation round).</value>
-    public IList<int> RoundBudgets { get; set; } = [24, 16, 12];
+    /// <value>23, 17, 18 (64 proxy runs with the confirmation round: <see cref="ForBudget"/>(64)).</value>
+    public IList<int> RoundBudgets { get; set; } = [23, 17, 18];
 
     /// <summary>Gets or sets how a later round chooses its mixtures from the ranked candidates.</summary>
     /// <value><see cref="ClimbProposalRule.ThompsonSampling"/>.</value>
@@ -111,20 +111,41 @@ public sealed class ClimbSearchStrategyOptions : IValidatableOptions
 
     /// <summary>
     /// Gets or sets how many distinct candidates a final confirmation round re-measures on fresh data seeds before answering:
-    /// the proposed answer, other predicted candidates, and the best measured mixture (always last). The answer is the one with
-    /// the best mean, which counters the winner's curse of the best single measurement. 0 turns the round off.
+    /// the proposed answer, other predicted candidates, and the best measured mixture (always last); <see cref="ConfirmationRule"/>
+    /// chooses among them, which counters the winner's curse of the best single measurement. 0 turns the round off.
     /// </summary>
-    /// <value>3.</value>
+    /// <value>2 (the proposed answer and the best measured mixture).</value>
     [Range(0, 100)]
-    public int ConfirmationCandidates { get; set; } = 3;
+    public int ConfirmationCandidates { get; set; } = 2;
+
+    /// <summary>Gets or sets how the confirmation round chooses the answer among its candidates.</summary>
+    /// <value><see cref="ClimbConfirmationRule.KeepUnlessBeatenOnEverySeed"/>.</value>
+    public ClimbConfirmationRule ConfirmationRule { get; set; } = ClimbConfirmationRule.KeepUnlessBeatenOnEverySeed;
 
     /// <summary>Gets or sets how many fresh data seeds (shared by every confirmed candidate, so they compare paired) the confirmation round uses.</summary>
-    /// <value>4.</value>
+    /// <value>3.</value>
     [Range(1, 1000)]
-    public int ConfirmationSeeds { get; set; } = 4;
+    public int ConfirmationSeeds { get; set; } = 3;
 
     /// <summary>Gets the proxy runs of the whole search: the search rounds and the confirmation round.</summary>
     public int TotalProxyRuns => (RoundBudgets?.Sum() ?? 0) + (ConfirmationCandidates * ConfirmationSeeds);
+
+    /// <summary>
+    /// Climb's default rule for <paramref name="totalProxyRuns"/> proxy runs in all: a confirmation round of 2 candidates × 3
+    /// fresh data seeds, and the rest split 40 % / 30 % / 30 % over three search rounds. Give Best-of-N and RegMix the same
+    /// total (<see cref="TotalProxyRuns"/>) to compare them at equal compute.
+    /// </summary>
+    /// <param name="totalProxyRuns">Every proxy run of the search, the confirmation round's included; at least 16.</param>
+    /// <returns>The options.</returns>
+    public static ClimbSearchStrategyOptions ForBudget(int totalProxyRuns)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(totalProxyRuns, 16);
+        var options = new ClimbSearchStrategyOptions();
+        int search = totalProxyRuns - (options.ConfirmationCandidates * options.ConfirmationSeeds);
+        int first = (int)Math.Round(search * 0.4), second = (int)Math.Round(search * 0.3);
+        options.RoundBudgets = [first, second, search - first - second];
+        return options;
+    }
 
     /// <summary>
     /// The paper's rule (§3.2, §4.1): rounds of 64, 32 and 16 runs; a later round draws its mixtures at random from the top
@@ -179,6 +200,6 @@ public sealed class ClimbSearchStrategyOptions : IValidatableOptions
         + (Candidates == ClimbCandidateRegion.TrustRegion || Proposals != ClimbProposalRule.TopOfPool || Answer != ClimbAnswerRule.PredictedBest || ConfirmationCandidates > 0 || DataSeeds != ClimbDataSeeds.Search
             ? string.Create(
                 CultureInfo.InvariantCulture,
-                $",proposals={Proposals},candidates={Candidates},answer={Answer},seeds={DataSeeds},trPool={TrustRegionPoolSize},trConc={TrustRegionConcentration:R}[{TrustRegionMinimumConcentration:R},{TrustRegionMaximumConcentration:R}],trCentres={TrustRegionCentres},global={GlobalCandidateShare:R},kappa={ConfidenceBoundWidth:R},confirm={ConfirmationCandidates}x{ConfirmationSeeds}")
+                $",proposals={Proposals},candidates={Candidates},answer={Answer},seeds={DataSeeds},trPool={TrustRegionPoolSize},trConc={TrustRegionConcentration:R}[{TrustRegionMinimumConcentration:R},{TrustRegionMaximumConcentration:R}],trCentres={TrustRegionCentres},global={GlobalCandidateShare:R},kappa={ConfidenceBoundWidth:R},confirm={ConfirmationCandidates}x{ConfirmationSeeds}{(ConfirmationRule == ClimbConfirmationRule.BestMean ? string.Empty : "," + ConfirmationRule)}")
             : string.Empty);
 }

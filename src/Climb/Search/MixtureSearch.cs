@@ -163,7 +163,7 @@ public sealed partial class MixtureSearch
             if (answerMeasured is not null)
             {
                 LogAnswerMeasured(answerMeasured.Objective, bestMeasured.Objective);
-                if (_options.KeepBestMeasuredWhenAnswerIsWorse && answer.Source == AnswerSource.Predicted && answer.Confirmation is null && answerMeasured.Utility < bestMeasured.Utility)
+                if (_options.KeepBestMeasuredWhenAnswerIsWorse && answer.Source == AnswerSource.Predicted && !answer.AccountsForNoise && answerMeasured.Utility < bestMeasured.Utility)
                 {
                     predictedAnswer = answer;
                     answer = new MixtureSearchAnswer

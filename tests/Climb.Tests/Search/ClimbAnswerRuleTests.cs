@@ -9,7 +9,7 @@ public sealed class ClimbAnswerRuleTests
 {
     private static readonly MixturePrior Prior = SyntheticObjective.Prior;
 
-    private static ClimbSearchStrategyOptions Small() => new() { RoundBudgets = [12, 8, 8], TrustRegionPoolSize = 400, ConfirmationCandidates = 3, ConfirmationSeeds = 3 };
+    private static ClimbSearchStrategyOptions Small() => new() { RoundBudgets = [12, 8, 8], TrustRegionPoolSize = 400, ConfirmationCandidates = 3, ConfirmationSeeds = 3, ConfirmationRule = ClimbConfirmationRule.BestMean };
 
     [Fact]
     public async Task The_confirmation_round_re_measures_the_candidates_on_fresh_paired_seeds_and_answers_with_the_best_mean()
@@ -58,6 +58,42 @@ public sealed class ClimbAnswerRuleTests
 
         // And the answer is far better than the prior's token shares.
         Assert.True(SyntheticObjective.TrueLoss(result.Mixture) < SyntheticObjective.TrueLoss(new MixtureWeights(Prior.Shares)) - 1, $"{SyntheticObjective.TrueLoss(result.Mixture)}");
+    }
+
+    [Theory]
+    [InlineData(ClimbConfirmationRule.BestMean, new[] { 0.5, 0.5, 1.1 }, true)]
+    [InlineData(ClimbConfirmationRule.KeepUnlessBeatenOnEverySeed, new[] { 0.5, 0.5, 1.1 }, false)]
+    [InlineData(ClimbConfirmationRule.BestMean, new[] { 0.9, 0.9, 0.9 }, true)]
+    [InlineData(ClimbConfirmationRule.KeepUnlessBeatenOnEverySeed, new[] { 0.9, 0.9, 0.9 }, true)]
+    public async Task The_confirmation_rule_decides_when_the_best_measured_mixture_replaces_the_proposed_answer(ClimbConfirmationRule rule, double[] bestMeasuredObjectives, bool replaced)
+    {
+        var options = new ClimbSearchStrategyOptions { RoundBudgets = [20], TrustRegionPoolSize = 300, ConfirmationCandidates = 2, ConfirmationSeeds = 3, ConfirmationRule = rule };
+        var strategy = new ClimbSearchStrategy(options, predictor: new GaussianProcessMixturePredictor());
+        var objective = new SyntheticObjective();
+        var results = new List<ProxyResult>();
+        foreach (var m in new DirichletMixtureSampler().Sample(Prior, 20, 31))
+        {
+            results.Add(await objective.EvaluateAsync(m, 77, default));
+        }
+
+        var plan = strategy.PlanRound(new MixtureSearchContext { Prior = Prior, Seed = 2, Round = 1, Results = results }, default);
+        Assert.Equal(6, plan.Mixtures.Count);
+        var proposed = plan.Mixtures[0];
+        var best = results.MaxBy(r => r.Utility)!.Mixture;
+        Assert.Equal(best, plan.Mixtures[3]);
+
+        // The proposed answer measures 1.0 on every fresh seed; the best measured mixture as given (lower is better).
+        var confirmation = plan.Mixtures.Select((m, i) => new ProxyResult
+        {
+            Mixture = m, Seed = plan.Seeds![i], Objective = i < 3 ? 1.0 : bestMeasuredObjectives[i - 3], Goal = ObjectiveGoal.Minimize,
+        });
+        var answer = strategy.SelectAnswer(new MixtureSearchContext { Prior = Prior, Seed = 2, Round = 2, Results = [.. results, .. confirmation] }, default);
+
+        Assert.Equal(replaced ? best : proposed, answer.Mixture);
+        Assert.Equal(replaced ? AnswerSource.BestMeasured : AnswerSource.Predicted, answer.Source);
+        Assert.Equal(replaced ? 1 : 0, answer.Confirmation!.Chosen);
+        Assert.True(answer.AccountsForNoise);
+        Assert.Equal(bestMeasuredObjectives.Average(), answer.Confirmation.Candidates[1].MeanObjective, 12);
     }
 
     [Fact]
@@ -160,8 +196,11 @@ public sealed class ClimbAnswerRuleTests
 
         var options = new ClimbSearchStrategyOptions();
         var strategy = new ClimbSearchStrategy(options);
-        Assert.Equal(options.TotalProxyRuns, strategy.RoundBudgets.Sum());
-        Assert.Equal(options.ConfirmationCandidates * options.ConfirmationSeeds, strategy.RoundBudgets[^1]);
+        Assert.Equal(64, options.TotalProxyRuns);
+        Assert.Equal([23, 17, 18, 6], strategy.RoundBudgets);
+        Assert.Equal(ClimbSearchStrategyOptions.ForBudget(64).RoundBudgets, options.RoundBudgets);
+        Assert.Equal(48, ClimbSearchStrategyOptions.ForBudget(48).TotalProxyRuns);
+        Assert.Equal([17, 13, 12], ClimbSearchStrategyOptions.ForBudget(48).RoundBudgets);
         Assert.NotEqual(new ClimbSearchStrategy(paper).Identity, strategy.Identity);
         Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(() => new ClimbSearchStrategy(new ClimbSearchStrategyOptions { ConfirmationCandidates = 1 }));
     }
