@@ -10,8 +10,11 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["quality"] = Climb.Benchmarks.Quality.QualityThroughputCommand.RunAsync,
     ["evidence"] = Climb.Benchmarks.Evidence.EvidenceExperiment.MainAsync,
     ["answer-dev"] = Climb.Benchmarks.Search.AnswerDevExperiment.RunAsync,
+    ["evidence-power"] = Climb.Benchmarks.Evidence.PowerBenchmark.MainAsync,
     ["unknown-words"] = Climb.Benchmarks.Embedding.UnknownWordsCommand.RunAsync,
     ["unknown-words-speed"] = Climb.Benchmarks.Embedding.UnknownWordSpeedCommand.RunAsync,
+    ["encoder-speed"] = Climb.Benchmarks.Embedding.EncoderSpeedCommand.RunAsync,
+    ["embedder-table"] = Climb.Benchmarks.Embedding.EmbedderTableCommand.RunAsync,
 };
 
 if (args.Length > 0 && commands.TryGetValue(args[0], out var command))

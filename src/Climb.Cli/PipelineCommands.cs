@@ -43,6 +43,7 @@ internal static class PipelineCommands
         var slurmGpusOption = new Option<int>("--slurm-gpus-per-proxy") { Description = "GPUs per proxy job (--gres=gpu:N).", DefaultValueFactory = _ => 0 };
         var slurmArgsOption = new Option<string?>("--slurm-args") { Description = "Extra sbatch arguments, for example \"--account=proj --time=60 --mem=32G --qos=high\"." };
         var slurmWorkerOption = new Option<string?>("--slurm-worker") { Description = "Shell command that starts a worker on a node (default: this climb, by its path, which the nodes must see)." };
+        var embedderOption = EmbedderOption.Create();
         var pruningOption = new Option<PruningPreset>("--pruning") { Description = "Cluster-pruning thresholds: Default (quality and advertisement >= 3, informational value >= 1, with guards), Paper (mean score >= 3 on each criterion, for scores trained on A.8-style annotations) or NvidiaRecipe (lower thresholds, keeps more).", DefaultValueFactory = _ => PruningPreset.Default };
 
         // How the library's messages name the options this tool exposes.
@@ -66,24 +67,21 @@ internal static class PipelineCommands
             ["Slurm"] = "--slurm-*",
         };
 
-        Option[] shared = [corpusOption, textFieldOption, targetOption, piqaOption, artifactsOption, clustersOption, superOption, budgetsOption, strategyOption, proxyOption, proxyTokensOption, tokenizerOption, deviceOption, exportTokensOption, formatOption, seedOption, parallelOption, pruningOption, executorOption, slurmPartitionOption, slurmGpusOption, slurmArgsOption, slurmWorkerOption];
+        Option[] shared = [corpusOption, textFieldOption, embedderOption, targetOption, piqaOption, artifactsOption, clustersOption, superOption, budgetsOption, strategyOption, proxyOption, proxyTokensOption, tokenizerOption, deviceOption, exportTokensOption, formatOption, seedOption, parallelOption, pruningOption, executorOption, slurmPartitionOption, slurmGpusOption, slurmArgsOption, slurmWorkerOption];
 
-        var stageDescriptions = new Dictionary<string, string>
+        // `climb run`, then one command per stage of the pipeline's stage table, in order.
+        var commands = new List<Command> { StageCommand("run", "Run the whole pipeline (reusing complete stages).", ClimbPipeline.StageNames[^1]) };
+        foreach (var stage in ClimbPipeline.Stages)
         {
-            ["run"] = "Run the whole pipeline (reusing complete stages).",
-            ["embed"] = "Embed the corpus (stage 1).",
-            ["cluster"] = "Embed, then k-means cluster the embeddings (stages 1-2).",
-            ["score"] = "... then score document quality (stages 1-3).",
-            ["prune"] = "... then prune low-quality clusters (stages 1-4).",
-            ["merge"] = "... then merge surviving clusters into super-clusters (stages 1-5).",
-            ["tokenize"] = "... then tokenize each super-cluster for the proxies (stages 1-6).",
-            ["search"] = "... then search the mixture weights with proxy models (stages 1-7).",
-            ["export"] = "... then export the mixed dataset (stages 1-8).",
-            ["report"] = "Run everything and write the HTML report (same as run).",
-        };
+            string description = stage.Number == 1
+                ? $"{char.ToUpperInvariant(stage.Description[0])}{stage.Description[1..]} (stage 1)."
+                : $"... then {stage.Description} (stages 1-{stage.Number}{(stage.Number == ClimbPipeline.Stages.Count ? ", the same as run" : string.Empty)}).";
+            commands.Add(StageCommand(stage.Name, description, stage.Name));
+        }
 
-        var commands = new List<Command>();
-        foreach (var (name, description) in stageDescriptions)
+        return commands;
+
+        Command StageCommand(string name, string description, string lastStage)
         {
             var command = new Command(name, description);
             foreach (var o in shared)
@@ -91,12 +89,9 @@ internal static class PipelineCommands
                 command.Options.Add(o);
             }
 
-            string last = name == "run" ? "report" : name;
-            command.SetAction((parse, ct) => RunAsync(parse, last, ct));
-            commands.Add(command);
+            command.SetAction((parse, ct) => RunAsync(parse, lastStage, ct));
+            return command;
         }
-
-        return commands;
 
         async Task<int> RunAsync(ParseResult parse, string lastStage, CancellationToken ct)
         {
@@ -199,6 +194,11 @@ internal static class PipelineCommands
                         }
                     })
                     .ConfigureSearch(s => s.RoundBudgets = budgets);
+                using var embedder = EmbedderOption.Build(parse.GetValue(embedderOption)!, parse.GetValue(deviceOption), loggers);
+                if (embedder is not null)
+                {
+                    builder.WithEmbedder(embedder);
+                }
 
                 ClimbPipeline pipeline;
                 try
@@ -216,7 +216,7 @@ internal static class PipelineCommands
                 // Progress bars on a terminal; plain timestamped lines when output is redirected (CI, logs).
                 async Task<(IReadOnlyList<StageReport>, ClimbResult?)> Work(IProgress<ClimbProgress> sink)
                 {
-                    if (lastStage == "report")
+                    if (lastStage == ClimbPipeline.StageNames[^1])
                     {
                         var r = await pipeline.RunAsync(corpus, targets, sink, ct);
                         return (r.Stages, r);

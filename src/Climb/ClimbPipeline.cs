@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -16,8 +15,11 @@ namespace Climb;
 /// </remarks>
 public sealed class ClimbPipeline
 {
-    /// <summary>The stages in order, as named in the artifacts folder and on the command line.</summary>
-    public static readonly IReadOnlyList<string> StageNames = ["embed", "cluster", "score", "prune", "merge", "tokenize", "search", "export", "report"];
+    /// <summary>Gets the stages in the order they run: their names, folder numbers and what each does.</summary>
+    public static IReadOnlyList<StageInfo> Stages { get; } = StageTable.All.Select(d => d.ToInfo()).ToArray();
+
+    /// <summary>Gets the names of the stages in order, as in the artifacts folder and on the command line (the names of <see cref="Stages"/>).</summary>
+    public static IReadOnlyList<string> StageNames { get; } = Stages.Select(s => s.Name).ToArray();
 
     private readonly ClimbPipelineOptions _options;
     private readonly ClimbComponents _components;
@@ -32,8 +34,10 @@ public sealed class ClimbPipeline
         _names = names;
     }
 
-    /// <summary>Gets the options the pipeline was built with.</summary>
-    public ClimbPipelineOptions Options => _options;
+    /// <summary>Gets a copy of the options the pipeline was built with.</summary>
+    /// <value>A new deep copy on every call: the pipeline keeps the snapshot <see cref="ClimbPipelineBuilder.Build"/> took, so
+    /// changing what this returns (or the builder's options) changes nothing in a run.</value>
+    public ClimbPipelineOptions Options => OptionsCopy.Clone(_options);
 
     /// <summary>Runs the whole pipeline (or resumes it from the artifacts folder).</summary>
     /// <param name="corpus">The corpus.</param>
@@ -123,11 +127,11 @@ public sealed class ClimbPipeline
     {
         ArgumentNullException.ThrowIfNull(targets);
         TargetValidation.ThrowIfUnusable(targets);
-        string searchFolder = Path.Combine(Path.GetFullPath(_options.ArtifactsFolder), string.Create(CultureInfo.InvariantCulture, $"{StageNames.ToList().IndexOf("search") + 1:D2}-search"));
+        string searchFolder = Path.Combine(Path.GetFullPath(_options.ArtifactsFolder), StageTable.Find("search", "stage").FolderName);
         var journalSeeds = MixtureMeasurement.SearchFolderSeeds(searchFolder); // read before the run, which could discard a stale search
         var run = await RunCoreAsync(corpus, targets, "tokenize", progress, null, cancellationToken).ConfigureAwait(false);
         return await MixtureMeasurement.ForPipelineAsync(
-            run.Tokenize.Tokens, run.Tokenize.Catalogue.Names, searchFolder, journalSeeds, _components.ProxyTrainer, targets, options, _options.Seed, _loggers,
+            run.Graph.Get<TokenizeStage>().Tokens, run.Graph.Get<TokenizeStage>().Catalogue.Names, searchFolder, journalSeeds, _components.ProxyTrainer, targets, options, _options.Seed, _loggers,
             m => progress?.Report(new ClimbProgress("measure", m)), cancellationToken).ConfigureAwait(false);
     }
 
@@ -136,80 +140,49 @@ public sealed class ClimbPipeline
     {
         ArgumentNullException.ThrowIfNull(corpus);
         ArgumentNullException.ThrowIfNull(targets);
-        int last = StageNames.ToList().IndexOf(lastStage);
-        if (last < 0)
-        {
-            throw new ArgumentException($"Unknown stage '{lastStage}'; stages are {string.Join(", ", StageNames)}.", nameof(lastStage));
-        }
-
+        int last = StageTable.Find(lastStage, nameof(lastStage)).Number - 1;
         var run = new Run(this, corpus, targets);
-        if (last >= Array.IndexOf(run.Stages, run.Search))
+        if (run.Graph.Stages.Take(last + 1).Any(s => s.NeedsTargets))
         {
             TargetValidation.ThrowIfUnusable(targets);
         }
 
-        string root = Path.GetFullPath(_options.ArtifactsFolder);
-        var context = new StageContext(root, _loggers, progress, rounds, _names);
-        await run.Runner.RunAsync(run.Stages, last, context, ct).ConfigureAwait(false);
+        var context = new StageContext(run.Root, _loggers, progress, rounds, _names);
+        await run.Runner.RunAsync(run.Graph.Stages, last, context, ct).ConfigureAwait(false);
         return run;
     }
 
-    /// <summary>One run: the stages in order, each given its upstream stages, components and options.</summary>
-    private sealed class Run
+    /// <summary>Gets the components the pipeline was built with (defaults resolved, wrappers applied).</summary>
+    internal ClimbComponents Components => _components;
+
+    /// <summary>Creates the stages of one run from the frozen options and the components.</summary>
+    internal StageGraph CreateStages(ClimbCorpus corpus, IReadOnlyList<EvaluationTarget> targets) => StageGraph.Create(corpus, targets, _options, _components);
+
+    /// <summary>One run: the stages of the <see cref="StageTable"/>, created from the frozen options and the components.</summary>
+    private sealed class Run(ClimbPipeline p, ClimbCorpus corpus, IReadOnlyList<EvaluationTarget> targets)
     {
-        public Run(ClimbPipeline p, ClimbCorpus corpus, IReadOnlyList<EvaluationTarget> targets)
+        public string Root { get; } = Path.GetFullPath(p._options.ArtifactsFolder);
+
+        public StageGraph Graph { get; } = p.CreateStages(corpus, targets);
+
+        public StageRunner Runner { get; } = new(Path.GetFullPath(p._options.ArtifactsFolder), p._loggers.CreateLogger<ClimbPipeline>(), p._names);
+
+        public ClimbResult ToResult()
         {
-            var (o, c) = (p._options, p._components);
-            Root = Path.GetFullPath(o.ArtifactsFolder);
-            Embed = new EmbedStage(corpus, c.Embedder, c.Executor);
-            Cluster = new ClusterStage(Embed, c.Clusterer, c.Executor);
-            Score = new ScoreStage(corpus, Embed, c.QualityScorer);
-            Prune = new PruneStage(Cluster, Score, o.Pruning);
-            Merge = new MergeStage(Cluster, Prune, o.Merging);
-            Tokenize = new TokenizeStage(corpus, Score, Merge, c.Tokenizer, o.CompactVocabulary, o.CatalogueSamples, o.CatalogueTerms);
-            Search = new SearchStage(Tokenize, targets, c.ProxyTrainer, c.Strategy, o.Seed, o.ProxyParallelism);
-            Export = new ExportStage(corpus, Embed, Merge, Tokenize, Search, o.Export);
-            Report = new ReportStage(corpus, Embed, Cluster, Prune, Merge, Tokenize, Search, Export, o.Seed);
-            Stages = [Embed, Cluster, Score, Prune, Merge, Tokenize, Search, Export, Report];
-            Runner = new StageRunner(Root, p._loggers.CreateLogger<ClimbPipeline>(), p._names);
+            var search = Graph.Get<SearchStage>();
+            return new()
+            {
+                ArtifactsFolder = Root,
+                Mixture = search.Result.Mixture,
+                ComponentNames = Graph.Get<TokenizeStage>().Catalogue.Names,
+                Search = search.Result,
+                Dataset = Graph.Get<ExportStage>().Result,
+                ReportPath = Graph.Get<ReportStage>().ReportPath,
+                WeightsPath = Path.Combine(Root, "weights.json"),
+                Stages = Runner.Reports,
+                Counts = Runner.Counts,
+            };
         }
-
-        public string Root { get; }
-
-        public EmbedStage Embed { get; }
-
-        public ClusterStage Cluster { get; }
-
-        public ScoreStage Score { get; }
-
-        public PruneStage Prune { get; }
-
-        public MergeStage Merge { get; }
-
-        public TokenizeStage Tokenize { get; }
-
-        public SearchStage Search { get; }
-
-        public ExportStage Export { get; }
-
-        public ReportStage Report { get; }
-
-        public PipelineStage[] Stages { get; }
-
-        public StageRunner Runner { get; }
-
-        public ClimbResult ToResult() => new()
-        {
-            ArtifactsFolder = Root,
-            Mixture = Search.Result.Mixture,
-            ComponentNames = Tokenize.Catalogue.Names,
-            Search = Search.Result,
-            Dataset = Export.Result,
-            ReportPath = Report.ReportPath,
-            WeightsPath = Path.Combine(Root, "weights.json"),
-            Stages = Runner.Reports,
-            Counts = Runner.Counts,
-        };
     }
 }
 

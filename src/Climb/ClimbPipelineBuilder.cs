@@ -23,6 +23,8 @@ public sealed class ClimbPipelineBuilder
     private Func<IServiceProvider, IMixturePredictor>? _predictor;
     private Func<IServiceProvider, IMixtureSampler>? _sampler;
     private Func<IServiceProvider, ITokenizer>? _tokenizer;
+    private Func<IServiceProvider, IMixtureSearchStrategy>? _strategy;
+    private readonly ComponentWrappers _wrappers = new();
     private ILoggerFactory? _loggerFactory;
     private IServiceProvider? _services;
     private IReadOnlyDictionary<string, string>? _optionNames;
@@ -69,8 +71,8 @@ public sealed class ClimbPipelineBuilder
     public ClimbPipelineBuilder WithProxyTrainer(Func<IServiceProvider, IProxyTrainer> factory) => Set(ref _trainer, factory);
 
     /// <summary>Runs the built-in proxy trainer's runs through an executor (for example a <see cref="SlurmExecutor"/>)
-    /// instead of in this process, and, unless it is a <see cref="LocalExecutor"/>, the embedding shards (built-in embedders)
-    /// and the k-means assignment pass (built-in k-means) too; the artifacts folder must be on storage its workers see.</summary>
+    /// instead of in this process, and the embedding shards (built-in embedders) and the k-means assignment pass (built-in
+    /// k-means) too; the artifacts folder must be on storage its workers see.</summary>
     /// <param name="executor">The executor.</param>
     /// <returns>This builder.</returns>
     public ClimbPipelineBuilder WithExecutor(IWorkExecutor executor) => Set(ref _executor, Instance(executor));
@@ -100,10 +102,57 @@ public sealed class ClimbPipelineBuilder
     /// <returns>This builder.</returns>
     public ClimbPipelineBuilder WithMixtureSampler(Func<IServiceProvider, IMixtureSampler> factory) => Set(ref _sampler, factory);
 
+    /// <summary>Sets the search strategy (default: the built-in strategy <see cref="ClimbPipelineOptions.Strategy"/> names, made
+    /// from <see cref="ClimbPipelineOptions.Search"/> or <see cref="ClimbPipelineOptions.SingleRoundBudget"/> and the
+    /// mixture predictor and sampler slots).</summary>
+    /// <param name="strategy">The strategy. One that trains on the data itself (an <see cref="IDataBoundSearchStrategy"/>)
+    /// is bound to the tokenised clusters by the search stage of each run.</param>
+    /// <returns>This builder.</returns>
+    /// <remarks>The options and slots that only configure the built-in strategies (<see cref="ClimbPipelineOptions.Strategy"/>,
+    /// <see cref="ClimbPipelineOptions.Search"/>, <see cref="ClimbPipelineOptions.SingleRoundBudget"/>, the mixture predictor
+    /// and sampler) are then refused by <see cref="Build"/> when set: give them to the strategy itself.</remarks>
+    public ClimbPipelineBuilder WithSearchStrategy(IMixtureSearchStrategy strategy) => Set(ref _strategy, Instance(strategy));
+
+    /// <summary>Sets the search strategy from a factory.</summary>
+    /// <param name="factory">Creates the strategy from the service provider.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder WithSearchStrategy(Func<IServiceProvider, IMixtureSearchStrategy> factory) => Set(ref _strategy, factory);
+
     /// <summary>Sets the tokenizer of the proxy data (default: the built-in named by <see cref="ClimbPipelineOptions.Tokenizer"/>).</summary>
     /// <param name="tokenizer">The tokenizer.</param>
     /// <returns>This builder.</returns>
     public ClimbPipelineBuilder WithTokenizer(ITokenizer tokenizer) => Set(ref _tokenizer, Instance(tokenizer));
+
+    /// <summary>Wraps the embedder, the default or the one plugged in, for example in a cache (<see cref="DelegatingEmbedder"/>).</summary>
+    /// <param name="wrap">Returns the wrapper of the embedder it is given. The first wrapper added is the outermost. A
+    /// corpus-fitted embedder (the default) is fitted by the embed stage and then wrapped again, so this may be called twice.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder UseEmbedder(Func<IEmbedder, IEmbedder> wrap) => Use(_wrappers.Embedder, wrap);
+
+    /// <summary>Wraps the clusterer, the default or the one plugged in (<see cref="DelegatingClusterer"/>).</summary>
+    /// <param name="wrap">Returns the wrapper of the clusterer it is given. The first wrapper added is the outermost.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder UseClusterer(Func<IClusterer, IClusterer> wrap) => Use(_wrappers.Clusterer, wrap);
+
+    /// <summary>Wraps the quality scorer, the default or the one plugged in.</summary>
+    /// <param name="wrap">Returns the wrapper of the scorer it is given. The first wrapper added is the outermost.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder UseQualityScorer(Func<IQualityScorer, IQualityScorer> wrap) => Use(_wrappers.QualityScorer, wrap);
+
+    /// <summary>Wraps the proxy trainer, the default (with its executor) or the one plugged in (<see cref="DelegatingProxyTrainer"/>).</summary>
+    /// <param name="wrap">Returns the wrapper of the trainer it is given. The first wrapper added is the outermost.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder UseProxyTrainer(Func<IProxyTrainer, IProxyTrainer> wrap) => Use(_wrappers.ProxyTrainer, wrap);
+
+    /// <summary>Wraps the mixture predictor of the built-in search strategies, the default or the one plugged in (<see cref="DelegatingMixturePredictor"/>).</summary>
+    /// <param name="wrap">Returns the wrapper of the predictor it is given. The first wrapper added is the outermost.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder UseMixturePredictor(Func<IMixturePredictor, IMixturePredictor> wrap) => Use(_wrappers.Predictor, wrap);
+
+    /// <summary>Wraps the mixture sampler of the built-in search strategies, the default or the one plugged in.</summary>
+    /// <param name="wrap">Returns the wrapper of the sampler it is given. The first wrapper added is the outermost.</param>
+    /// <returns>This builder.</returns>
+    public ClimbPipelineBuilder UseMixtureSampler(Func<IMixtureSampler, IMixtureSampler> wrap) => Use(_wrappers.Sampler, wrap);
 
     /// <summary>Changes the pipeline options.</summary>
     /// <param name="configure">Changes the options in place.</param>
@@ -179,7 +228,20 @@ public sealed class ClimbPipelineBuilder
         ThrowIfBuilt();
         var names = new OptionNames(_optionNames);
         var errors = new List<string>();
-        errors.AddRange(OptionsValidation.GetErrors(_options).Select(e => "options: " + names.Rename(e)));
+
+        // The snapshot every component and stage sees: later changes to the builder's options (through an object a
+        // Configure callback kept) or to ClimbPipeline.Options (a copy) change nothing in the pipeline.
+        ClimbPipelineOptions options;
+        try
+        {
+            options = OptionsCopy.Clone(_options);
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new ValidationException($"The Climb pipeline's options cannot be copied: {ex.Message}", ex);
+        }
+
+        errors.AddRange(OptionsValidation.GetErrors(options).Select(e => "options: " + names.Rename(e)));
         var sp = _services ?? EmptyServiceProvider.Instance;
         var loggers = _loggerFactory ?? NullLoggerFactory.Instance;
 
@@ -210,17 +272,35 @@ public sealed class ClimbPipelineBuilder
         var sampler = Resolve("mixture sampler", _sampler);
         var tokenizer = Resolve("tokenizer", _tokenizer);
         var executor = Resolve("executor", _executor);
-        errors.AddRange(PipelineDefaults.IgnoredOptions(_options, names, _clusterer is not null, _trainer is not null, _tokenizer is not null, _predictor is not null, _sampler is not null, _executor is not null));
+        var strategy = Resolve("search strategy", _strategy);
+        var slots = new PluggedSlots(
+            _clusterer is not null, _trainer is not null, _tokenizer is not null, _predictor is not null, _sampler is not null, _executor is not null, _strategy is not null,
+            PredictorWrapped: _wrappers.Predictor.Count > 0, SamplerWrapped: _wrappers.Sampler.Count > 0);
+        errors.AddRange(PipelineDefaults.IgnoredOptions(options, names, slots));
+        ThrowIfAny(errors);
+        var plugged = new PluggedComponents(embedder, clusterer, scorer, trainer, predictor, sampler, tokenizer, executor, strategy);
+        var components = PipelineDefaults.Resolve(options, loggers, names, plugged, _wrappers, errors);
+        ThrowIfAny(errors);
+        _built = true;
+        return new ClimbPipeline(options, components!, loggers, names);
+    }
+
+    private static void ThrowIfAny(List<string> errors)
+    {
         if (errors.Count > 0)
         {
             throw new ValidationException(
                 $"The Climb pipeline has {errors.Count} problem{(errors.Count == 1 ? string.Empty : "s")}:{Environment.NewLine}" +
                 string.Join(Environment.NewLine, errors.Select(e => "  - " + e)));
         }
+    }
 
-        var components = PipelineDefaults.Resolve(_options, loggers, names, embedder, clusterer, scorer, trainer, predictor, sampler, tokenizer, executor);
-        _built = true;
-        return new ClimbPipeline(_options, components, loggers, names);
+    private ClimbPipelineBuilder Use<T>(List<Func<T, T>> wrappers, Func<T, T> wrap)
+    {
+        ArgumentNullException.ThrowIfNull(wrap);
+        ThrowIfBuilt();
+        wrappers.Add(wrap);
+        return this;
     }
 
     private static Func<IServiceProvider, T> Instance<T>(T instance)
@@ -252,23 +332,4 @@ public sealed class ClimbPipelineBuilder
 
         public object? GetService(Type serviceType) => null;
     }
-}
-
-/// <summary>The components a pipeline was built with, every default resolved by <see cref="ClimbPipelineBuilder.Build"/>.</summary>
-internal sealed class ClimbComponents
-{
-    public required IEmbedder Embedder { get; init; }
-
-    public required IClusterer Clusterer { get; init; }
-
-    public required IQualityScorer QualityScorer { get; init; }
-
-    public required IProxyTrainer ProxyTrainer { get; init; }
-
-    public required IMixtureSearchStrategy Strategy { get; init; }
-
-    public required ITokenizer Tokenizer { get; init; }
-
-    /// <summary>Gets where the parallel units run (proxy runs, embedding and assignment shards); <see langword="null"/> in this process.</summary>
-    public IWorkExecutor? Executor { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 
 namespace Climb;
 
@@ -125,6 +126,11 @@ public sealed class ClimbPipelineOptions : IValidatableOptions
     [Required]
     public MixedDatasetExporterOptions Export { get; set; } = new();
 
+    /// <summary>Gets or sets the data's repetition limit on every searched mixture (weight × target tokens ≤ tokens × max repetition), so that the answer exports at the full budget with its exact shares.</summary>
+    /// <value>The default is on, with the export budget as the target and at most 4 passes over a super-cluster (Olmix).</value>
+    [Required]
+    public MixtureFeasibilityOptions Feasibility { get; set; } = new();
+
     /// <summary>Gets or sets how many sample documents and top terms the cluster catalogue shows per super-cluster.</summary>
     /// <value>The default is 3 samples and 10 terms.</value>
     [Range(0, 100)]
@@ -144,7 +150,7 @@ public sealed class ClimbPipelineOptions : IValidatableOptions
 
     IEnumerable<string> IValidatableOptions.Validate()
     {
-        foreach (var (name, value) in new (string, object?)[] { (nameof(Pruning), Pruning), (nameof(Merging), Merging), (nameof(Search), Search), (nameof(Export), Export), (nameof(ProxyTraining), ProxyTraining), (nameof(NGramProxy), NGramProxy) })
+        foreach (var (name, value) in new (string, object?)[] { (nameof(Pruning), Pruning), (nameof(Merging), Merging), (nameof(Search), Search), (nameof(Export), Export), (nameof(ProxyTraining), ProxyTraining), (nameof(NGramProxy), NGramProxy), (nameof(Feasibility), Feasibility) })
         {
             if (value is not null)
             {
@@ -153,6 +159,13 @@ public sealed class ClimbPipelineOptions : IValidatableOptions
                     yield return $"{name}: {e}";
                 }
             }
+        }
+
+        if (Feasibility is { Enabled: true } f && Export is { } x && Math.Ceiling(f.MaxRepetition - 1e-9) > (x.AllowRepetition ? x.MaxEpochs : 1))
+        {
+            yield return string.Create(
+                CultureInfo.InvariantCulture,
+                $"{nameof(Feasibility)}.{nameof(f.MaxRepetition)} ({f.MaxRepetition:G4}) lets a weight ask for more passes over a super-cluster than the export makes ({nameof(Export)}.{nameof(x.MaxEpochs)} {(x.AllowRepetition ? x.MaxEpochs : 1)}{(x.AllowRepetition ? string.Empty : ", AllowRepetition off")}): raise the export's epochs or lower the repetition limit.");
         }
 
         if (Tokenizer is not null && !KnownTokenizers.Contains(Tokenizer, StringComparer.Ordinal))

@@ -9,7 +9,7 @@ namespace Climb.Benchmarks.Evidence;
 /// Issue 8: reproduces CLIMB's central claims at small scale on the full multi-domain corpus. Runs the real pipeline
 /// (GloVe-SIF embedding, k-means, rule-based pruning, Ward merging, tokenisation) once, pre-trains a tiny base model on
 /// the uniform mixture, runs uniform / Best-of-N / RegMix / CLIMB at the same proxy budget per seed, trains a larger
-/// target model on each strategy's answer and writes <c>docs/results.md</c>. Everything lives under a fixed work folder,
+/// target model on each strategy's answer and writes <c>docs/results-issue8.md</c>. Everything lives under a fixed work folder,
 /// so a rerun continues where an interrupted one stopped.
 /// </summary>
 internal sealed class EvidenceExperiment(EvidenceSettings settings)
@@ -215,7 +215,7 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
                     if (strategy is DoReMiSearchStrategy doremi)
                     {
                         // The same proxy model, base and protocol as the transformer proxies, resumable in its own folder.
-                        doremi.Bind(store, Path.Combine(folder, "work"), proxyBase.Path);
+                        strategy = doremi.Bind(store, Path.Combine(folder, "work"), proxyBase.Path);
                     }
 
                     Say($"seed {s} {kind}: {name} ({strategy.RoundBudgets.Sum()} proxy runs)");
@@ -372,61 +372,12 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
         return (all.Where(d => !heldIds.Contains(d.Id)).ToList(), all.Where(d => heldIds.Contains(d.Id)).ToList());
     }
 
-    private async Task<BaseFacts> EnsureBaseAsync(string folder, ProxyModelOptions model, long tokens, TokenizedClusterStore store, TextTarget target, CancellationToken ct)
-    {
-        Directory.CreateDirectory(folder);
-        string path = Path.Combine(folder, "base.ckpt");
-        string facts = Path.Combine(folder, "base.json");
-        if (File.Exists(facts) && File.Exists(path) && JsonSerializer.Deserialize<BaseFacts>(await File.ReadAllTextAsync(facts, ct), Json) is { } saved)
-        {
-            Say($"base {model.Describe()}: reused ({saved.Path})");
-            return saved;
-        }
+    private Task<BaseFacts> EnsureBaseAsync(string folder, ProxyModelOptions model, long tokens, TokenizedClusterStore store, TextTarget target, CancellationToken ct) =>
+        EvidenceModels.EnsureBaseAsync(folder, model, tokens, store, target, settings.Threads, settings.BatchSize, settings.BaseLearningRate, Say, ct);
 
-        Say($"base {model.Describe()}: pre-training on the uniform mixture for {tokens:N0} tokens");
-        var trainer = new TorchSharpProxyTrainer(new TorchSharpProxyTrainerOptions { Model = model, TokenBudget = tokens, Threads = settings.Threads, Device = ComputeDevice.Cpu, BatchSize = settings.BatchSize, LearningRate = settings.BaseLearningRate });
-        var clock = Stopwatch.StartNew();
-        var checkpoint = await trainer.PretrainBaseAsync(store, path, tokens, 0, null, [target], null, ct);
-        var result = new BaseFacts
-        {
-            Path = path,
-            Model = model.Describe(),
-            Tokens = checkpoint.TokensTrained,
-            Seconds = clock.Elapsed.TotalSeconds,
-            TargetLoss = checkpoint.Metrics.GetValueOrDefault("target:heldout/loss", double.NaN),
-            TrainingLoss = checkpoint.FinalTrainingLoss,
-        };
-        await File.WriteAllTextAsync(facts, JsonSerializer.Serialize(result, Json), ct);
-        Say($"base {model.Describe()}: {result.Seconds:F0} s, target loss {result.TargetLoss:F4}");
-        return result;
-    }
-
-    private async Task<TargetOutcome> EnsureTargetModelAsync(
-        string path, TorchSharpProxyTrainer trainer, MixtureWeights mixture, int seed, TokenizedClusterStore store, TextTarget target, MultipleChoiceTarget? piqa, CancellationToken ct)
-    {
-        if (File.Exists(path) && JsonSerializer.Deserialize<TargetOutcome>(await File.ReadAllTextAsync(path, ct), Json) is { } saved && saved.Mixture.SequenceEqual(mixture.ToArray()))
-        {
-            return saved;
-        }
-
-        EvaluationTarget[] targets = piqa is null ? [target] : [target, piqa];
-        var r = await trainer.TrainAsync(new ProxyTrainingRequest { Mixture = mixture, Seed = seed, Data = store, Targets = targets }, null, ct);
-        var outcome = new TargetOutcome
-        {
-            Mixture = mixture.ToArray(),
-            Loss = r.Metrics["target:heldout/loss"],
-            PiqaAcc = piqa is null ? null : r.Metrics["mc:piqa/acc"],
-            PiqaAccNorm = piqa is null ? null : r.Metrics["mc:piqa/acc_norm"],
-            Seconds = r.Elapsed.TotalSeconds,
-            TokensPerSecond = r.Metrics.GetValueOrDefault("train/tokens_per_second"),
-            Tokens = r.TokensTrained,
-        };
-        string tmp = path + ".tmp";
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await File.WriteAllTextAsync(tmp, JsonSerializer.Serialize(outcome, Json), ct);
-        File.Move(tmp, path, overwrite: true);
-        return outcome;
-    }
+    private static Task<TargetOutcome> EnsureTargetModelAsync(
+        string path, TorchSharpProxyTrainer trainer, MixtureWeights mixture, int seed, TokenizedClusterStore store, TextTarget target, MultipleChoiceTarget? piqa, CancellationToken ct) =>
+        EvidenceModels.EnsureTargetModelAsync(path, trainer, mixture, seed, store, target, piqa, ct);
 
     private static PipelineFacts AnalysePipeline(string artifacts, List<Document> training)
     {
@@ -562,7 +513,7 @@ internal sealed class EvidenceExperiment(EvidenceSettings settings)
         await File.WriteAllTextAsync(marker, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), ct);
     }
 
-    private static string FindRepoRoot()
+    internal static string FindRepoRoot()
     {
         foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {

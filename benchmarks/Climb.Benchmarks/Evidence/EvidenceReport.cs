@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Climb.Benchmarks.Evidence;
 
-/// <summary>Writes <c>docs/results.md</c> from the measured facts of a run (no number in it is typed by hand).</summary>
+/// <summary>Writes <c>docs/results-issue8.md</c> from the measured facts of a run (no number in it is typed by hand).</summary>
 internal static class EvidenceReport
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;

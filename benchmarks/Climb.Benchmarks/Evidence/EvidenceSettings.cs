@@ -46,7 +46,7 @@ internal sealed class EvidenceSettings
     public string? Corpus { get; set; }
 
     /// <summary>Gets or sets the results file.</summary>
-    public string OutputMarkdown { get; set; } = "docs/results.md";
+    public string OutputMarkdown { get; set; } = "docs/results-issue8.md";
 
     /// <summary>Gets or sets the working folder (pipeline artifacts, checkpoints, journals: a rerun continues).</summary>
     public string WorkFolder { get; set; } = "benchmarks/out/evidence";
@@ -225,7 +225,7 @@ internal sealed class EvidenceSettings
 
     public const string Usage =
         "Usage: evidence [--quick] [--report-only] [--seeds 5] [--proxy-kinds transformer,ngram] [--ngram-budget 112] [--ngram-rounds 64,32,16] [--ngram-tokens 200k] [--transfer-mixtures 8] [--budget 32] [--climb-rounds 16,8,8] [--target-domains foldoc,python] " +
-        "[--heldout-per-domain 40] [--heldout-max-chars 800] [--corpus DIR] [--out docs/results.md] [--work benchmarks/out/evidence] " +
+        "[--heldout-per-domain 40] [--heldout-max-chars 800] [--corpus DIR] [--out docs/results-issue8.md] [--work benchmarks/out/evidence] " +
         "[--super-clusters 20] [--proxy-tokens N] [--base-tokens N] [--target-tokens N] [--target-base-tokens N] [--target-layers 4] [--target-dim 192] [--piqa-items 500] [--tokenizer byte|cl100k_base] [--batch 8] [--base-lr 3e-3] [--threads 0]";
 
     public string Describe() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = false });

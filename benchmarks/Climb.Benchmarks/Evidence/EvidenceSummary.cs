@@ -8,7 +8,7 @@ namespace Climb.Benchmarks.Evidence;
 /// <summary>
 /// The cross-kind summary of an evidence run: per proxy kind, the paired target-model differences of CLIMB against RegMix
 /// and Best-of-N, the final predictor's held-out Spearman, the measured signal-to-noise ratio and the proxy-to-target
-/// transfer correlation; as markdown for docs/results.md and as docs/results.json for other tools.
+/// transfer correlation; as markdown for docs/results-issue8.md and as docs/results-issue8.json for other tools.
 /// </summary>
 internal static class EvidenceSummary
 {
@@ -93,7 +93,7 @@ internal static class EvidenceSummary
         }
 
         L();
-        L("DoReMi trains transformer proxies itself, so it is compared in the transformer row only; its compute equals the other strategies' proxy tokens. SNR: standard deviation of the first round's proxy objectives ÷ the proxy's noise floor (the prior mixture under 3 data seeds). Transfer: Spearman between proxy objective and target-model loss on mixtures spanning seed 1's first CLIMB round. Every figure is also in `docs/results.json`.");
+        L("DoReMi trains transformer proxies itself, so it is compared in the transformer row only; its compute equals the other strategies' proxy tokens. SNR: standard deviation of the first round's proxy objectives ÷ the proxy's noise floor (the prior mixture under 3 data seeds). Transfer: Spearman between proxy objective and target-model loss on mixtures spanning seed 1's first CLIMB round. Every figure is also in `docs/results-issue8.json`.");
         return md.ToString();
     }
 

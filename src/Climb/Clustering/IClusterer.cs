@@ -19,4 +19,16 @@ public interface IClusterer
         IEmbeddingSource embeddings,
         IProgress<ClusteringProgress>? progress = null,
         CancellationToken cancellationToken = default);
+
+    /// <summary>Asks for an object of type <paramref name="serviceType"/> that this component is or holds: a capability the
+    /// pipeline looks for (such as a k-means that fits centroids here and assigns rows in shards elsewhere), or a component a wrapper delegates to.</summary>
+    /// <param name="serviceType">The type asked for.</param>
+    /// <param name="serviceKey">An optional key; the default implementation answers only unkeyed requests.</param>
+    /// <returns>The object, or <see langword="null"/>. The default returns this component when it is a
+    /// <paramref name="serviceType"/>; <see cref="DelegatingClusterer"/> asks its inner component next, so capabilities survive wrapping.</returns>
+    object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+    }
 }

@@ -19,6 +19,18 @@ public interface IEmbedder
     /// <param name="cancellationToken">A token to cancel the work.</param>
     /// <returns>One row per text, in order, each <see cref="EmbedderInfo.Dimension"/> long.</returns>
     Task<EmbeddingMatrix> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default);
+
+    /// <summary>Asks for an object of type <paramref name="serviceType"/> that this component is or holds: a capability the
+    /// pipeline looks for (such as <see cref="ICorpusFittedEmbedder"/>), or a component a wrapper delegates to.</summary>
+    /// <param name="serviceType">The type asked for.</param>
+    /// <param name="serviceKey">An optional key; the default implementation answers only unkeyed requests.</param>
+    /// <returns>The object, or <see langword="null"/>. The default returns this component when it is a
+    /// <paramref name="serviceType"/>; <see cref="DelegatingEmbedder"/> asks its inner component next, so capabilities survive wrapping.</returns>
+    object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+    }
 }
 
 /// <summary>Describes an embedder's output.</summary>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Numerics.Tensors;
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,8 +21,13 @@ namespace Climb;
 /// </remarks>
 public sealed partial class OnnxEmbedder : IEmbedder, IDisposable
 {
+    /// <summary>Changes whenever the tokenization of some text changes, so that stores embedded before are not reused.</summary>
+    /// <remarks>2: Hugging Face's normalization (line breaks and tabs are spaces, Hangul stays decomposed, format characters are dropped).</remarks>
+    private const int TokenizationVersion = 2;
+
     private readonly OnnxEmbedderOptions _options;
     private readonly ILogger _logger;
+    private readonly OnnxModelSource _source;
     private readonly InferenceSession _session;
     private readonly BertTokenizer _tokenizer;
     private readonly string _idsInput;
@@ -37,7 +41,10 @@ public sealed partial class OnnxEmbedder : IEmbedder, IDisposable
     /// <param name="options">The options.</param>
     /// <param name="logger">A logger, or <see langword="null"/>.</param>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid.</exception>
-    /// <exception cref="FileNotFoundException">The model or the vocabulary is missing.</exception>
+    /// <exception cref="FileNotFoundException">
+    /// The model or the vocabulary is missing: a file, or the assembly named by <see cref="OnnxEmbedderOptions.ModelAssembly"/>
+    /// (the application does not reference its package) or one of its two resources.
+    /// </exception>
     /// <exception cref="NotSupportedException">The model's inputs or outputs are not those of a BERT-family encoder.</exception>
     /// <exception cref="InvalidDataException">ONNX Runtime cannot load the model, or the vocabulary is damaged (a duplicate entry, a missing special token).</exception>
     /// <exception cref="InvalidOperationException"><see cref="ComputeDevice.Cuda"/> was asked for and CUDA is unavailable.</exception>
@@ -46,31 +53,27 @@ public sealed partial class OnnxEmbedder : IEmbedder, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = OptionsValidation.Validate(options, nameof(options));
         _logger = logger ?? NullLogger<OnnxEmbedder>.Instance;
-        string model = Path.GetFullPath(_options.ModelPath);
-        string vocab = Path.GetFullPath(_options.VocabularyPath ?? Path.Combine(Path.GetDirectoryName(model)!, "vocab.txt"));
-        if (!File.Exists(model))
-        {
-            throw new FileNotFoundException($"The ONNX model {model} does not exist.", model);
-        }
-
-        if (!File.Exists(vocab))
-        {
-            throw new FileNotFoundException($"The vocabulary {vocab} does not exist (set {nameof(OnnxEmbedderOptions.VocabularyPath)}).", vocab);
-        }
-
+        _source = _options.ModelAssembly is { } assembly
+            ? OnnxModelSource.FromAssembly(assembly)
+            : OnnxModelSource.FromFiles(_options.ModelPath, _options.VocabularyPath);
+        string model = _source.Description;
         try
         {
-            _tokenizer = BertTokenizer.Create(vocab, new BertOptions
+            using var vocabulary = _source.OpenVocabulary();
+            _tokenizer = BertTokenizer.Create(vocabulary, new BertOptions
             {
-                LowerCaseBeforeTokenization = _options.LowerCase,
-                RemoveNonSpacingMarks = _options.LowerCase,
+                // Hugging Face's normalization, not the library's (BertTextNormalizer says how they differ).
+                Normalizer = new BertTextNormalizer(_options.LowerCase),
+                LowerCaseBeforeTokenization = false,
+                RemoveNonSpacingMarks = false,
+                IndividuallyTokenizeCjk = false,
                 PreTokenizer = new RegexPreTokenizer(BertPreTokenization(), specialTokens: null),
             });
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
         {
             // A duplicate entry or a missing special token (found by fuzzing) is a damaged vocabulary, named as such.
-            throw new InvalidDataException($"The vocabulary {vocab} cannot be used: {ex.Message}", ex);
+            throw new InvalidDataException($"The vocabulary {_source.VocabularyFile ?? "of " + model} cannot be used: {ex.Message}", ex);
         }
 
         (_session, Device) = CreateSession(model);
@@ -101,8 +104,8 @@ public sealed partial class OnnxEmbedder : IEmbedder, IDisposable
                 dimension = RunBatch([[_tokenizer.ClassificationTokenId, _tokenizer.SeparatorTokenId]]).Dimension;
             }
 
-            Info = new EmbedderInfo(_options.ModelId ?? BuildModelId(model, vocab), dimension);
-            LogLoaded(Path.GetFileName(model), Device, string.Join(", ", inputs.Keys), _output, dimension);
+            Info = new EmbedderInfo(_options.ModelId ?? BuildModelId(), dimension);
+            LogLoaded(_source.ModelFile is { } file ? Path.GetFileName(file) : _source.Description, Device, string.Join(", ", inputs.Keys), _output, dimension);
         }
         catch
         {
@@ -116,6 +119,9 @@ public sealed partial class OnnxEmbedder : IEmbedder, IDisposable
 
     /// <summary>Gets the options this embedder was built with (a worker on another node rebuilds it from them).</summary>
     internal OnnxEmbedderOptions BuiltWith => _options;
+
+    /// <summary>Gets where the model came from (its files, or the assembly that carries it).</summary>
+    internal OnnxModelSource Source => _source;
 
     /// <summary>Gets where the model runs: <c>CUDA:&lt;id&gt;</c> or <c>CPU</c>.</summary>
     public string Device { get; }
@@ -187,10 +193,16 @@ public sealed partial class OnnxEmbedder : IEmbedder, IDisposable
 
         // Length buckets: longest first, so each batch pads to nearly its own length; rows go back to their places.
         int[] order = Enumerable.Range(0, texts.Count).OrderByDescending(i => tokens[i].Length).ThenBy(i => i).ToArray();
-        for (int start = 0; start < order.Length; start += _options.BatchSize)
+        for (int start = 0, count; start < order.Length; start += count)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int count = Math.Min(_options.BatchSize, order.Length - start);
+            count = Math.Min(_options.BatchSize, order.Length - start);
+            if (_options.BatchTokens > 0)
+            {
+                // The first text of a batch is its longest: the batch pads to its length.
+                count = Math.Clamp(_options.BatchTokens / tokens[order[start]].Length, 1, count);
+            }
+
             var batch = new int[count][];
             for (int b = 0; b < count; b++)
             {
@@ -254,7 +266,7 @@ public sealed partial class OnnxEmbedder : IEmbedder, IDisposable
             catch (OnnxRuntimeException ex)
             {
                 // A model that loads but cannot run (a node's shapes do not fit; found by fuzzing) is a damaged model.
-                throw new InvalidDataException($"The ONNX model {Path.GetFullPath(_options.ModelPath)} cannot run: {ex.Message}", ex);
+                throw new InvalidDataException($"The ONNX model {_source.Description} cannot run: {ex.Message}", ex);
             }
 
             using var disposeOutputs = outputs;
@@ -339,7 +351,7 @@ public sealed partial class OnnxEmbedder : IEmbedder, IDisposable
 
         try
         {
-            return (new InferenceSession(model, sessionOptions), device);
+            return (_source.ModelBytes is { } bytes ? new InferenceSession(bytes, sessionOptions) : new InferenceSession(_source.ModelFile!, sessionOptions), device);
         }
         catch (OnnxRuntimeException ex)
         {
@@ -367,16 +379,11 @@ public sealed partial class OnnxEmbedder : IEmbedder, IDisposable
         return (name, meta.Dimensions.Length == 2, meta.Dimensions[^1]);
     }
 
-    private string BuildModelId(string model, string vocab)
+    private string BuildModelId()
     {
-        static string FileHash(string path)
-        {
-            using var stream = File.OpenRead(path);
-            return Convert.ToHexStringLower(SHA256.HashData(stream))[..16];
-        }
-
+        var (model, vocab) = _source.ContentHashes();
         return string.Create(CultureInfo.InvariantCulture,
-            $"onnx:{Path.GetFileNameWithoutExtension(model)}:{FileHash(model)};vocab={FileHash(vocab)};out={_output};pool={(_pooledOutput ? "model" : _options.Pooling.ToString().ToLowerInvariant())};max={_options.MaxTokens};lower={(_options.LowerCase ? 1 : 0)};norm={(_options.Normalize ? 1 : 0)}");
+            $"onnx:{_source.Name}:{model};vocab={vocab};tok={TokenizationVersion};out={_output};pool={(_pooledOutput ? "model" : _options.Pooling.ToString().ToLowerInvariant())};max={_options.MaxTokens};lower={(_options.LowerCase ? 1 : 0)};norm={(_options.Normalize ? 1 : 0)}");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "ONNX embedder {Model} on {Device}: inputs {Inputs}, output {Output}, dimension {Dimension}")]

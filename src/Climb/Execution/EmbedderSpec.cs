@@ -8,18 +8,22 @@ namespace Climb;
 /// A built-in embedder described by its kind and options, so that a worker on another node builds the same embedder
 /// for an embedding shard: "glove-sif" (<see cref="GloveSifEmbedder"/>, its options including the fitted common
 /// components, so a corpus-fitted embedder is fitted once in the main process and its fit travels in the request) or
-/// "onnx" (<see cref="OnnxEmbedder"/>; the model and vocabulary files must be on storage every node sees).
+/// "onnx" (<see cref="OnnxEmbedder"/>): a model in files, which must be on storage every node sees, or a model carried by
+/// an assembly (<see cref="OnnxEmbedderOptions.ModelAssembly"/>, the <c>SentenceTransformers.*</c> packages), which the
+/// worker loads by name when it references the package too (the <c>climb</c> tool carries MiniLM) and otherwise reads
+/// from the assembly file the main process loaded (<see cref="ModelAssemblyFile"/>, then on storage the nodes see).
 /// </summary>
 internal sealed class EmbedderSpec
 {
     public const string GloveSifKind = "glove-sif";
     public const string OnnxKind = "onnx";
 
-    private EmbedderSpec(string kind, JsonObject options, EmbedderInfo info)
+    private EmbedderSpec(string kind, JsonObject options, EmbedderInfo info, string? modelAssemblyFile = null)
     {
         Kind = kind;
         Options = options;
         Info = info;
+        ModelAssemblyFile = modelAssemblyFile;
     }
 
     public string Kind { get; }
@@ -28,6 +32,10 @@ internal sealed class EmbedderSpec
 
     /// <summary>Gets what the embedder in the main process reports; the worker's rebuilt embedder must report the same.</summary>
     public EmbedderInfo Info { get; }
+
+    /// <summary>Gets the file of the assembly that carried the main process's model, when the model is a resource: a worker
+    /// that cannot load the assembly by name reads the model from this file.</summary>
+    public string? ModelAssemblyFile { get; }
 
     /// <summary>Describes a built-in embedder, or returns <see langword="null"/> with the reason when a worker could not rebuild it.</summary>
     public static EmbedderSpec? TryDescribe(IEmbedder embedder, out string reason)
@@ -41,6 +49,12 @@ internal sealed class EmbedderSpec
             case GloveSifEmbedder glove:
                 reason = string.Empty;
                 return new EmbedderSpec(GloveSifKind, JsonSerializer.SerializeToNode(glove.Options)!.AsObject(), glove.Info);
+            case OnnxEmbedder { BuiltWith.ModelAssembly: { } assembly } packaged:
+                var fromAssembly = JsonSerializer.SerializeToNode(packaged.BuiltWith)!.AsObject();
+                string? file = packaged.Source.AssemblyLocation;
+                fromAssembly[nameof(OnnxEmbedderOptions.ModelAssembly)] = file is not null && OnnxModelSource.IsAssemblyPath(assembly) ? file : assembly;
+                reason = string.Empty;
+                return new EmbedderSpec(OnnxKind, fromAssembly, packaged.Info, file);
             case OnnxEmbedder onnx:
                 var json = JsonSerializer.SerializeToNode(onnx.BuiltWith)!.AsObject();
                 string model = Path.GetFullPath(onnx.BuiltWith.ModelPath);
@@ -66,16 +80,26 @@ internal sealed class EmbedderSpec
             throw new InvalidDataException($"{source}: unknown embedder kind '{kind}' (known: {GloveSifKind}, {OnnxKind}).");
         }
 
-        return new EmbedderSpec(kind, (JsonObject)options.DeepClone(), new EmbedderInfo(modelId, dimension));
+        string? assemblyFile = json["modelAssemblyFile"]?.GetValue<string>();
+        return new EmbedderSpec(kind, (JsonObject)options.DeepClone(), new EmbedderInfo(modelId, dimension), assemblyFile);
     }
 
-    public JsonObject ToJson() => new()
+    public JsonObject ToJson()
     {
-        ["kind"] = Kind,
-        ["options"] = Options.DeepClone(),
-        ["modelId"] = Info.ModelId,
-        ["dimension"] = Info.Dimension,
-    };
+        var json = new JsonObject
+        {
+            ["kind"] = Kind,
+            ["options"] = Options.DeepClone(),
+            ["modelId"] = Info.ModelId,
+            ["dimension"] = Info.Dimension,
+        };
+        if (ModelAssemblyFile is not null)
+        {
+            json["modelAssemblyFile"] = ModelAssemblyFile;
+        }
+
+        return json;
+    }
 
     /// <summary>Builds the embedder and checks that it is the one described (same model identity and dimension).</summary>
     public IEmbedder Create(ILoggerFactory loggers, string source)
@@ -84,7 +108,7 @@ internal sealed class EmbedderSpec
         IEmbedder embedder = Kind switch
         {
             GloveSifKind => new GloveSifEmbedder(Options.Deserialize<GloveSifEmbedderOptions>(), loggers.CreateLogger<GloveSifEmbedder>()),
-            _ => new OnnxEmbedder(Options.Deserialize<OnnxEmbedderOptions>()!, loggers.CreateLogger<OnnxEmbedder>()),
+            _ => new OnnxEmbedder(OnnxOptions(source), loggers.CreateLogger<OnnxEmbedder>()),
         };
         if (embedder.Info != Info)
         {
@@ -95,5 +119,39 @@ internal sealed class EmbedderSpec
         }
 
         return embedder;
+    }
+
+    private static bool CanLoad(string assemblyName)
+    {
+        try
+        {
+            System.Reflection.Assembly.Load(new System.Reflection.AssemblyName(assemblyName));
+            return true;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or FileLoadException or BadImageFormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The ONNX options to rebuild with: a model assembly this process cannot load by name is read from the file
+    /// the main process loaded it from, when this node sees that file.</summary>
+    private OnnxEmbedderOptions OnnxOptions(string source)
+    {
+        var options = Options.Deserialize<OnnxEmbedderOptions>() ?? throw new InvalidDataException($"{source}: embedder 'options' are null.");
+        if (options.ModelAssembly is { } name && !OnnxModelSource.IsAssemblyPath(name) && !CanLoad(name))
+        {
+            if (ModelAssemblyFile is null || !File.Exists(ModelAssemblyFile))
+            {
+                throw new FileNotFoundException(
+                    $"{source}: the worker on host '{Environment.MachineName}' can neither load the model assembly '{name}' (its package is not referenced by the worker) " +
+                    $"nor read the main process's copy {(ModelAssemblyFile is null ? "(none recorded)" : "'" + ModelAssemblyFile + "' (not found on this node)")}.",
+                    ModelAssemblyFile ?? name);
+            }
+
+            options.ModelAssembly = ModelAssemblyFile;
+        }
+
+        return options;
     }
 }

@@ -14,7 +14,7 @@ namespace Climb;
 /// </summary>
 /// <remarks>The work folder and the token store must be on storage every node sees. Requests are named by a hash of
 /// everything that determines the result, so a re-run finds the result (or the running job) of an earlier one.</remarks>
-public sealed partial class ExecutorProxyTrainer : IProxyTrainer
+internal sealed partial class ExecutorProxyTrainer : IProxyTrainer
 {
     private readonly ProxyTrainerSpec _trainer;
     private readonly IWorkExecutor _executor;

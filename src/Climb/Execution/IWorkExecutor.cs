@@ -1,13 +1,13 @@
-using System.Text.Json.Nodes;
-
 namespace Climb;
 
 /// <summary>
 /// Runs the pipeline's parallel units of work (proxy runs, embedding shards, assignment shards), each a
-/// <see cref="WorkRequest"/> file, somewhere: in this process (<see cref="LocalExecutor"/>) or as Slurm jobs
-/// (<see cref="SlurmExecutor"/>).
+/// <see cref="WorkRequest"/> file, somewhere: as Slurm jobs (<see cref="SlurmExecutor"/>), or wherever an implementation
+/// sends them.
 /// </summary>
-/// <remarks>Implementations must be safe for concurrent calls.</remarks>
+/// <remarks>Implementations must be safe for concurrent calls. An executor has the request file executed by a worker
+/// that sees the same storage (<c>climb worker &lt;request&gt;</c>, or a <see cref="WorkRunner"/> in process), then reads
+/// the result file beside it with <see cref="WorkRunner.ReadResult"/>.</remarks>
 public interface IWorkExecutor
 {
     /// <summary>Gets a description of where the work runs ("local", "slurm partition=gpu …"); it does not change results.</summary>
@@ -25,11 +25,3 @@ public interface IWorkExecutor
     /// <returns>One result per request, in order.</returns>
     Task<IReadOnlyList<WorkResult>> ExecuteManyAsync(IReadOnlyList<WorkRequest> requests, CancellationToken cancellationToken = default);
 }
-
-/// <summary>The outcome of one <see cref="WorkRequest"/>.</summary>
-/// <param name="Request">The request.</param>
-/// <param name="Payload">The result payload written by the worker.</param>
-/// <param name="Job">The Slurm job that produced it ("1234" or "1234_5" for an array task), or <see langword="null"/> when it ran in process.</param>
-/// <param name="Host">The host that ran it.</param>
-/// <param name="Attempts">The attempts it took (1 when it succeeded first time; 0 when an earlier run had already finished it).</param>
-public sealed record WorkResult(WorkRequest Request, JsonObject Payload, string? Job, string? Host, int Attempts);

@@ -5,7 +5,7 @@ namespace Climb;
 
 /// <summary>Executes one kind of <see cref="WorkRequest"/> inside a worker.</summary>
 /// <remarks>Implementations must be safe for concurrent use: a <see cref="LocalExecutor"/> runs several requests at once.</remarks>
-public interface IWorkHandler
+internal interface IWorkHandler
 {
     /// <summary>Gets the kind of request this handler executes (matches <see cref="WorkRequest.Kind"/>).</summary>
     string Kind { get; }

@@ -1,22 +1,12 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Logging;
 
 namespace Climb;
-
-/// <summary>Options of <see cref="LocalExecutor"/>.</summary>
-public sealed class LocalExecutorOptions
-{
-    /// <summary>Gets or sets how many requests of one <see cref="IWorkExecutor.ExecuteManyAsync"/> call run at once.</summary>
-    /// <value>Default 1 (each request may itself use every core).</value>
-    [Range(1, 4096)]
-    public int MaxDegreeOfParallelism { get; set; } = 1;
-}
 
 /// <summary>
 /// The default executor: runs each request in this process with a <see cref="WorkRunner"/>, through the same
 /// request and result files as a cluster worker, so both paths give identical results.
 /// </summary>
-public sealed class LocalExecutor : IWorkExecutor
+internal sealed class LocalExecutor : IWorkExecutor
 {
     private readonly WorkRunner _runner;
     private readonly LocalExecutorOptions _options;

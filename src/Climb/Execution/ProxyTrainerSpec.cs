@@ -9,7 +9,7 @@ namespace Climb;
 /// "ngram" (<see cref="KneserNeyProxyTrainer"/> with <see cref="KneserNeyProxyTrainerOptions"/>) or "transformer"
 /// (<see cref="TorchSharpProxyTrainer"/> with <see cref="TorchSharpProxyTrainerOptions"/>).
 /// </summary>
-public sealed class ProxyTrainerSpec
+internal sealed class ProxyTrainerSpec
 {
     /// <summary>The kind of the n-gram proxy.</summary>
     public const string NGramKind = "ngram";

@@ -12,34 +12,7 @@ internal static class ProxyWorkFiles
     /// <summary>Writes the targets once into the work folder (named by a hash of their content) and returns the path.</summary>
     public static string WriteTargets(string folder, IReadOnlyList<EvaluationTarget> targets)
     {
-        var array = new JsonArray();
-        foreach (var t in targets)
-        {
-            array.Add(t switch
-            {
-                TextTarget text => new JsonObject
-                {
-                    ["type"] = "text",
-                    ["name"] = t.Name,
-                    ["weight"] = t.Weight,
-                    ["texts"] = new JsonArray(text.Texts.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
-                },
-                MultipleChoiceTarget mc => new JsonObject
-                {
-                    ["type"] = "mc",
-                    ["name"] = t.Name,
-                    ["weight"] = t.Weight,
-                    ["items"] = new JsonArray(mc.Items.Select(i => (JsonNode?)new JsonObject
-                    {
-                        ["context"] = i.Context,
-                        ["choices"] = new JsonArray(i.Choices.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
-                        ["label"] = i.Label,
-                    }).ToArray()),
-                },
-                _ => throw new NotSupportedException($"Target '{t.Name}' is a {t.GetType().Name}; only TextTarget and MultipleChoiceTarget can be sent to a worker."),
-            });
-        }
-
+        var array = new JsonArray(targets.Select(t => (JsonNode?)t.ToJson()).ToArray());
         string json = array.ToJsonString();
         string path = Path.Combine(folder, "targets-" + WorkRequest.HashOf(json) + ".json");
         Directory.CreateDirectory(folder);
@@ -61,18 +34,7 @@ internal static class ProxyWorkFiles
         var list = new List<EvaluationTarget>();
         foreach (var node in JsonNode.Parse(File.ReadAllText(path))!.AsArray())
         {
-            var o = node!.AsObject();
-            string name = o["name"]!.GetValue<string>();
-            double weight = o["weight"]!.GetValue<double>();
-            list.Add(o["type"]!.GetValue<string>() switch
-            {
-                "text" => new TextTarget(name, o["texts"]!.AsArray().Select(x => x!.GetValue<string>()).ToList(), weight),
-                "mc" => new MultipleChoiceTarget(name, o["items"]!.AsArray().Select(i => new MultipleChoiceItem(
-                    i!["context"]!.GetValue<string>(),
-                    i["choices"]!.AsArray().Select(c => c!.GetValue<string>()).ToList(),
-                    i["label"]!.GetValue<int>())).ToList(), weight),
-                var other => throw new InvalidDataException($"{path}: unknown target type '{other}'."),
-            });
+            list.Add(EvaluationTarget.FromJson(node!.AsObject(), path));
         }
 
         return list;

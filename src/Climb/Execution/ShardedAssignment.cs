@@ -4,20 +4,13 @@ using System.Text.Json.Nodes;
 
 namespace Climb;
 
-/// <summary>The outcome of <see cref="ShardedAssignment.AssignAsync"/>.</summary>
-/// <param name="Assignments">The nearest centroid of every row, in row order.</param>
-/// <param name="Sizes">Rows per cluster.</param>
-/// <param name="Inertia">The sum of squared distances of the rows to their centroids (shards summed in order).</param>
-/// <param name="Jobs">The Slurm job of each shard (<see langword="null"/> entries ran in process).</param>
-public sealed record ShardedAssignmentResult(int[] Assignments, long[] Sizes, double Inertia, IReadOnlyList<string?> Jobs);
-
 /// <summary>
 /// The full k-means assignment pass as an array of shards: centroids fitted in the main process (for example by
 /// <see cref="KMeansClusterer"/> on a sample) are written to the work folder, each shard of rows is one work unit
 /// (one task of a Slurm job array with <see cref="SlurmExecutor"/>), and the labels are gathered in row order:
 /// the same assignments as the in-process pass, in the same <c>assignments.i32</c> layout.
 /// </summary>
-public static class ShardedAssignment
+internal static class ShardedAssignment
 {
     private const int DefaultSumRows = 65_536;
 

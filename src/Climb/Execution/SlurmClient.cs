@@ -95,30 +95,3 @@ internal sealed class SlurmClient
         return null;
     }
 }
-
-/// <summary>The Slurm setup cannot run the work: a command is missing, a partition is unknown, a requested resource does not exist.</summary>
-public sealed class SlurmSetupException : InvalidOperationException
-{
-    /// <summary>Initializes the exception.</summary>
-    /// <param name="message">What is wrong and how to fix it.</param>
-    public SlurmSetupException(string message)
-        : base(message)
-    {
-    }
-}
-
-/// <summary>A unit of work failed on Slurm as many times as allowed, or failed in a way a retry cannot fix.</summary>
-public sealed class SlurmJobFailedException : Exception
-{
-    /// <summary>Initializes the exception.</summary>
-    /// <param name="message">The unit, its jobs and the reason of each failure.</param>
-    /// <param name="requestPath">The request file.</param>
-    public SlurmJobFailedException(string message, string requestPath)
-        : base(message)
-    {
-        RequestPath = requestPath;
-    }
-
-    /// <summary>Gets the request file of the unit that failed.</summary>
-    public string RequestPath { get; }
-}

@@ -19,13 +19,13 @@ namespace Climb;
 public sealed class WorkRequest
 {
     /// <summary>The suffix of request files.</summary>
-    public const string RequestSuffix = ".request.json";
+    internal const string RequestSuffix = ".request.json";
 
     /// <summary>The suffix of result files.</summary>
-    public const string ResultSuffix = ".result.json";
+    internal const string ResultSuffix = ".result.json";
 
     /// <summary>The suffix of error files.</summary>
-    public const string ErrorSuffix = ".error.json";
+    internal const string ErrorSuffix = ".error.json";
 
     private WorkRequest(string path, string kind, string id, JsonObject payload)
     {
@@ -56,12 +56,12 @@ public sealed class WorkRequest
     /// <summary>Returns the result path of a request path.</summary>
     /// <param name="requestPath">The request file.</param>
     /// <returns>The result file beside it.</returns>
-    public static string ResultPathOf(string requestPath) => Stem(requestPath) + ResultSuffix;
+    internal static string ResultPathOf(string requestPath) => Stem(requestPath) + ResultSuffix;
 
     /// <summary>Returns the error path of a request path.</summary>
     /// <param name="requestPath">The request file.</param>
     /// <returns>The error file beside it.</returns>
-    public static string ErrorPathOf(string requestPath) => Stem(requestPath) + ErrorSuffix;
+    internal static string ErrorPathOf(string requestPath) => Stem(requestPath) + ErrorSuffix;
 
     /// <summary>Writes a request file (atomically; an existing request with the same id is left as it is).</summary>
     /// <param name="folder">The work folder (on shared storage for a cluster).</param>
@@ -69,7 +69,7 @@ public sealed class WorkRequest
     /// <param name="id">The identifier: letters, digits, '-', '_' and '.'; it names the files.</param>
     /// <param name="payload">The payload.</param>
     /// <returns>The request.</returns>
-    public static WorkRequest Create(string folder, string kind, string id, JsonObject payload)
+    internal static WorkRequest Create(string folder, string kind, string id, JsonObject payload)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         ArgumentException.ThrowIfNullOrWhiteSpace(kind);
@@ -103,7 +103,7 @@ public sealed class WorkRequest
     /// <returns>The request.</returns>
     /// <exception cref="WorkRequestNotFoundException">The file is not there (the artifacts folder is not shared with this node, or the path is wrong).</exception>
     /// <exception cref="InvalidDataException">The file is not a request.</exception>
-    public static WorkRequest Load(string requestPath)
+    internal static WorkRequest Load(string requestPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(requestPath);
         string full = Path.GetFullPath(requestPath);
@@ -149,7 +149,7 @@ public sealed class WorkRequest
     /// <summary>Returns a short, stable identifier from parts (SHA-256, 16 hex digits).</summary>
     /// <param name="parts">The parts (joined with a separator).</param>
     /// <returns>The hash.</returns>
-    public static string HashOf(params string[] parts)
+    internal static string HashOf(params string[] parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\u001f", parts)));
@@ -163,16 +163,4 @@ public sealed class WorkRequest
     }
 
     internal static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-}
-
-/// <summary>A work request file is not where it should be (typically: the artifacts folder is not shared with the node).</summary>
-public sealed class WorkRequestNotFoundException : FileNotFoundException
-{
-    /// <summary>Initializes the exception.</summary>
-    /// <param name="message">The message.</param>
-    /// <param name="path">The missing file.</param>
-    public WorkRequestNotFoundException(string message, string path)
-        : base(message, path)
-    {
-    }
 }

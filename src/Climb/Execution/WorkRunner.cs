@@ -8,8 +8,8 @@ namespace Climb;
 
 /// <summary>
 /// The worker: executes one <see cref="WorkRequest"/> with the handler of its kind and writes the result file
-/// beside it atomically (or an error file when it fails). <c>climb worker &lt;request&gt;</c> runs it on a node;
-/// <see cref="LocalExecutor"/> runs it in process.
+/// beside it atomically (or an error file when it fails). <c>climb worker &lt;request&gt;</c> runs it on a node; an
+/// executor can run it in process.
 /// </summary>
 public sealed partial class WorkRunner
 {
@@ -17,10 +17,15 @@ public sealed partial class WorkRunner
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
 
-    /// <summary>Initializes a runner with the built-in handlers (proxy runs, embedding and assignment shards) and any extra ones.</summary>
+    /// <summary>Initializes a runner with the built-in handlers (proxy runs, embedding and assignment shards).</summary>
     /// <param name="loggers">Logger factory, or <see langword="null"/>.</param>
-    /// <param name="handlers">Extra handlers; one with the kind of a built-in one replaces it.</param>
-    public WorkRunner(ILoggerFactory? loggers = null, IEnumerable<IWorkHandler>? handlers = null)
+    public WorkRunner(ILoggerFactory? loggers = null)
+        : this(loggers, null)
+    {
+    }
+
+    /// <summary>Initializes a runner with the built-in handlers and extra ones; one with the kind of a built-in one replaces it.</summary>
+    internal WorkRunner(ILoggerFactory? loggers, IEnumerable<IWorkHandler>? handlers)
     {
         _loggers = loggers ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger<WorkRunner>();
@@ -31,7 +36,7 @@ public sealed partial class WorkRunner
     }
 
     /// <summary>Gets the kinds this runner executes.</summary>
-    public IReadOnlyCollection<string> Kinds => _handlers.Keys;
+    internal IReadOnlyCollection<string> Kinds => _handlers.Keys;
 
     /// <summary>Executes a request file and writes its result file; an existing result is kept and returned.</summary>
     /// <param name="requestPath">The request file.</param>

@@ -18,6 +18,18 @@ public interface IMixturePredictor
     /// <param name="cancellationToken">Cancels the fit.</param>
     /// <returns>The fitted model.</returns>
     IFittedMixturePredictor Fit(IReadOnlyList<(MixtureWeights Mixture, double Target)> observations, int seed, CancellationToken cancellationToken = default);
+
+    /// <summary>Asks for an object of type <paramref name="serviceType"/> that this component is or holds: a capability the
+    /// caller looks for (such as the <see cref="AutoMixturePredictor"/> inside a wrapper), or a component a wrapper delegates to.</summary>
+    /// <param name="serviceType">The type asked for.</param>
+    /// <param name="serviceKey">An optional key; the default implementation answers only unkeyed requests.</param>
+    /// <returns>The object, or <see langword="null"/>. The default returns this component when it is a
+    /// <paramref name="serviceType"/>; <see cref="DelegatingMixturePredictor"/> asks its inner component next, so capabilities survive wrapping.</returns>
+    object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+    }
 }
 
 /// <summary>A fitted mixture predictor.</summary>

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Climb;
@@ -135,7 +134,7 @@ public sealed partial class DoReMiTrainer
         DoReMiJournal? journal, IProgress<ProxyTrainingProgress>? progress, Stopwatch clock, CancellationToken ct)
     {
         int ctx = _proxy.Model.ContextLength, batch = _proxy.BatchSize, vocab = data.ModelVocabularySize;
-        using var optimizer = TorchSharpProxyTrainer.CreateOptimizer(model, _proxy);
+        using var optimizer = ProxyTrainingStep.CreateOptimizer(model, _proxy);
         int start = 0;
         var last = new Queue<double>();
         if (journal is { State.Phase: DoReMiJournal.ReferencePhase, State.Step: > 0 })
@@ -165,10 +164,8 @@ public sealed partial class DoReMiTrainer
             double lossValue;
             using (torch.NewDisposeScope())
             {
-                var all = torch.tensor(longs, [batch, ctx + 1], dtype: ScalarType.Int64).to(device);
-                var logits = model.forward(all.narrow(1, 0, ctx));
-                var loss = nn.functional.cross_entropy(logits.view(-1, vocab), all.narrow(1, 1, ctx).reshape(-1));
-                lossValue = Step(model, optimizer, loss, schedule(step, steps));
+                var loss = ProxyTrainingStep.NextTokenLoss(model, longs, batch, ctx, vocab, device);
+                lossValue = ProxyTrainingStep.Run(model, optimizer, loss, schedule(step, steps), _proxy);
             }
 
             EnsureFinite(lossValue, "reference", step);
@@ -201,7 +198,7 @@ public sealed partial class DoReMiTrainer
     {
         int ctx = _proxy.Model.ContextLength, vocab = data.ModelVocabularySize, k = active.Length, batch = k * perCluster;
         int clusters = data.ClusterCount;
-        using var optimizer = TorchSharpProxyTrainer.CreateOptimizer(model, _proxy);
+        using var optimizer = ProxyTrainingStep.CreateOptimizer(model, _proxy);
 
         // α over the active clusters, updated in log space: log α' = log α + η λ, then normalised and smoothed.
         var alpha = Enumerable.Repeat(1.0 / k, k).ToArray();
@@ -253,7 +250,7 @@ public sealed partial class DoReMiTrainer
                 var tokenLoss = nn.functional.cross_entropy(model.forward(x).view(-1, vocab), y, reduction: nn.Reduction.None).view(k, perCluster * ctx);
 
                 // λ: each cluster's per-token excess loss, clipped at 0, averaged over its tokens in the batch.
-                var excess = (tokenLoss.detach() - referenceTokenLoss).clamp_min(0).mean([1]).to(ScalarType.Float64).cpu();
+                var excess = (tokenLoss.detach() - referenceTokenLoss).clamp_min(HeldScalars.Zero).mean([1]).to(ScalarType.Float64).cpu();
                 excess.data<double>().CopyTo(lambda);
                 UpdateWeights(alpha, lambda, logits);
                 for (int j = 0; j < k; j++)
@@ -263,7 +260,7 @@ public sealed partial class DoReMiTrainer
 
                 var weights = torch.tensor(alpha, dtype: ScalarType.Float32).to(device);
                 var loss = (tokenLoss.mean([1]) * weights).sum();
-                lossValue = Step(model, optimizer, loss, schedule(step, steps));
+                lossValue = ProxyTrainingStep.Run(model, optimizer, loss, schedule(step, steps), _proxy);
             }
 
             EnsureFinite(lossValue, "DRO proxy", step);
@@ -314,24 +311,6 @@ public sealed partial class DoReMiTrainer
         {
             alpha[j] = ((1 - _options.Smoothing) * scratch[j] / sum) + (_options.Smoothing / k);
         }
-    }
-
-    private double Step(ProxyTransformer model, OptimizerHelper optimizer, Tensor loss, double learningRate)
-    {
-        optimizer.zero_grad();
-        loss.backward();
-        if (_proxy.GradientClip > 0)
-        {
-            nn.utils.clip_grad_norm_(model.parameters(), _proxy.GradientClip);
-        }
-
-        foreach (var g in optimizer.ParamGroups)
-        {
-            g.LearningRate = learningRate;
-        }
-
-        optimizer.step();
-        return loss.item<float>();
     }
 
     private static int StepsFor(long tokens, int sequences, int ctx) => (int)Math.Max(1, (tokens + ((long)sequences * ctx) - 1) / ((long)sequences * ctx));

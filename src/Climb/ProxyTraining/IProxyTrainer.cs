@@ -15,6 +15,18 @@ public interface IProxyTrainer
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <returns>The scores of the proxy.</returns>
     Task<ProxyResult> TrainAsync(ProxyTrainingRequest request, IProgress<ProxyTrainingProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Asks for an object of type <paramref name="serviceType"/> that this component is or holds: a capability the
+    /// pipeline looks for (such as a trainer that prepares shared state before the first proxy run), or a component a wrapper delegates to.</summary>
+    /// <param name="serviceType">The type asked for.</param>
+    /// <param name="serviceKey">An optional key; the default implementation answers only unkeyed requests.</param>
+    /// <returns>The object, or <see langword="null"/>. The default returns this component when it is a
+    /// <paramref name="serviceType"/>; <see cref="DelegatingProxyTrainer"/> asks its inner component next, so capabilities survive wrapping.</returns>
+    object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+    }
 }
 
 /// <summary>One proxy run: what to train on and what to score.</summary>

@@ -61,7 +61,8 @@ internal sealed class ProxyTransformer : nn.Module<Tensor, Tensor>
         var x = wte.forward(idx);
         if (wpe is not null)
         {
-            x = x + wpe.forward(torch.arange(t, dtype: ScalarType.Int64, device: idx.device));
+            using var length = t.ToScalar(); // held through the call: see HeldScalars
+            x = x.add(wpe.forward(torch.arange(HeldScalars.Zero, length, HeldScalars.One, ScalarType.Int64, idx.device)), HeldScalars.One);
         }
 
         Tensor? cos = null, sin = null;
@@ -117,8 +118,10 @@ internal sealed class ProxyTransformer : nn.Module<Tensor, Tensor>
 
         using var scope = torch.NewDisposeScope();
         int half = _config.HeadDimension / 2;
-        var invFreq = torch.pow(10000.0, -torch.arange(0, half, dtype: ScalarType.Float64) / half);
-        var pos = torch.arange(0, _config.ContextLength, dtype: ScalarType.Float64);
+        using var halfScalar = half.ToScalar(); // Scalars held through the calls: see HeldScalars
+        using var contextScalar = _config.ContextLength.ToScalar();
+        var invFreq = torch.pow(10000.0, -torch.arange(HeldScalars.Zero, halfScalar, HeldScalars.One, ScalarType.Float64).div(halfScalar));
+        var pos = torch.arange(HeldScalars.Zero, contextScalar, HeldScalars.One, ScalarType.Float64);
         var angles = torch.outer(pos, invFreq);
         _cos?.Dispose();
         _sin?.Dispose();
@@ -168,7 +171,7 @@ internal sealed class ProxyTransformer : nn.Module<Tensor, Tensor>
         var halves = x.chunk(2, -1);
         var x1 = halves[0];
         var x2 = halves[1];
-        return torch.cat([(x1 * cos) - (x2 * sin), (x1 * sin) + (x2 * cos)], -1);
+        return torch.cat([(x1 * cos) - (x2 * sin), (x1 * sin).add(x2 * cos, HeldScalars.One)], -1);
     }
 
     internal sealed class Block : nn.Module
@@ -214,9 +217,9 @@ internal sealed class ProxyTransformer : nn.Module<Tensor, Tensor>
             }
 
             var y = _owner.Attention(q, k, v).transpose(1, 2).contiguous().view(b, t, d);
-            x = x + _owner.Linear(y, attn_c_proj.weight!, attn_c_proj.bias);
+            x = x.add(_owner.Linear(y, attn_c_proj.weight!, attn_c_proj.bias), HeldScalars.One); // not x + …: see HeldScalars
             var m = nn.functional.gelu(_owner.Linear(ln_2.forward(x), c_fc.weight!, c_fc.bias));
-            return x + _owner.Linear(m, mlp_c_proj.weight!, mlp_c_proj.bias);
+            return x.add(_owner.Linear(m, mlp_c_proj.weight!, mlp_c_proj.bias), HeldScalars.One);
         }
     }
 }

@@ -5,7 +5,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Climb;
@@ -140,7 +139,13 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
                 () =>
                 {
                     var device = ResolveDevice(lease.Index);
-                    using var model = new ProxyTransformer(info.Model, data.ModelVocabularySize);
+                    ProxyTransformer created;
+                    lock (DevicePlacement.SeedLock)
+                    {
+                        created = new ProxyTransformer(info.Model, data.ModelVocabularySize); // initialising draws from torch's global generator
+                    }
+
+                    using var model = created;
                     model.load(checkpointPath);
                     model.to(device);
                     model.LowPrecision = device.type == DeviceType.CUDA && _options.BFloat16OnCuda;
@@ -213,7 +218,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
     /// <summary>Every option (checkpoint output folder excluded) and, with a base checkpoint, a hash of its weights.</summary>
     private string ComputeIdentity()
     {
-        var snapshot = JsonSerializer.Deserialize<TorchSharpProxyTrainerOptions>(JsonSerializer.Serialize(_options))!;
+        var snapshot = OptionsCopy.Clone(_options);
         snapshot.ProxyCheckpointDirectory = null;
         snapshot.BaseCheckpointPath = null;
         string options = JsonSerializer.Serialize(snapshot);
@@ -267,7 +272,6 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         return model;
     }
 
-    /// <summary>AdamW with weight decay on the matrices only (not on biases, norms or learned positions).</summary>
     /// <summary>
     /// The learning-rate schedule of a proxy (or of any model trained like one, such as DoReMi's): continued from a
     /// stable-stage base, the decay stage only, starting at the base's stable-stage rate; from scratch, the full schedule.
@@ -283,26 +287,6 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         return (step, steps) => options.DecayLearningRateAt(step, steps, startRate);
     }
 
-    internal static AdamW CreateOptimizer(ProxyTransformer model, TorchSharpProxyTrainerOptions options)
-    {
-        var decay = new List<Parameter>();
-        var noDecay = new List<Parameter>();
-        foreach (var (name, p) in model.named_parameters())
-        {
-            (p.dim() >= 2 && !name.Contains("wpe", StringComparison.Ordinal) ? decay : noDecay).Add(p);
-        }
-
-        return torch.optim.AdamW(
-            [
-                new AdamW.ParamGroup { Parameters = decay, Options = new AdamW.Options { weight_decay = options.WeightDecay } },
-                new AdamW.ParamGroup { Parameters = noDecay, Options = new AdamW.Options { weight_decay = 0.0 } },
-            ],
-            lr: options.LearningRate,
-            beta1: options.Beta1,
-            beta2: options.Beta2,
-            eps: 1e-8);
-    }
-
     private (long Tokens, double FinalLoss, double FirstLoss) TrainModel(
         ProxyTransformer model, ITokenizedClusters data, MixtureWeights mixture, int seed, long tokenBudget, Func<int, int, double> schedule, string what, Device device,
         IProgress<ProxyTrainingProgress>? progress, Stopwatch clock, CancellationToken ct)
@@ -310,7 +294,7 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
         int ctx = _options.Model.ContextLength, batch = _options.BatchSize, vocab = data.ModelVocabularySize;
         int steps = (int)Math.Max(1, (tokenBudget + ((long)batch * ctx) - 1) / ((long)batch * ctx));
         var sampler = new MixtureSequenceSampler(data, mixture, ctx + 1, seed);
-        using var optimizer = CreateOptimizer(model, _options);
+        using var optimizer = ProxyTrainingStep.CreateOptimizer(model, _options);
         var ids = new int[batch * (ctx + 1)];
         var longs = new long[ids.Length];
         var lastLosses = new Queue<double>();
@@ -331,26 +315,8 @@ public sealed partial class TorchSharpProxyTrainer : IProxyTrainer
             double lossValue;
             using (torch.NewDisposeScope())
             {
-                var all = torch.tensor(longs, [batch, ctx + 1], dtype: ScalarType.Int64).to(device);
-                var x = all.narrow(1, 0, ctx);
-                var y = all.narrow(1, 1, ctx);
-                var logits = model.forward(x);
-                var loss = nn.functional.cross_entropy(logits.view(-1, vocab), y.reshape(-1));
-                optimizer.zero_grad();
-                loss.backward();
-                if (_options.GradientClip > 0)
-                {
-                    nn.utils.clip_grad_norm_(model.parameters(), _options.GradientClip);
-                }
-
-                double lr = schedule(step, steps);
-                foreach (var g in optimizer.ParamGroups)
-                {
-                    g.LearningRate = lr;
-                }
-
-                optimizer.step();
-                lossValue = loss.item<float>();
+                var loss = ProxyTrainingStep.NextTokenLoss(model, longs, batch, ctx, vocab, device);
+                lossValue = ProxyTrainingStep.Run(model, optimizer, loss, schedule(step, steps), _options);
             }
 
             if (!double.IsFinite(lossValue))

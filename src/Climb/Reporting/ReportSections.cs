@@ -6,12 +6,15 @@ namespace Climb;
 /// <summary>The HTML tables of the pipeline report: the super-cluster catalogue and the pruning decisions.</summary>
 internal static class ReportSections
 {
-    public static string Catalogue(Catalogue catalogue, MixtureWeights weights)
+    /// <summary>The catalogue with each super-cluster's weight and, when the dataset was exported, how many passes over its tokens the export made (written ÷ available tokens).</summary>
+    public static string Catalogue(SuperClusterCatalogue catalogue, MixtureWeights weights, DatasetExportResult? export = null)
     {
-        var sb = new StringBuilder("<table id=\"catalogue\"><tr><th>super-cluster</th><th>weight</th><th>documents</th><th>tokens</th><th>quality / ads / info / edu</th><th>top terms (c-TF-IDF)</th><th>samples</th></tr>");
+        var sb = new StringBuilder("<table id=\"catalogue\"><tr><th>super-cluster</th><th>weight</th><th>epochs</th><th>documents</th><th>tokens</th><th>quality / ads / info / edu</th><th>top terms (c-TF-IDF)</th><th>samples</th></tr>");
         foreach (var e in catalogue.Entries)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(e.Name)}</td><td>{weights[e.SuperCluster]:0.###}</td><td>{e.Documents}</td><td>{e.Tokens:N0}</td><td>{string.Join(" / ", e.MeanQuality.Select(q => q.ToString("0.0", CultureInfo.InvariantCulture)))}</td><td>{E(string.Join(", ", e.TopTerms))}</td><td>");
+            var written = export?.Components.FirstOrDefault(c => c.Component == e.SuperCluster);
+            string epochs = written is { AvailableTokens: > 0 } w ? (w.TokensWritten / (double)w.AvailableTokens).ToString("0.00", CultureInfo.InvariantCulture) + "×" : "-";
+            sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(e.Name)}</td><td>{weights[e.SuperCluster]:0.###}</td><td>{epochs}</td><td>{e.Documents}</td><td>{e.Tokens:N0}</td><td>{string.Join(" / ", e.MeanQuality.Select(q => q.ToString("0.0", CultureInfo.InvariantCulture)))}</td><td>{E(string.Join(", ", e.TopTerms))}</td><td>");
             foreach (var s in e.Samples)
             {
                 sb.Append("<div><b>").Append(E(s.Id)).Append("</b> ").Append(E(s.Snippet)).Append("</div>");

@@ -9,8 +9,20 @@ namespace Climb;
 /// weights, rounding, de-duplication, optional per-cluster bounds and fixed weights, and an optional bias toward sparse mixtures.
 /// </summary>
 /// <remarks>
+/// <para>
+/// The prior's bounds (<see cref="MixturePrior.MaxWeights"/>, for example the data's repetition limit) are met by
+/// projection, not rejection: a draw that asks a cluster for more than its bound is set to
+/// <c>min(MaxWeights[i], c × w_i)</c>, the ratio-preserving (KL) projection of <see cref="MixturePrior.Project"/>. Rejection
+/// would keep the truncated Dirichlet exactly, but at tight bounds it accepts almost no draw (docs/search.md measures
+/// it); the projection never fails, leaves feasible draws unchanged, and puts the capped clusters exactly at their
+/// bound, where the optimum of a cluster the data cannot supply more of lies. The sampler's own caps
+/// (<see cref="DirichletMixtureSamplerOptions.MaximumPriorMultiple"/>, <see cref="DirichletMixtureSamplerOptions.MaximumWeights"/>)
+/// are still met by rejection, as in RegMix.
+/// </para>
+/// <para>
 /// Mixtures are generated in fixed-size chunks, each with its own seed derived from the caller's seed, in parallel over the
 /// cores; the output is therefore identical for a given seed whatever the number of cores.
+/// </para>
 /// </remarks>
 public sealed class DirichletMixtureSampler : IMixtureSampler
 {
@@ -245,6 +257,9 @@ public sealed class DirichletMixtureSampler : IMixtureSampler
         private double[] _base = [];
         private double[] _min = [];
         private double[] _max = [];
+        private double[] _bound = [];
+        private double[] _freeBound = [];
+        private double[] _freeShare = [];
         private double[] _fixed = [];
         private bool[] _isFixed = [];
         private double[] _strengths = [];
@@ -257,6 +272,9 @@ public sealed class DirichletMixtureSampler : IMixtureSampler
         public int[] Active { get; private set; } = [];
 
         private int[] Free { get; set; } = [];
+
+        /// <summary>Gets whether the prior bounds a free cluster below 1, so draws are projected onto the bounds.</summary>
+        private bool Projects { get; set; }
 
         public static SamplingPlan Create(MixturePrior prior, DirichletMixtureSamplerOptions o)
         {
@@ -275,9 +293,11 @@ public sealed class DirichletMixtureSampler : IMixtureSampler
                 }
             }
 
+            var bounds = prior.MaxWeightsSpan;
+            plan._bound = bounds.ToArray();
             for (int i = 0; i < k; i++)
             {
-                plan._max[i] = o.MaximumPriorMultiple > 0 ? Math.Min(1.0, o.MaximumPriorMultiple * shares[i]) : 1.0;
+                plan._max[i] = Math.Min(bounds[i], o.MaximumPriorMultiple > 0 ? Math.Min(1.0, o.MaximumPriorMultiple * shares[i]) : 1.0);
             }
 
             foreach (var (i, v) in o.MinimumWeights)
@@ -307,6 +327,13 @@ public sealed class DirichletMixtureSampler : IMixtureSampler
                 if (o.MaximumWeights.TryGetValue(i, out double hi) && v > hi)
                 {
                     throw new ArgumentException($"Cluster {i} is fixed at {v.ToString(CultureInfo.InvariantCulture)}, above its maximum {hi.ToString(CultureInfo.InvariantCulture)}.", nameof(prior));
+                }
+
+                if (v > bounds[i] + MixturePrior.BoundTolerance)
+                {
+                    throw new ArgumentException(
+                        $"Cluster {i} ('{prior.Names[i]}') is fixed at {v.ToString(CultureInfo.InvariantCulture)}, above the {bounds[i].ToString("G4", CultureInfo.InvariantCulture)} its data can supply (MixturePrior.MaxWeights).",
+                        nameof(prior));
                 }
             }
 
@@ -341,7 +368,7 @@ public sealed class DirichletMixtureSampler : IMixtureSampler
             if (maxSum < plan._freeMass - 1e-9)
             {
                 throw new ArgumentException(
-                    $"The free clusters' maximum weights (upper bounds and the {o.MaximumPriorMultiple.ToString(CultureInfo.InvariantCulture)}× token-share cap) sum to " +
+                    $"The free clusters' maximum weights (upper bounds, the prior's MaxWeights and the {o.MaximumPriorMultiple.ToString(CultureInfo.InvariantCulture)}× token-share cap) sum to " +
                     $"{maxSum.ToString(CultureInfo.InvariantCulture)}, so no mixture can reach 1 with the fixed weights ({fixedSum.ToString(CultureInfo.InvariantCulture)}).",
                     nameof(prior));
             }
@@ -365,6 +392,9 @@ public sealed class DirichletMixtureSampler : IMixtureSampler
             }
 
             plan.Active = plan.Free.Where(i => plan._base[i] > 0).ToArray();
+            plan._freeBound = plan.Free.Select(i => plan._bound[i]).ToArray();
+            plan._freeShare = plan.Free.Select(i => prior.Shares[i]).ToArray();
+            plan.Projects = plan.Free.Any(i => plan._bound[i] < 1);
             if (plan._slack > 1e-12 && plan.Active.Length == 0)
             {
                 throw new ArgumentException("No free cluster has a positive token share to receive the remaining weight.", nameof(prior));
@@ -493,6 +523,11 @@ public sealed class DirichletMixtureSampler : IMixtureSampler
                 }
             }
 
+            if (Projects)
+            {
+                ProjectFree(w);
+            }
+
             foreach (int i in Free)
             {
                 if (w[i] > _max[i] + 1e-12 || w[i] < _min[i] - 1e-12)
@@ -502,6 +537,34 @@ public sealed class DirichletMixtureSampler : IMixtureSampler
             }
 
             return true;
+        }
+
+        /// <summary>Projects the free weights onto the prior's bounds (ratio-preserving; see <see cref="MixturePrior.Project"/>).</summary>
+        private void ProjectFree(Span<double> w)
+        {
+            int n = Free.Length;
+            bool within = true;
+            for (int j = 0; j < n && within; j++)
+            {
+                within = w[Free[j]] <= _freeBound[j];
+            }
+
+            if (within)
+            {
+                return;
+            }
+
+            Span<double> free = n <= 256 ? stackalloc double[n] : new double[n];
+            for (int j = 0; j < n; j++)
+            {
+                free[j] = w[Free[j]];
+            }
+
+            MixturePrior.ProjectInPlace(free, _freeBound, _freeShare, _freeMass);
+            for (int j = 0; j < n; j++)
+            {
+                w[Free[j]] = free[j];
+            }
         }
 
         private bool RenormalizeFree(Span<double> w)

@@ -372,6 +372,7 @@ public sealed class ClimbSearchStrategy : IMixtureSearchStrategy
         var list = new List<AnswerCandidate>();
         void Add(string kind, MixtureWeights m, double? predicted)
         {
+            m = context.Prior.Project(m); // every candidate is feasible under the prior's bounds (a feasible one is unchanged)
             if (list.All(c => PredictiveSearch.L1(c.Mixture, m) > _options.RepeatDistance))
             {
                 list.Add(new AnswerCandidate(kind, m, predicted, measured.Contains(m), pool.Count));

@@ -73,7 +73,9 @@ internal static class DirichletTrustRegion
                 }
             }
 
-            result.Add(new MixtureWeights(w));
+            // Within the prior's bounds (MixturePrior.MaxWeights): a draw that asks a cluster for more than its data can
+            // supply is projected onto them, as the sampler's draws are; a feasible draw is unchanged.
+            result.Add(prior.Project(new MixtureWeights(w)));
         }
 
         return result;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -11,17 +10,18 @@ namespace Climb;
 /// proxy run measures that answer with the same proxy and objective as the other strategies, so their results compare.
 /// Its cost, the tokens of its two trainings, is in <see cref="MixtureSearchAnswer.StrategyTokensTrained"/>; by default it
 /// gets the tokens CLIMB's default search spends on its 112 proxies (<see cref="DoReMiSearchStrategyOptions.EquivalentProxyRuns"/>).
-/// Bind it to the data first (<see cref="Bind"/>; the pipeline does it).
+/// It plans only once bound to the data: <see cref="Bind"/> returns a bound copy and leaves this instance as it was (the
+/// pipeline's search stage binds it).
 /// </summary>
 public sealed class DoReMiSearchStrategy : IDataBoundSearchStrategy
 {
     private readonly DoReMiSearchStrategyOptions _options;
     private readonly TorchSharpProxyTrainerOptions _proxy;
     private readonly ILoggerFactory _loggers;
-    private ITokenizedClusters? _data;
-    private string? _workDirectory;
-    private IProgress<ProxyTrainingProgress>? _progress;
-    private DoReMiTrainer? _trainer;
+    private readonly ITokenizedClusters? _data;
+    private readonly string? _workDirectory;
+    private readonly IProgress<ProxyTrainingProgress>? _progress;
+    private readonly DoReMiTrainer? _trainer;
     private DoReMiResult? _result;
 
     /// <summary>Initializes the strategy.</summary>
@@ -31,8 +31,19 @@ public sealed class DoReMiSearchStrategy : IDataBoundSearchStrategy
     public DoReMiSearchStrategy(DoReMiSearchStrategyOptions? options = null, TorchSharpProxyTrainerOptions? proxy = null, ILoggerFactory? loggers = null)
     {
         _options = OptionsValidation.Validate(options ?? new DoReMiSearchStrategyOptions(), nameof(options));
-        _proxy = OptionsValidation.Validate(Copy(proxy ?? new TorchSharpProxyTrainerOptions()), nameof(proxy));
+        _proxy = OptionsValidation.Validate(OptionsCopy.Clone(proxy ?? new TorchSharpProxyTrainerOptions()), nameof(proxy));
         _loggers = loggers ?? NullLoggerFactory.Instance;
+    }
+
+    private DoReMiSearchStrategy(DoReMiSearchStrategy unbound, ITokenizedClusters data, string? workDirectory, DoReMiTrainer trainer, IProgress<ProxyTrainingProgress>? progress)
+    {
+        _options = unbound._options;
+        _proxy = unbound._proxy;
+        _loggers = unbound._loggers;
+        _data = data;
+        _workDirectory = workDirectory;
+        _trainer = trainer;
+        _progress = progress;
     }
 
     /// <inheritdoc />
@@ -45,14 +56,20 @@ public sealed class DoReMiSearchStrategy : IDataBoundSearchStrategy
     /// <inheritdoc />
     public IReadOnlyList<int> RoundBudgets => [1];
 
-    /// <summary>Gets the result of the DoReMi training, once a round has been planned.</summary>
+    /// <summary>Gets the result of the DoReMi training, once a round of this bound strategy has been planned.</summary>
     public DoReMiResult? LastResult => _result;
 
-    /// <inheritdoc />
-    public void Bind(ITokenizedClusters data, string? workDirectory, string? baseCheckpointPath = null, IProgress<ProxyTrainingProgress>? progress = null)
+    /// <summary>Returns a copy of this strategy bound to the data it trains on; this instance is not changed.</summary>
+    /// <param name="data">The tokenised clusters (the same the proxies train on).</param>
+    /// <param name="workDirectory">Where the reference and DRO trainings journal and checkpoint, so an interrupted search resumes; <see langword="null"/> keeps nothing.</param>
+    /// <param name="baseCheckpointPath">The shared base model every proxy continues from, when there is one; <see langword="null"/> keeps the proxy options' own setting.</param>
+    /// <param name="progress">Receives the trainings' progress.</param>
+    /// <returns>The bound strategy, with the same <see cref="Identity"/>.</returns>
+    /// <exception cref="FileNotFoundException">The base checkpoint does not exist.</exception>
+    public DoReMiSearchStrategy Bind(ITokenizedClusters data, string? workDirectory, string? baseCheckpointPath = null, IProgress<ProxyTrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var proxy = Copy(_proxy);
+        var proxy = OptionsCopy.Clone(_proxy);
         if (baseCheckpointPath is not null)
         {
             if (!File.Exists(baseCheckpointPath))
@@ -63,12 +80,12 @@ public sealed class DoReMiSearchStrategy : IDataBoundSearchStrategy
             proxy.BaseCheckpointPath = baseCheckpointPath;
         }
 
-        _data = data;
-        _workDirectory = workDirectory;
-        _progress = progress;
-        _trainer = new DoReMiTrainer(_options, proxy, _loggers.CreateLogger<DoReMiTrainer>());
-        _result = null;
+        return new DoReMiSearchStrategy(this, data, workDirectory, new DoReMiTrainer(_options, proxy, _loggers.CreateLogger<DoReMiTrainer>()), progress);
     }
+
+    /// <inheritdoc />
+    IMixtureSearchStrategy IDataBoundSearchStrategy.Bind(ITokenizedClusters data, string? workDirectory, string? baseCheckpointPath, IProgress<ProxyTrainingProgress>? progress) =>
+        Bind(data, workDirectory, baseCheckpointPath, progress);
 
     /// <inheritdoc />
     public MixtureRoundPlan PlanRound(MixtureSearchContext context, CancellationToken cancellationToken)
@@ -102,7 +119,7 @@ public sealed class DoReMiSearchStrategy : IDataBoundSearchStrategy
         if (_data is null || _trainer is null)
         {
             throw new InvalidOperationException(
-                "DoReMi trains its own reference and DRO models on the tokenised clusters: call Bind(data, workDirectory) before the search runs (the pipeline's search stage does).");
+                "DoReMi trains its own reference and DRO models on the tokenised clusters: search with the strategy Bind(data, workDirectory) returns (the pipeline's search stage does).");
         }
 
         if (context.Prior.Count != _data.ClusterCount)
@@ -114,6 +131,4 @@ public sealed class DoReMiSearchStrategy : IDataBoundSearchStrategy
         _result = _trainer.RunAsync(_data, prior, SeedMixer.Derive(context.Seed, 0xD0E), _workDirectory, _progress, cancellationToken).GetAwaiter().GetResult();
         return _result;
     }
-
-    private static TorchSharpProxyTrainerOptions Copy(TorchSharpProxyTrainerOptions o) => JsonSerializer.Deserialize<TorchSharpProxyTrainerOptions>(JsonSerializer.Serialize(o))!;
 }

@@ -27,6 +27,18 @@ internal sealed class SearchJournal : IDisposable
 
     public int Count => _entries.Count;
 
+    /// <summary>Gets the journaled runs read when the journal was opened (and appended since).</summary>
+    public IReadOnlyCollection<Entry> Entries
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Values.ToArray();
+            }
+        }
+    }
+
     public static SearchJournal Open(string path, string fingerprint, string strategy, string configuration)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);

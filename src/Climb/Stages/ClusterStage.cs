@@ -9,7 +9,7 @@ namespace Climb;
 /// <remarks>With an executor that runs work elsewhere (<see cref="SlurmExecutor"/>) and the built-in k-means, the
 /// centroids are fitted on the sample in this process (on the GPU when there is one) and the assignment pass over every
 /// row runs as shards under <c>work/</c> (a job array), with the same assignments, sizes and inertia as in process.</remarks>
-internal sealed partial class ClusterStage(EmbedStage embed, IClusterer clusterer, IWorkExecutor? executor = null) : PipelineStage
+internal sealed partial class ClusterStage(EmbedStage embed, IClusterer clusterer, IWorkExecutor? executor = null) : PipelineStage(embed)
 {
     /// <summary>About this many rows per assignment shard (rounded to whole units of the in-process pass's partial sums).</summary>
     internal const int TargetShardRows = 1_000_000;
@@ -20,19 +20,15 @@ internal sealed partial class ClusterStage(EmbedStage embed, IClusterer clustere
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private ClusteringResult? _result;
 
-    public override string Name => "cluster";
-
-    public override IReadOnlyList<PipelineStage> Upstream => [embed];
-
     /// <summary>Gets the clustering.</summary>
     public ClusteringResult Result => Ready(_result, Name);
 
-    protected override string ComputeFingerprint() => Climb.Fingerprint.Of("cluster/v2", embed.Fingerprint, clusterer.Identity);
+    protected override string OwnFingerprint() => Climb.Fingerprint.Of("cluster/v3", clusterer.Identity);
 
     public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
     {
         var progress = new SyncProgress<ClusteringProgress>(c => context.Report(Name, $"{c.Phase} iteration {c.Iteration}", c.Completed, c.Total));
-        var result = executor is not (null or LocalExecutor) && clusterer is ICentroidFitter fitter
+        var result = executor is not (null or LocalExecutor) && clusterer.GetService<ICentroidFitter>() is { } fitter
             ? await ClusterShardedAsync(fitter, executor, folder, progress, context.Logger<ClusterStage>(), cancellationToken).ConfigureAwait(false)
             : await InProcessAsync(context, progress, cancellationToken).ConfigureAwait(false);
         Check(result, embed.Store.RowCount, embed.Store.Dimension, $"The clusterer ({clusterer.Identity})");

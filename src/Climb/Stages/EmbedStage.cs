@@ -8,30 +8,33 @@ namespace Climb;
 /// process; every store shard is then a work unit under <c>work/</c> (one task of a job array), embedded by a worker that
 /// rebuilds the fitted embedder from its description, and its data file is moved into the same store. Results are the
 /// in-process ones, so the fingerprint does not depend on where the shards ran.</remarks>
-internal sealed partial class EmbedStage(ClimbCorpus corpus, IEmbedder embedder, IWorkExecutor? executor = null) : PipelineStage
+/// <param name="corpus">The corpus.</param>
+/// <param name="embedder">The embedder (with its <c>Use*</c> wrappers): its identity is fingerprinted, and it embeds unless it must be fitted first.</param>
+/// <param name="unwrapped">The embedder before its wrappers: when it is a corpus-fitted embedder that is not fitted, it is
+/// fitted here and the fitted embedder is wrapped with <paramref name="wrap"/>.</param>
+/// <param name="wrap">Applies the wrappers.</param>
+/// <param name="executor">Where the shards run, or <see langword="null"/> in this process.</param>
+internal sealed partial class EmbedStage(ClimbCorpus corpus, IEmbedder embedder, IEmbedder unwrapped, Func<IEmbedder, IEmbedder> wrap, IWorkExecutor? executor = null)
+    : PipelineStage()
 {
     private const string StoreFolder = "store";
     private const string FitFile = "fit.json";
     private const string WorkFolder = "work";
     private EmbeddingStore? _store;
 
-    public override string Name => "embed";
-
-    public override IReadOnlyList<PipelineStage> Upstream => [];
-
     public override bool Resumable => true;
 
     /// <summary>Gets the embeddings (one row per corpus document, in corpus order).</summary>
     public EmbeddingStore Store => Ready(_store, Name);
 
-    protected override string ComputeFingerprint() => Climb.Fingerprint.Of("embed/v2", corpus.Fingerprint, embedder.Identity);
+    protected override string OwnFingerprint() => Climb.Fingerprint.Of("embed/v3", corpus.Fingerprint, embedder.Identity);
 
     public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
     {
         var model = embedder;
-        if (embedder is ICorpusFittedEmbedder { IsFitted: false } unfitted)
+        if (unwrapped.GetService<ICorpusFittedEmbedder>() is { IsFitted: false } unfitted)
         {
-            model = await FitOrLoadAsync(unfitted, context, Path.Combine(folder, FitFile), cancellationToken).ConfigureAwait(false);
+            model = wrap(await FitOrLoadAsync(unfitted, context, Path.Combine(folder, FitFile), cancellationToken).ConfigureAwait(false));
         }
 
         var progress = new SyncProgress<EmbeddingProgress>(e => context.Report(Name, "embedding", e.DocumentsEmbedded, null));

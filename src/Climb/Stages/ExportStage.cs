@@ -5,21 +5,17 @@ namespace Climb;
 /// <summary>Stage 8: writes the mixed dataset (<c>dataset/</c>: shards and <c>export.json</c>, the accounting) from the
 /// searched mixture, with each document's exact token count from the token store.</summary>
 internal sealed class ExportStage(
-    ClimbCorpus corpus, EmbedStage embed, MergeStage merge, TokenizeStage tokenize, SearchStage search, MixedDatasetExporterOptions options) : PipelineStage
+    ClimbCorpus corpus, EmbedStage embed, MergeStage merge, TokenizeStage tokenize, SearchStage search, MixedDatasetExporterOptions options) : PipelineStage(embed, merge, tokenize, search)
 {
     private const string DatasetFolder = "dataset";
     private const string AccountingFile = "export.json";
     private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
     private DatasetExportResult? _result;
 
-    public override string Name => "export";
-
-    public override IReadOnlyList<PipelineStage> Upstream => [embed, merge, tokenize, search];
-
     /// <summary>Gets the accounting of the exported dataset.</summary>
     public DatasetExportResult Result => Ready(_result, Name);
 
-    protected override string ComputeFingerprint() => Climb.Fingerprint.Of("export/v2", search.Fingerprint, JsonSerializer.Serialize(options));
+    protected override string OwnFingerprint() => Climb.Fingerprint.Of("export/v3", JsonSerializer.Serialize(options));
 
     public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
     {

@@ -5,20 +5,16 @@ namespace Climb;
 
 /// <summary>Stage 5: merges the kept clusters' centroids into super-clusters, the components of the mixture. Owns
 /// <c>merge.json</c> (super-cluster count, fine → super map with -1 for pruned clusters, sizes).</summary>
-internal sealed class MergeStage(ClusterStage cluster, PruneStage prune, CentroidMergerOptions options) : PipelineStage
+internal sealed class MergeStage(ClusterStage cluster, PruneStage prune, CentroidMergerOptions options) : PipelineStage(cluster, prune)
 {
     private const string MergeFile = "merge.json";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
     private MergeOutput? _output;
 
-    public override string Name => "merge";
-
-    public override IReadOnlyList<PipelineStage> Upstream => [cluster, prune];
-
     /// <summary>Gets the super-clusters.</summary>
     public MergeOutput Output => Ready(_output, Name);
 
-    protected override string ComputeFingerprint() => Climb.Fingerprint.Of("merge/v2", prune.Fingerprint, JsonSerializer.Serialize(options));
+    protected override string OwnFingerprint() => Climb.Fingerprint.Of("merge/v3", JsonSerializer.Serialize(options));
 
     public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
     {
@@ -35,14 +31,8 @@ internal sealed class MergeStage(ClusterStage cluster, PruneStage prune, Centroi
         var effective = options;
         if (options.TargetClusterCount is int target && target > kept.Length)
         {
-            effective = new CentroidMergerOptions
-            {
-                Linkage = options.Linkage,
-                DistanceThreshold = options.DistanceThreshold,
-                TargetClusterCount = kept.Length,
-                WeightBySize = options.WeightBySize,
-                Device = options.Device,
-            };
+            effective = OptionsCopy.Clone(options);
+            effective.TargetClusterCount = kept.Length;
         }
 
         var merged = new CentroidMerger(effective, context.Logger<CentroidMerger>()).Merge(centroids, sizes, cancellationToken);
@@ -92,6 +82,3 @@ internal sealed class MergeStage(ClusterStage cluster, PruneStage prune, Centroi
         return result;
     }
 }
-
-/// <summary>The super-clusters: their count, the super-cluster of every fine cluster (-1 = pruned), and their sizes.</summary>
-internal sealed record MergeOutput(int SuperClusterCount, int[] SuperClusterOf, long[] Sizes);

@@ -4,20 +4,16 @@ namespace Climb;
 
 /// <summary>Stage 4: drops clusters whose quality scores fail the pruning rules. Owns <c>kept.json</c> (what later stages
 /// read) and the human-readable <c>pruning.md</c>/<c>pruning.json</c> written by <see cref="ClusterPruningResult"/>.</summary>
-internal sealed class PruneStage(ClusterStage cluster, ScoreStage score, ClusterPrunerOptions options) : PipelineStage
+internal sealed class PruneStage(ClusterStage cluster, ScoreStage score, ClusterPrunerOptions options) : PipelineStage(cluster, score)
 {
     private const string KeptFile = "kept.json";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private PruneOutput? _output;
 
-    public override string Name => "prune";
-
-    public override IReadOnlyList<PipelineStage> Upstream => [cluster, score];
-
     /// <summary>Gets the kept cluster ids and the decision for every cluster.</summary>
     public PruneOutput Output => Ready(_output, Name);
 
-    protected override string ComputeFingerprint() => Climb.Fingerprint.Of("prune/v3", cluster.Fingerprint, score.Fingerprint, JsonSerializer.Serialize(options));
+    protected override string OwnFingerprint() => Climb.Fingerprint.Of("prune/v4", JsonSerializer.Serialize(options));
 
     public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
     {
@@ -71,9 +67,3 @@ internal sealed class PruneStage(ClusterStage cluster, ScoreStage score, Cluster
         _output = output;
     }
 }
-
-/// <summary>The pruning decision for one cluster, as the report shows it.</summary>
-internal sealed record PruneRow(int ClusterId, int Size, bool Kept, QualityScores MeanScores, string Reasons);
-
-/// <summary>The kept cluster ids (ascending), every cluster's decision and the pruning guards' warnings.</summary>
-internal sealed record PruneOutput(int[] Kept, PruneRow[] Clusters, string[] GuardWarnings);

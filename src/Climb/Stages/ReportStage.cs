@@ -5,21 +5,17 @@ namespace Climb;
 /// <summary>Stage 9: renders <c>report.html</c> (published to the artifacts root) from every earlier stage's output.</summary>
 internal sealed class ReportStage(
     ClimbCorpus corpus, EmbedStage embed, ClusterStage cluster, PruneStage prune, MergeStage merge, TokenizeStage tokenize, SearchStage search, ExportStage export, int seed)
-    : PipelineStage
+    : PipelineStage(embed, cluster, prune, merge, tokenize, search, export)
 {
     private const string ReportFile = "report.html";
     private string? _path;
-
-    public override string Name => "report";
-
-    public override IReadOnlyList<PipelineStage> Upstream => [embed, cluster, prune, merge, tokenize, search, export];
 
     public override IReadOnlyList<string> PublishedFiles => [ReportFile];
 
     /// <summary>Gets the path of the published report (in the artifacts root).</summary>
     public string ReportPath => Ready(_path, Name);
 
-    protected override string ComputeFingerprint() => Climb.Fingerprint.Of("report/v2", export.Fingerprint, corpus.Description, seed);
+    protected override string OwnFingerprint() => Climb.Fingerprint.Of("report/v3", corpus.Description, seed);
 
     public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
     {
@@ -102,7 +98,7 @@ internal sealed class ReportStage(
             Goal = goal,
             Sections =
             [
-                ("Super-cluster catalogue", ReportSections.Catalogue(tokenize.Catalogue, s.Mixture)),
+                ("Super-cluster catalogue", ReportSections.Catalogue(tokenize.Catalogue, s.Mixture, export.Result)),
                 ("Pruning", ReportSections.Pruning(prune.Output)),
             ],
         };

@@ -5,7 +5,7 @@ namespace Climb;
 /// <summary>Stage 3: scores every document on the four quality criteria. Owns <c>scores.f32</c> (one
 /// <see cref="QualityScores"/> per document, in corpus order) and <c>sources.json</c> (each document's source, for the
 /// pruning report's per-source breakdown).</summary>
-internal sealed class ScoreStage(ClimbCorpus corpus, EmbedStage embed, IQualityScorer scorer) : PipelineStage
+internal sealed class ScoreStage(ClimbCorpus corpus, EmbedStage embed, IQualityScorer scorer) : PipelineStage(embed)
 {
     private const string ScoresFile = "scores.f32";
     private const string SourcesFile = "sources.json";
@@ -13,17 +13,13 @@ internal sealed class ScoreStage(ClimbCorpus corpus, EmbedStage embed, IQualityS
     private QualityScores[]? _scores;
     private string?[]? _sources;
 
-    public override string Name => "score";
-
-    public override IReadOnlyList<PipelineStage> Upstream => [embed];
-
     /// <summary>Gets one score set per document, in corpus order.</summary>
     public QualityScores[] Scores => Ready(_scores, Name);
 
     /// <summary>Gets each document's source (<see cref="Document.Source"/>), in corpus order.</summary>
     public string?[] Sources => Ready(_sources, Name);
 
-    protected override string ComputeFingerprint() => Climb.Fingerprint.Of("score/v3", embed.Fingerprint, scorer.Identity);
+    protected override string OwnFingerprint() => Climb.Fingerprint.Of("score/v4", scorer.Identity);
 
     public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
     {

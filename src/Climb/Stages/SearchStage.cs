@@ -10,7 +10,8 @@ namespace Climb;
 /// stage loads without refitting anything) and <c>weights.json</c> (published to the artifacts root).
 /// </summary>
 internal sealed class SearchStage(
-    TokenizeStage tokenize, IReadOnlyList<EvaluationTarget> targets, IProxyTrainer trainer, IMixtureSearchStrategy strategy, int seed, int parallelism) : PipelineStage
+    TokenizeStage tokenize, IReadOnlyList<EvaluationTarget> targets, IProxyTrainer trainer, IMixtureSearchStrategy strategy, int seed, int parallelism,
+    MixtureFeasibilityOptions feasibility, long exportBudget) : PipelineStage(tokenize)
 {
     private const string JournalFile = "journal.jsonl";
     private const string ResultFile = "result.json";
@@ -25,37 +26,51 @@ internal sealed class SearchStage(
 
     private MixtureSearchResult? _result;
 
-    public override string Name => "search";
-
-    public override IReadOnlyList<PipelineStage> Upstream => [tokenize];
-
     public override bool Resumable => true;
+
+    public override bool NeedsTargets => true;
 
     public override IReadOnlyList<string> PublishedFiles => [WeightsFile];
 
     /// <summary>Gets the search result.</summary>
     public MixtureSearchResult Result => Ready(_result, Name);
 
-    protected override string ComputeFingerprint() =>
-        Climb.Fingerprint.Of("search/v3", tokenize.Fingerprint, TargetFingerprint(targets), trainer.Identity, strategy.Identity, seed);
+    protected override string OwnFingerprint() =>
+        Climb.Fingerprint.Of("search/v4", TargetFingerprint(targets), trainer.Identity, strategy.Identity, seed, feasibility.Describe(exportBudget));
 
     public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
     {
         var tokens = tokenize.Tokens;
         var catalogue = tokenize.Catalogue;
-        if (trainer is IPreparedProxyTrainer prepared)
+
+        // The data's repetition limit bounds every mixture; a budget no mixture can meet fails here, before any proxy runs.
+        MixturePrior prior;
+        try
+        {
+            prior = feasibility.Apply(MixturePrior.FromTokenCounts(tokens.TokenCounts, catalogue.Names), exportBudget);
+        }
+        catch (ArgumentException ex) when (ex.ParamName == "targetTokens")
+        {
+            string target = context.Names[feasibility.TargetTokens is null ? "Export.TokenBudget" : "Feasibility.TargetTokens"];
+            throw new ArgumentException($"{ex.Message.Split(" (Parameter", 2)[0]} ({target}, {context.Names["Feasibility.MaxRepetition"]})", ex);
+        }
+
+        if (trainer.GetService<IPreparedProxyTrainer>() is { } prepared)
         {
             await prepared.PrepareAsync(tokens, folder, seed, m => context.Report(Name, m), cancellationToken).ConfigureAwait(false);
         }
 
-        if (strategy is IDataBoundSearchStrategy bound)
+        // The strategy the search runs must itself be bindable: a bound copy of a strategy found inside a wrapper would
+        // run without the wrapper, so this is a type test on the strategy, not a GetService lookup.
+        var runStrategy = strategy;
+        if (strategy is IDataBoundSearchStrategy unbound)
         {
             string basePath = Path.Combine(folder, "base", "base.ckpt");
-            bound.Bind(tokens, Path.Combine(folder, "doremi"), File.Exists(basePath) ? basePath : null);
+            runStrategy = unbound.Bind(tokens, Path.Combine(folder, "doremi"), File.Exists(basePath) ? basePath : null);
         }
 
         var search = new MixtureSearch(
-            strategy,
+            runStrategy,
             new MixtureSearchOptions
             {
                 Seed = seed,
@@ -76,11 +91,10 @@ internal sealed class SearchStage(
             context.Report(Name, $"round {r.Round + 1} done, best objective so far {bestObjective:G5} ({goal.ToString().ToLowerInvariant()})", done, total);
             context.Rounds?.Report(r);
         });
-        var prior = new MixturePrior(tokens.TokenCounts.Select(c => (double)c), catalogue.Names);
         var result = await search.RunAsync(prior, Evaluate, roundSink, cancellationToken).ConfigureAwait(false);
         Log.SearchFinished(context.Loggers.CreateLogger<ClimbPipeline>(), strategy.Name, result.Mixture.ToString());
         await AtomicFile.WriteAllTextAsync(Path.Combine(folder, ResultFile), JsonSerializer.Serialize(result, Json), cancellationToken).ConfigureAwait(false);
-        await AtomicFile.WriteAllTextAsync(Path.Combine(folder, WeightsFile), WeightsJson(result, catalogue), cancellationToken).ConfigureAwait(false);
+        await AtomicFile.WriteAllTextAsync(Path.Combine(folder, WeightsFile), WeightsJson(result, catalogue, prior), cancellationToken).ConfigureAwait(false);
         _result = result;
         var counts = new Dictionary<string, double>
         {
@@ -119,24 +133,24 @@ internal sealed class SearchStage(
     }
 
     /// <summary>The user-facing answer: the mixture with each component's name and size, and the best measured run.</summary>
-    private static string WeightsJson(MixtureSearchResult search, Catalogue catalogue) => JsonSerializer.Serialize(
+    private static string WeightsJson(MixtureSearchResult search, SuperClusterCatalogue catalogue, MixturePrior prior) => JsonSerializer.Serialize(
         new
         {
             strategy = search.Strategy,
             method = search.Answer.Method,
             fingerprint = search.Fingerprint,
-            components = catalogue.Entries.Select(e => new { index = e.SuperCluster, name = e.Name, weight = search.Mixture[e.SuperCluster], tokens = e.Tokens, documents = e.Documents, fine_clusters = e.FineClusters }),
+            target_tokens = prior.TargetTokens,
+            max_repetition = prior.MaxRepetition,
+            components = catalogue.Entries.Select(e => new
+            {
+                index = e.SuperCluster, name = e.Name, weight = search.Mixture[e.SuperCluster], tokens = e.Tokens, documents = e.Documents, fine_clusters = e.FineClusters,
+                max_weight = prior.MaxWeights[e.SuperCluster], epochs = prior.Repetitions(search.Mixture)[e.SuperCluster],
+            }),
             best_measured = new { objective = search.BestMeasured.Objective, goal = search.BestMeasured.Goal.ToString(), mixture = search.BestMeasured.Mixture.ToArray() },
         },
         Json);
 
-    private static string TargetFingerprint(IReadOnlyList<EvaluationTarget> targets) => Climb.Fingerprint.Of(
-        targets.Select(t => t switch
-        {
-            TextTarget text => $"text|{t.Name}|{t.Weight}|{Climb.Fingerprint.Of(text.Texts.ToArray())}",
-            MultipleChoiceTarget mc => $"mc|{t.Name}|{t.Weight}|{Climb.Fingerprint.Of(mc.Items.Select(i => i.Context + "\u0001" + string.Join("\u0002", i.Choices) + "\u0001" + i.Label).ToArray())}",
-            _ => throw new ArgumentException($"Target '{t.Name}' is of an unknown kind ({t.GetType().Name}); use a TextTarget or a MultipleChoiceTarget.", nameof(targets)),
-        }).ToArray());
+    private static string TargetFingerprint(IReadOnlyList<EvaluationTarget> targets) => Climb.Fingerprint.Of(targets.Select(t => t.ContentFingerprint()).ToArray());
 
     /// <summary>Writes a mixture as its array of weights.</summary>
     private sealed class MixtureWeightsConverter : JsonConverter<MixtureWeights>
@@ -147,12 +161,4 @@ internal sealed class SearchStage(
         public override void Write(Utf8JsonWriter writer, MixtureWeights value, JsonSerializerOptions options) =>
             JsonSerializer.Serialize(writer, value.ToArray(), options);
     }
-}
-
-/// <summary>A proxy trainer that prepares shared state in the search stage's folder before the first proxy runs (for
-/// example a base model pre-trained on the uniform mixture that every proxy continues from).</summary>
-internal interface IPreparedProxyTrainer : IProxyTrainer
-{
-    /// <summary>Prepares (or reloads, when a resumed search finds it finished) the shared state.</summary>
-    Task PrepareAsync(ITokenizedClusters data, string folder, int seed, Action<string> report, CancellationToken cancellationToken);
 }

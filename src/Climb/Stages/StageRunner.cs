@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
@@ -19,12 +18,11 @@ internal sealed class StageRunner(string root, ILogger logger, OptionNames names
 
     public Dictionary<string, double> Counts { get; } = [];
 
-    /// <summary>Gets the folder of stage <paramref name="index"/> (1-based number, then the name).</summary>
-    public string Folder(PipelineStage[] stages, int index) =>
-        Path.Combine(root, string.Create(CultureInfo.InvariantCulture, $"{index + 1:D2}-{stages[index].Name}"));
+    /// <summary>Gets the folder of a stage: its number in the stage table, then its name (<c>01-embed</c>).</summary>
+    public string Folder(PipelineStage stage) => Path.Combine(root, stage.Definition.FolderName);
 
     /// <summary>Runs <paramref name="stages"/>[0..<paramref name="last"/>], reusing and resuming what is valid.</summary>
-    public async Task RunAsync(PipelineStage[] stages, int last, StageContext context, CancellationToken ct)
+    public async Task RunAsync(IReadOnlyList<PipelineStage> stages, int last, StageContext context, CancellationToken ct)
     {
         using var owner = ArtifactsLock.Acquire(root, names["ArtifactsFolder"]);
         if (owner.PreviousOwner is { } stale)
@@ -40,9 +38,9 @@ internal sealed class StageRunner(string root, ILogger logger, OptionNames names
         for (int i = 0; i <= last; i++)
         {
             var stage = stages[i];
-            string folder = Folder(stages, i);
+            string folder = Folder(stages[i]);
             var m = manifests[i] = StageManifest.TryLoad(folder);
-            if (m is { Complete: true } && m.Fingerprint == stage.Fingerprint && stage.Upstream.All(u => reusable[Array.IndexOf(stages, u)]))
+            if (m is { Complete: true } && m.Fingerprint == stage.Fingerprint && stage.Upstream.All(u => reusable[IndexOf(stages, u)]))
             {
                 string? problem = m.Verify(folder, ct);
                 if (problem is null)
@@ -67,7 +65,7 @@ internal sealed class StageRunner(string root, ILogger logger, OptionNames names
         for (int i = 0; i <= last; i++)
         {
             var stage = stages[i];
-            string folder = Folder(stages, i);
+            string folder = Folder(stages[i]);
             if (reusable[i])
             {
                 try
@@ -146,12 +144,12 @@ internal sealed class StageRunner(string root, ILogger logger, OptionNames names
     /// run), published files first and folders last, downstream first; a folder is renamed away (atomic) before it is
     /// deleted, so an interruption never leaves a stale stage looking complete.
     /// </summary>
-    private void Discard(PipelineStage[] stages, IEnumerable<int> changed, Func<int, bool> keepResumable)
+    private void Discard(IReadOnlyList<PipelineStage> stages, IEnumerable<int> changed, Func<int, bool> keepResumable)
     {
         var doomed = new SortedSet<int>(changed);
-        for (int j = 0; j < stages.Length; j++)
+        for (int j = 0; j < stages.Count; j++)
         {
-            if (stages[j].Upstream.Any(u => doomed.Contains(Array.IndexOf(stages, u))))
+            if (stages[j].Upstream.Any(u => doomed.Contains(IndexOf(stages, u))))
             {
                 doomed.Add(j);
             }
@@ -167,7 +165,7 @@ internal sealed class StageRunner(string root, ILogger logger, OptionNames names
 
         foreach (int j in doomed.Reverse())
         {
-            string folder = Folder(stages, j);
+            string folder = Folder(stages[j]);
             if (!Directory.Exists(folder) || keepResumable(j))
             {
                 continue;
@@ -193,6 +191,19 @@ internal sealed class StageRunner(string root, ILogger logger, OptionNames names
         }
     }
 
+    private static int IndexOf(IReadOnlyList<PipelineStage> stages, PipelineStage stage)
+    {
+        for (int i = 0; i < stages.Count; i++)
+        {
+            if (ReferenceEquals(stages[i], stage))
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"The {stage.GetType().Name} is upstream of a stage but not part of the run.");
+    }
+
     private void Publish(PipelineStage stage, string folder)
     {
         foreach (string name in stage.PublishedFiles)
@@ -205,32 +216,4 @@ internal sealed class StageRunner(string root, ILogger logger, OptionNames names
             }
         }
     }
-}
-
-/// <summary>Stage-runner log events with stable event ids.</summary>
-internal static partial class StageLog
-{
-    [LoggerMessage(1000, LogLevel.Information, "Stage {Stage}: reusing complete artifacts in {Folder}.")]
-    public static partial void StageReused(ILogger logger, string stage, string folder);
-
-    [LoggerMessage(1001, LogLevel.Information, "Stage {Stage}: running ({Outcome}) into {Folder}.")]
-    public static partial void StageStarting(ILogger logger, string stage, StageOutcome outcome, string folder);
-
-    [LoggerMessage(1002, LogLevel.Information, "Stage {Stage}: done in {Seconds:F1} s.")]
-    public static partial void StageCompleted(ILogger logger, string stage, double seconds);
-
-    [LoggerMessage(1003, LogLevel.Warning, "Stage {Stage}: configuration changed since {Folder} was written; it runs again.")]
-    public static partial void StageInvalidated(ILogger logger, string stage, string folder);
-
-    [LoggerMessage(1006, LogLevel.Warning, "Stage {Stage}: its artifacts failed verification ({Problem}); it runs again.")]
-    public static partial void StageCorrupt(ILogger logger, string stage, string problem);
-
-    [LoggerMessage(1007, LogLevel.Warning, "Stage {Stage}: discarding {Folder}, which depends on a stage that runs again.")]
-    public static partial void StageDiscarded(ILogger logger, string stage, string folder);
-
-    [LoggerMessage(1009, LogLevel.Debug, "Stage {Stage}: {Written} of {Files} files hashed while written; the rest were read back to hash them.")]
-    public static partial void StageHashed(ILogger logger, string stage, int written, int files);
-
-    [LoggerMessage(1008, LogLevel.Warning, "The artifacts folder {Folder} was last owned by process {Pid} on host {Host}, which exited without releasing it; taking it over.")]
-    public static partial void StaleLockTakenOver(ILogger logger, string folder, int pid, string host);
 }

@@ -86,6 +86,30 @@ public sealed class OnnxEmbedderTests
         }
     }
 
+    [Theory]
+    [InlineData(1)] // below every text's length: one text per model call
+    [InlineData(30)] // one long text, or a few short ones, per call
+    public async Task A_batch_token_budget_changes_the_batches_not_the_vectors(int batchTokens)
+    {
+        using var embedder = new OnnxEmbedder(new OnnxEmbedderOptions
+        {
+            ModelPath = Path.Combine(Fixture, "model.onnx"),
+            Normalize = false,
+            MaxTokens = Reference.MaxTokens,
+            BatchSize = 7,
+            BatchTokens = batchTokens,
+            Device = ComputeDevice.Cpu,
+        });
+        var m = await embedder.EmbedAsync(Reference.Cases.Select(c => c.Text).ToList());
+        for (int i = 0; i < Reference.Cases.Length; i++)
+        {
+            for (int d = 0; d < Reference.Hidden; d++)
+            {
+                Assert.True(Math.Abs(Reference.Cases[i].Mean[d] - m[i][d]) < 1e-4, $"case {i} dim {d}: torch {Reference.Cases[i].Mean[d]}, Climb {m[i][d]}");
+            }
+        }
+    }
+
     [Fact]
     public async Task Normalized_vectors_are_the_unit_torch_vectors_in_input_order()
     {

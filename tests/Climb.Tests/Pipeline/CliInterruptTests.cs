@@ -9,7 +9,7 @@ public partial class CliInterruptTests
     [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 
-    private static string CliDll
+    internal static string CliDll
     {
         get
         {

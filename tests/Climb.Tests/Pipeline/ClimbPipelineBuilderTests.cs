@@ -147,4 +147,59 @@ public class ClimbPipelineBuilderTests
         Assert.NotEqual(new RuleBasedQualityScorer(new RuleBasedQualityScorerOptions { CodeAware = false }).Identity, new RuleBasedQualityScorer().Identity);
         Assert.NotEqual(new LightGbmMixturePredictor().Identity, new RidgeMixturePredictor().Identity);
     }
+
+    /// <summary>Delegates to Best-of-N and counts the rounds it plans, so the test can tell it was the one used.</summary>
+    private sealed class CountingStrategy(int n) : IMixtureSearchStrategy
+    {
+        private readonly BestOfNSearchStrategy _inner = new(n, new DirichletMixtureSampler());
+        public int Plans;
+
+        public string Name => "counting";
+
+        public string Identity => "counting:" + _inner.Identity;
+
+        public IReadOnlyList<int> RoundBudgets => _inner.RoundBudgets;
+
+        public MixtureRoundPlan PlanRound(MixtureSearchContext context, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Plans);
+            return _inner.PlanRound(context, cancellationToken);
+        }
+
+        public MixtureSearchAnswer SelectAnswer(MixtureSearchContext context, CancellationToken cancellationToken) => _inner.SelectAnswer(context, cancellationToken);
+    }
+
+    [Fact]
+    public async Task A_search_strategy_plugged_in_through_the_builder_is_the_one_the_search_runs()
+    {
+        var strategy = new CountingStrategy(3);
+        var services = new ServiceCollection().AddSingleton(strategy).BuildServiceProvider();
+        var stages = await PipelineFixtures.SmallBuilder(TempDir())
+            .Configure(o => o.Search = new ClimbSearchStrategyOptions()) // the defaults: nothing the plugged-in strategy would ignore
+            .WithServiceProvider(services)
+            .WithSearchStrategy(sp => sp.GetRequiredService<CountingStrategy>())
+            .Build()
+            .RunUntilAsync(ClimbCorpus.FromDocuments(PipelineFixtures.Corpus), [PipelineFixtures.Target("bible")], "search");
+
+        Assert.Equal(1, strategy.Plans);
+        string weights = await File.ReadAllTextAsync(Path.Combine(stages.Single(s => s.Stage == "search").Folder, "weights.json"));
+        Assert.Contains("\"strategy\": \"counting\"", weights, StringComparison.Ordinal);
+        Assert.Equal(3, StageManifest.TryLoad(stages.Single(s => s.Stage == "search").Folder)!.Counts["proxy_runs"], 0);
+    }
+
+    [Fact]
+    public void Options_a_plugged_in_search_strategy_would_ignore_are_rejected()
+    {
+        var ex = Assert.Throws<ValidationException>(() => new ClimbPipelineBuilder()
+            .WithSearchStrategy(new UniformSearchStrategy())
+            .WithMixturePredictor(new RidgeMixturePredictor())
+            .WithOptionNames(new Dictionary<string, string> { ["Strategy"] = "--strategy" })
+            .Configure(o => o.Strategy = SearchStrategyKind.RegMix)
+            .ConfigureSearch(s => s.RoundBudgets = [4, 4])
+            .Build());
+        Assert.Contains("--strategy chooses a built-in search strategy, but one is plugged in", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ClimbPipelineOptions.Search and ClimbPipelineOptions.SingleRoundBudget configure the built-in search strategies", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("The mixture predictor and sampler slots (and their Use* wrappers) feed the built-in search strategies", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("3 problems", ex.Message, StringComparison.Ordinal);
+    }
 }

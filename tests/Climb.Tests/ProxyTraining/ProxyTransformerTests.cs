@@ -11,11 +11,9 @@ public class ProxyTransformerTests
         string path = Path.Combine(Path.GetTempPath(), "climb-proxy-" + Guid.NewGuid().ToString("N") + ".pt");
         try
         {
-            torch.manual_seed(1);
-            using var saved = new ProxyTransformer(options, 50);
+            using var saved = Seeded(1);
             saved.save(path);
-            torch.manual_seed(2);
-            using var loaded = new ProxyTransformer(options, 50);
+            using var loaded = Seeded(2);
             using var input = torch.tensor(new long[] { 1, 5, 7, 3, 9, 2, 4, 8 }, [1, 8]);
             using var before = loaded.forward(input);
             loaded.load(path);
@@ -28,6 +26,16 @@ public class ProxyTransformerTests
         finally
         {
             File.Delete(path);
+        }
+
+        // Under the lock every seeded run takes: torch's generator is global, and tests run in parallel.
+        ProxyTransformer Seeded(int seed)
+        {
+            lock (DevicePlacement.SeedLock)
+            {
+                torch.manual_seed(seed);
+                return new ProxyTransformer(options, 50);
+            }
         }
     }
 }

@@ -204,4 +204,58 @@ public sealed class ClimbAnswerRuleTests
         Assert.NotEqual(new ClimbSearchStrategy(paper).Identity, strategy.Identity);
         Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(() => new ClimbSearchStrategy(new ClimbSearchStrategyOptions { ConfirmationCandidates = 1 }));
     }
+
+    [Fact]
+    public async Task Under_tight_bounds_every_proposal_confirmation_candidate_and_answer_is_feasible_and_the_confirmation_still_decides()
+    {
+        // The optimum puts 0.55 on one cluster; no cluster may take more than 0.2, so the unbounded trust region,
+        // Thompson draws and answer rules would all leave the bounds on their way to it.
+        var prior = Prior.WithMaxWeights(Enumerable.Repeat(0.2, SyntheticObjective.Clusters));
+        var objective = new SyntheticObjective();
+        var inner = new ClimbSearchStrategy(ClimbSearchStrategyOptions.ForBudget(40), predictor: new GaussianProcessMixturePredictor());
+        var strategy = new FeasibilityRecorder(inner);
+        var result = await new MixtureSearch(strategy, new MixtureSearchOptions { Seed = 9, NoiseReplicates = 0 }).RunAsync(prior, objective.EvaluateAsync);
+
+        // Every mixture the strategy itself proposed (search rounds and confirmation) and answered is inside the bounds.
+        Assert.Equal(40, strategy.Proposed.Count);
+        var outside = strategy.Proposed.Concat([strategy.Answer!]).Where(m => !prior.IsFeasible(m)).ToArray();
+        Assert.True(outside.Length == 0, $"{outside.Length} infeasible, first {outside.FirstOrDefault()}");
+        Assert.Contains(strategy.Proposed.Skip(14), m => Enumerable.Range(0, m.Count).Max(i => m[i]) > 0.2 - 1e-6); // the bounds bind: trust-region mixtures sit on them
+
+        // The confirmation round matched its runs to its candidates (nothing was moved by the session's safety projection).
+        var confirmation = result.Answer.Confirmation;
+        Assert.NotNull(confirmation);
+        Assert.All(confirmation!.Candidates, c => Assert.Equal(3, c.Objectives.Count));
+        Assert.Equal(strategy.Answer, result.Mixture);
+        Assert.True(prior.IsFeasible(result.Mixture));
+        Assert.True(SyntheticObjective.TrueLoss(result.Mixture) < SyntheticObjective.TrueLoss(prior.Project(new MixtureWeights(prior.Shares))) - 0.5, $"{SyntheticObjective.TrueLoss(result.Mixture)}");
+    }
+
+    /// <summary>Records what a strategy proposes and answers, before the search's own safety projection sees it.</summary>
+    private sealed class FeasibilityRecorder(IMixtureSearchStrategy inner) : IMixtureSearchStrategy
+    {
+        public List<MixtureWeights> Proposed { get; } = [];
+
+        public MixtureWeights? Answer { get; private set; }
+
+        public string Name => inner.Name;
+
+        public string Identity => inner.Identity;
+
+        public IReadOnlyList<int> RoundBudgets => inner.RoundBudgets;
+
+        public MixtureRoundPlan PlanRound(MixtureSearchContext context, CancellationToken cancellationToken)
+        {
+            var plan = inner.PlanRound(context, cancellationToken);
+            Proposed.AddRange(plan.Mixtures);
+            return plan;
+        }
+
+        public MixtureSearchAnswer SelectAnswer(MixtureSearchContext context, CancellationToken cancellationToken)
+        {
+            var answer = inner.SelectAnswer(context, cancellationToken);
+            Answer = answer.Mixture;
+            return answer;
+        }
+    }
 }

@@ -24,16 +24,9 @@ internal static class TargetValidation
                 throw new ArgumentException($"Two targets are named '{t.Name}'; target names must be unique.", nameof(targets));
             }
 
-            switch (t)
+            if (t.Problem() is { } problem)
             {
-                case TextTarget text when !text.Texts.Any(s => !string.IsNullOrWhiteSpace(s)):
-                    throw new ArgumentException($"Target '{t.Name}' has no scorable text: all of its {text.Texts.Count} texts are blank.", nameof(targets));
-                case MultipleChoiceTarget mc when mc.Items.Count == 0:
-                    throw new ArgumentException($"Target '{t.Name}' has no multiple-choice items.", nameof(targets));
-                case TextTarget or MultipleChoiceTarget:
-                    break;
-                default:
-                    throw new ArgumentException($"Target '{t.Name}' is of an unknown kind ({t.GetType().Name}); use a TextTarget or a MultipleChoiceTarget.", nameof(targets));
+                throw new ArgumentException(problem, nameof(targets));
             }
         }
     }

@@ -37,19 +37,10 @@ internal sealed class DefaultKMeansClusterer(KMeansClustererOptions template, in
         return new KMeansClusterer(Options(k), loggers.CreateLogger<KMeansClusterer>());
     }
 
-    private KMeansClustererOptions Options(int k) => new()
+    private KMeansClustererOptions Options(int k)
     {
-        ClusterCount = Math.Max(k, 1),
-        MaxIterations = template.MaxIterations,
-        Tolerance = template.Tolerance,
-        Seed = template.Seed,
-        Initialization = template.Initialization,
-        ParallelInitRounds = template.ParallelInitRounds,
-        Spherical = template.Spherical,
-        FitSampleFraction = template.FitSampleFraction,
-        MaxPointsPerCentroid = template.MaxPointsPerCentroid,
-        Device = template.Device,
-        MaxDegreeOfParallelism = template.MaxDegreeOfParallelism,
-        AssignBatchRows = template.AssignBatchRows,
-    };
+        var options = OptionsCopy.Clone(template);
+        options.ClusterCount = Math.Max(k, 1);
+        return options;
+    }
 }

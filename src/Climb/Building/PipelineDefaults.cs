@@ -8,9 +8,28 @@ namespace Climb;
 internal static class PipelineDefaults
 {
     /// <summary>Lists option settings that cannot take effect with the components plugged in, or cannot be searched.</summary>
-    public static IEnumerable<string> IgnoredOptions(ClimbPipelineOptions o, OptionNames names, bool customClusterer, bool customTrainer, bool customTokenizer, bool customPredictor, bool customSampler, bool customExecutor)
+    public static IEnumerable<string> IgnoredOptions(ClimbPipelineOptions o, OptionNames names, PluggedSlots plugged)
     {
         var defaults = new ClimbPipelineOptions();
+        var (customClusterer, customTrainer, customTokenizer, customPredictor, customSampler, customExecutor, customStrategy, predictorWrapped, samplerWrapped) = plugged;
+        if (customStrategy)
+        {
+            if (o.Strategy != defaults.Strategy)
+            {
+                yield return $"{names["Strategy"]} chooses a built-in search strategy, but one is plugged in: leave {names["Strategy"]} at {defaults.Strategy}.";
+            }
+
+            if (!SameJson(o.Search, defaults.Search) || o.SingleRoundBudget is not null)
+            {
+                yield return $"{names["Search"]} and {names["SingleRoundBudget"]} configure the built-in search strategies and are ignored by the plugged-in one: configure it directly.";
+            }
+
+            if (customPredictor || customSampler || predictorWrapped || samplerWrapped)
+            {
+                yield return "The mixture predictor and sampler slots (and their Use* wrappers) feed the built-in search strategies; the plugged-in strategy would ignore them: give them to the strategy itself.";
+            }
+        }
+
         if (customTrainer && (customExecutor || o.Executor != ExecutorKind.Local))
         {
             yield return $"An executor runs the built-in proxy trainers only (a worker rebuilds them from their options); the plugged-in proxy trainer would run in this process: drop {names["Executor"]} or the plugged-in trainer.";
@@ -49,17 +68,17 @@ internal static class PipelineDefaults
             yield return $"{names["Tokenizer"]} names a built-in tokenizer, but one is plugged in: leave {names["Tokenizer"]} unset.";
         }
 
-        if (customPredictor && o.Strategy is SearchStrategyKind.BestOfN or SearchStrategyKind.Uniform or SearchStrategyKind.DoReMi)
+        if (!customStrategy && (customPredictor || predictorWrapped) && o.Strategy is SearchStrategyKind.BestOfN or SearchStrategyKind.Uniform or SearchStrategyKind.DoReMi)
         {
             yield return $"The {o.Strategy} strategy ({names["Strategy"]}) uses no predictor: the plugged-in mixture predictor would be ignored.";
         }
 
-        if (customSampler && o.Strategy is SearchStrategyKind.Uniform or SearchStrategyKind.DoReMi)
+        if (!customStrategy && (customSampler || samplerWrapped) && o.Strategy is SearchStrategyKind.Uniform or SearchStrategyKind.DoReMi)
         {
             yield return $"The {o.Strategy} strategy ({names["Strategy"]}) samples nothing: the plugged-in mixture sampler would be ignored.";
         }
 
-        if (o.SingleRoundBudget is not null && o.Strategy is SearchStrategyKind.Climb or SearchStrategyKind.Uniform)
+        if (!customStrategy && o.SingleRoundBudget is not null && o.Strategy is SearchStrategyKind.Climb or SearchStrategyKind.Uniform)
         {
             yield return $"{names["SingleRoundBudget"]} applies to the RegMix, BestOfN and DoReMi strategies only; the {o.Strategy} strategy ({names["Strategy"]}) would ignore it.";
         }
@@ -70,42 +89,65 @@ internal static class PipelineDefaults
         }
     }
 
-    /// <summary>Fills every empty slot with Climb's default, configured from the options.</summary>
-    public static ClimbComponents Resolve(
-        ClimbPipelineOptions o,
-        ILoggerFactory loggers,
-        OptionNames names,
-        IEmbedder? embedder,
-        IClusterer? clusterer,
-        IQualityScorer? scorer,
-        IProxyTrainer? trainer,
-        IMixturePredictor? predictor,
-        IMixtureSampler? sampler,
-        ITokenizer? tokenizer,
-        IWorkExecutor? executor)
+    /// <summary>Fills every empty slot with Climb's default, configured from the options, and applies the <c>Use*</c>
+    /// wrappers; a wrapper that fails is recorded in <paramref name="errors"/> (and the result is then <see langword="null"/>).</summary>
+    public static ClimbComponents? Resolve(ClimbPipelineOptions o, ILoggerFactory loggers, OptionNames names, PluggedComponents plugged, ComponentWrappers wrappers, List<string> errors)
     {
-        sampler ??= new DirichletMixtureSampler();
-        predictor ??= new AutoMixturePredictor();
+        var sampler = ComponentWrappers.Apply(
+            ComponentWrappers.Compose(wrappers.Sampler, "mixture sampler"), plugged.Sampler ?? new DirichletMixtureSampler(), "mixture sampler", errors);
+        var predictor = ComponentWrappers.Apply(
+            ComponentWrappers.Compose(wrappers.Predictor, "mixture predictor"), plugged.Predictor ?? new AutoMixturePredictor(), "mixture predictor", errors);
+        var unwrappedEmbedder = plugged.Embedder ?? new GloveSifEmbedder(logger: loggers.CreateLogger<GloveSifEmbedder>());
+        if (unwrappedEmbedder.GetService<ICorpusFittedEmbedder>() is { IsFitted: false } hidden && !ReferenceEquals(hidden, unwrappedEmbedder))
+        {
+            errors.Add($"embedder: the plugged-in embedder ({unwrappedEmbedder.Identity}) wraps a corpus-fitted embedder that is not fitted yet; " +
+                "the embed stage fits it into a new embedder, which that wrapper cannot hold: plug in the corpus-fitted embedder itself and wrap it with UseEmbedder.");
+        }
+
+        var wrapEmbedder = ComponentWrappers.Compose(wrappers.Embedder, "embedder");
+        var embedder = ComponentWrappers.Apply(wrapEmbedder, unwrappedEmbedder, "embedder", errors);
+        var executor = plugged.Executor ?? (o.Executor == ExecutorKind.Slurm ? new SlurmExecutor(o.Slurm, loggers.CreateLogger<SlurmExecutor>()) : null);
+        var clusterer = ComponentWrappers.Apply(
+            ComponentWrappers.Compose(wrappers.Clusterer, "clusterer"),
+            plugged.Clusterer ?? new DefaultKMeansClusterer(new KMeansClustererOptions { Seed = o.Seed, Device = o.Device }, o.ClusterCount, names["ClusterCount"], loggers),
+            "clusterer",
+            errors);
+        var scorer = ComponentWrappers.Apply(
+            ComponentWrappers.Compose(wrappers.QualityScorer, "quality scorer"),
+            plugged.QualityScorer ?? new RuleBasedQualityScorer(logger: loggers.CreateLogger<RuleBasedQualityScorer>()),
+            "quality scorer",
+            errors);
+        var trainer = ComponentWrappers.Apply(
+            ComponentWrappers.Compose(wrappers.ProxyTrainer, "proxy trainer"), plugged.ProxyTrainer ?? DefaultTrainer(o, loggers, executor), "proxy trainer", errors);
+        if (errors.Count > 0)
+        {
+            return null;
+        }
+
+        return new ClimbComponents
+        {
+            Embedder = embedder!,
+            UnwrappedEmbedder = unwrappedEmbedder,
+            WrapEmbedder = wrapEmbedder,
+            Clusterer = clusterer!,
+            QualityScorer = scorer!,
+            ProxyTrainer = trainer!,
+            Strategy = plugged.Strategy ?? DefaultStrategy(o, loggers, sampler!, predictor!),
+            Tokenizer = plugged.Tokenizer ?? o.CreateTokenizer(),
+            Executor = executor,
+        };
+    }
+
+    private static IMixtureSearchStrategy DefaultStrategy(ClimbPipelineOptions o, ILoggerFactory loggers, IMixtureSampler sampler, IMixturePredictor predictor)
+    {
         int singleBudget = o.SingleRoundBudget ?? o.Search.RoundBudgets.Sum();
-        IMixtureSearchStrategy strategy = o.Strategy switch
+        return o.Strategy switch
         {
             SearchStrategyKind.RegMix => new RegMixSearchStrategy(new RegMixSearchStrategyOptions { Budget = singleBudget }, sampler, predictor),
             SearchStrategyKind.BestOfN => new BestOfNSearchStrategy(singleBudget, sampler),
             SearchStrategyKind.Uniform => new UniformSearchStrategy(),
             SearchStrategyKind.DoReMi => new DoReMiSearchStrategy(new DoReMiSearchStrategyOptions { EquivalentProxyRuns = singleBudget }, TransformerOptions(o), loggers),
             _ => new ClimbSearchStrategy(o.Search, sampler, predictor),
-        };
-
-        executor ??= o.Executor == ExecutorKind.Slurm ? new SlurmExecutor(o.Slurm, loggers.CreateLogger<SlurmExecutor>()) : null;
-        return new ClimbComponents
-        {
-            Embedder = embedder ?? new GloveSifEmbedder(logger: loggers.CreateLogger<GloveSifEmbedder>()),
-            Clusterer = clusterer ?? new DefaultKMeansClusterer(new KMeansClustererOptions { Seed = o.Seed, Device = o.Device }, o.ClusterCount, names["ClusterCount"], loggers),
-            QualityScorer = scorer ?? new RuleBasedQualityScorer(logger: loggers.CreateLogger<RuleBasedQualityScorer>()),
-            ProxyTrainer = trainer ?? DefaultTrainer(o, loggers, executor),
-            Strategy = strategy,
-            Tokenizer = tokenizer ?? o.CreateTokenizer(),
-            Executor = executor,
         };
     }
 
@@ -131,7 +173,7 @@ internal static class PipelineDefaults
 
     private static TorchSharpProxyTrainerOptions TransformerOptions(ClimbPipelineOptions o)
     {
-        var options = JsonSerializer.Deserialize<TorchSharpProxyTrainerOptions>(JsonSerializer.Serialize(o.ProxyTraining))!;
+        var options = OptionsCopy.Clone(o.ProxyTraining);
         options.Device = o.Device == ComputeDevice.Auto ? options.Device : o.Device;
         return options;
     }

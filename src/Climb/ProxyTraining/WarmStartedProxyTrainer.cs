@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace Climb;
@@ -10,7 +9,7 @@ namespace Climb;
 /// </summary>
 internal sealed class WarmStartedProxyTrainer(TorchSharpProxyTrainerOptions options, long baseTokens, ILoggerFactory loggers) : IPreparedProxyTrainer
 {
-    private readonly TorchSharpProxyTrainerOptions _options = OptionsValidation.Validate(Copy(options));
+    private readonly TorchSharpProxyTrainerOptions _options = OptionsValidation.Validate(OptionsCopy.Clone(options));
     private TorchSharpProxyTrainer? _inner;
     private TorchSharpProxyTrainerOptions? _prepared;
 
@@ -32,7 +31,7 @@ internal sealed class WarmStartedProxyTrainer(TorchSharpProxyTrainerOptions opti
             await File.WriteAllTextAsync(basePath + ".complete", "complete", cancellationToken).ConfigureAwait(false);
         }
 
-        var withBase = Copy(_options);
+        var withBase = OptionsCopy.Clone(_options);
         withBase.BaseCheckpointPath = basePath;
         _prepared = withBase;
         _inner = new TorchSharpProxyTrainer(withBase, loggers.CreateLogger<TorchSharpProxyTrainer>());
@@ -44,6 +43,4 @@ internal sealed class WarmStartedProxyTrainer(TorchSharpProxyTrainerOptions opti
     /// <inheritdoc />
     public Task<ProxyResult> TrainAsync(ProxyTrainingRequest request, IProgress<ProxyTrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
         (_inner ?? throw new InvalidOperationException("The base model has not been prepared.")).TrainAsync(request, progress, cancellationToken);
-
-    private static TorchSharpProxyTrainerOptions Copy(TorchSharpProxyTrainerOptions o) => JsonSerializer.Deserialize<TorchSharpProxyTrainerOptions>(JsonSerializer.Serialize(o))!;
 }

@@ -1,87 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Climb;
-
-/// <summary>Something a proxy model is scored on: a name (used in metric keys) and a weight in the composite objective.</summary>
-public abstract class EvaluationTarget
-{
-    /// <summary>Initializes the name and weight.</summary>
-    /// <param name="name">The name; metric keys are "target:&lt;name&gt;/…" or "mc:&lt;name&gt;/…".</param>
-    /// <param name="weight">The non-negative weight in the objective (0 = reported only).</param>
-    protected EvaluationTarget(string name, double weight)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        if (!double.IsFinite(weight) || weight < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(weight), weight, "The weight must be finite and non-negative.");
-        }
-
-        Name = name;
-        Weight = weight;
-    }
-
-    /// <summary>Gets the name.</summary>
-    public string Name { get; }
-
-    /// <summary>Gets the weight in the composite objective.</summary>
-    public double Weight { get; }
-}
-
-/// <summary>
-/// Target texts scored by token-weighted loss (mean negative log-likelihood in nats per token), perplexity and
-/// bits per UTF-8 byte. Metric keys: target:&lt;name&gt;/loss, /ppl, /bpb, /tokens.
-/// </summary>
-public sealed class TextTarget : EvaluationTarget
-{
-    /// <summary>Initializes the target.</summary>
-    /// <param name="name">The name.</param>
-    /// <param name="texts">The texts (each scored as a document starting after an end of text).</param>
-    /// <param name="weight">The weight in the objective.</param>
-    public TextTarget(string name, IReadOnlyList<string> texts, double weight = 1.0)
-        : base(name, weight)
-    {
-        ArgumentNullException.ThrowIfNull(texts);
-        if (texts.Count == 0)
-        {
-            throw new ArgumentException($"Target '{name}' has no texts.", nameof(texts));
-        }
-
-        Texts = texts;
-    }
-
-    /// <summary>Gets the texts.</summary>
-    public IReadOnlyList<string> Texts { get; }
-
-    /// <summary>Reads texts from a JSON-lines file (gzip when the name ends in .gz), one object per line.</summary>
-    /// <param name="name">The target name.</param>
-    /// <param name="path">The file.</param>
-    /// <param name="field">The string field holding the text.</param>
-    /// <param name="weight">The weight in the objective.</param>
-    /// <param name="maxDocuments">Reads at most this many lines (null = all).</param>
-    /// <returns>The target.</returns>
-    public static TextTarget FromJsonl(string name, string path, string field = "text", double weight = 1.0, int? maxDocuments = null)
-    {
-        var texts = new List<string>();
-        foreach (var (line, root) in JsonLines.ReadObjects(path))
-        {
-            if (maxDocuments is { } m && texts.Count >= m)
-            {
-                break;
-            }
-
-            texts.Add(JsonLines.String(root, field, path, line));
-        }
-
-        return new TextTarget(name, texts, weight);
-    }
-}
-
-/// <summary>One multiple-choice question: a context, its candidate continuations and the index of the right one.</summary>
-/// <param name="Context">The context (for example "Question: …\nAnswer:").</param>
-/// <param name="Choices">The continuations, each scored after a single space.</param>
-/// <param name="Label">The index of the correct continuation.</param>
-public sealed record MultipleChoiceItem(string Context, IReadOnlyList<string> Choices, int Label);
 
 /// <summary>
 /// Multiple-choice questions scored as lm-evaluation-harness does: each choice's log-likelihood given the
@@ -300,4 +221,38 @@ public sealed class MultipleChoiceTarget : EvaluationTarget
         text = System.Text.RegularExpressions.Regex.Replace(text, "\\[.*?\\]", string.Empty);
         return text.Replace("  ", " ", StringComparison.Ordinal);
     }
+
+    /// <summary>The <c>type</c> of the JSON form.</summary>
+    internal const string JsonType = "mc";
+
+    internal static MultipleChoiceTarget FromJson(string name, double weight, JsonObject json) =>
+        new(name, json["items"]!.AsArray().Select(i => new MultipleChoiceItem(
+            i!["context"]!.GetValue<string>(),
+            i["choices"]!.AsArray().Select(c => c!.GetValue<string>()).ToList(),
+            i["label"]!.GetValue<int>())).ToList(), weight);
+
+    /// <inheritdoc />
+    internal override string? Problem() => Items.Count == 0 ? $"Target '{Name}' has no multiple-choice items." : null;
+
+    /// <inheritdoc />
+    internal override string ContentFingerprint() =>
+        $"mc|{Name}|{Weight}|{Climb.Fingerprint.Of(Items.Select(i => i.Context + "\u0001" + string.Join("\u0002", i.Choices) + "\u0001" + i.Label).ToArray())}";
+
+    /// <inheritdoc />
+    internal override JsonObject ToJson() => new()
+    {
+        ["type"] = JsonType,
+        ["name"] = Name,
+        ["weight"] = Weight,
+        ["items"] = new JsonArray(Items.Select(i => (JsonNode?)new JsonObject
+        {
+            ["context"] = i.Context,
+            ["choices"] = new JsonArray(i.Choices.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
+            ["label"] = i.Label,
+        }).ToArray()),
+    };
+
+    /// <inheritdoc />
+    internal override PreparedTarget Prepare(ITokenizedClusters store, int maxSequenceLength, int endOfText) =>
+        new PreparedChoices(this, store, maxSequenceLength, endOfText);
 }

@@ -10,16 +10,14 @@ namespace Climb;
 /// </summary>
 /// <remarks>Where a run executes does not change its result, so the identity (and the search fingerprint) is the local
 /// trainer's: a search started locally can be finished on Slurm and the other way round.</remarks>
-internal sealed class ExecutorRoutedProxyTrainer(IProxyTrainer local, Func<ProxyTrainerSpec> spec, IWorkExecutor executor, ILoggerFactory loggers) : IPreparedProxyTrainer
+internal sealed class ExecutorRoutedProxyTrainer(IProxyTrainer local, Func<ProxyTrainerSpec> spec, IWorkExecutor executor, ILoggerFactory loggers)
+    : DelegatingProxyTrainer(local), IPreparedProxyTrainer
 {
     private ExecutorProxyTrainer? _remote;
 
-    /// <inheritdoc />
-    public string Identity => local.Identity;
-
     public async Task PrepareAsync(ITokenizedClusters data, string folder, int seed, Action<string> report, CancellationToken cancellationToken)
     {
-        if (local is IPreparedProxyTrainer prepared)
+        if (InnerTrainer.GetService<IPreparedProxyTrainer>() is { } prepared)
         {
             await prepared.PrepareAsync(data, folder, seed, report, cancellationToken).ConfigureAwait(false);
         }
@@ -28,6 +26,6 @@ internal sealed class ExecutorRoutedProxyTrainer(IProxyTrainer local, Func<Proxy
     }
 
     /// <inheritdoc />
-    public Task<ProxyResult> TrainAsync(ProxyTrainingRequest request, IProgress<ProxyTrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+    public override Task<ProxyResult> TrainAsync(ProxyTrainingRequest request, IProgress<ProxyTrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
         (_remote ?? throw new InvalidOperationException("The executor-routed proxy trainer has not been prepared.")).TrainAsync(request, progress, cancellationToken);
 }
