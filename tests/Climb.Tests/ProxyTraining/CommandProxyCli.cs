@@ -12,7 +12,7 @@ internal static class CommandProxyCli
     /// <summary>The small run of the tests: 24 clusters, 6 super-clusters, two rounds of 4 and 2 proxies, byte tokens.</summary>
     public static string[] Small(string corpus, string target, string artifacts, string command) =>
     [
-        "run", "--corpus", corpus, "--target", target, "--artifacts", artifacts, "--clusters", "24", "--super-clusters", "6", "--budgets", "4,2",
+        "run", "--corpus", corpus, "--target", target, "--artifacts", artifacts, "--clusters", "24", "--super-clusters", "6", "--budgets", "8,4",
         "--tokenizer", "byte", "--export-tokens", "100000", "--seed", "11", "--proxy", "Command", "--proxy-command", command,
     ];
 

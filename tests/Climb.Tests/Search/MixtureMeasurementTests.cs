@@ -189,7 +189,7 @@ public sealed class MixtureMeasurementTests : IDisposable
         await pipeline.RunUntilAsync(corpus, [target], "search");
 
         var measurement = await pipeline.CreateMeasurementAsync(corpus, [target], new MixtureMeasurementOptions { Seeds = 2 });
-        var journaled = MixtureMeasurement.SeedsInJournal(Path.Combine(artifacts, "07-search", "journal.jsonl"));
+        var journaled = MixtureMeasurement.SeedsInJournal(Path.Combine(artifacts, ClimbPipeline.Stages.Single(s => s.Name == "search").FolderName, "journal.jsonl"));
         Assert.NotEmpty(journaled);
         Assert.Equal(journaled.Order(), measurement.ExcludedSeeds.Order());
         Assert.Empty(measurement.Seeds.Intersect(journaled));
