@@ -12,7 +12,7 @@ public delegate Task<ProxyResult> ProxyEvaluator(MixtureWeights mixture, int see
 
 /// <summary>
 /// A mixture search strategy: how many proxy runs each round gets, which mixtures a round proposes given the results so far,
-/// and which mixture is the final answer. <see cref="MixtureSearch"/> runs the rounds, the proxies, the journal and the resume.
+/// and which mixture is the final answer. <c>MixtureSearch</c> runs the rounds, the proxies, the journal and the resume.
 /// </summary>
 /// <remarks>
 /// Implementations must be deterministic: the same context (prior, seed, round, results) must give the same plan, so that a
