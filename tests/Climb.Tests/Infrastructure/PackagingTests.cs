@@ -99,6 +99,22 @@ public partial class PackagingTests
         Assert.DoesNotContain(references, name => Heavy.Any(h => name.Contains(h, StringComparison.OrdinalIgnoreCase)));
     }
 
+    [Fact]
+    public void Plugin_sample_builds_against_the_abstractions_and_the_testing_kit_alone()
+    {
+        var plugin = XDocument.Load(Path.Combine(RepoPaths.Root, "samples", "PluginEmbedder", "PluginEmbedder.csproj"));
+        Assert.Equal(["Climb.Abstractions"], ProjectReferences(plugin));
+        Assert.Empty(plugin.Descendants("PackageReference"));
+
+        var tests = XDocument.Load(Path.Combine(RepoPaths.Root, "samples", "PluginEmbedder.Tests", "PluginEmbedder.Tests.csproj"));
+        Assert.Equal(["Climb.Testing", "PluginEmbedder"], ProjectReferences(tests).Order(StringComparer.Ordinal));
+
+        // CI builds and runs it: it is in the solution the README's test command runs.
+        string sln = File.ReadAllText(Path.Combine(RepoPaths.Root, "Climb.sln"));
+        Assert.Contains(@"samples\PluginEmbedder\PluginEmbedder.csproj", sln, StringComparison.Ordinal);
+        Assert.Contains(@"samples\PluginEmbedder.Tests\PluginEmbedder.Tests.csproj", sln, StringComparison.Ordinal);
+    }
+
     private static XDocument Project(string name) => XDocument.Load(Path.Combine(RepoPaths.Root, "src", name, name + ".csproj"));
 
     /// <summary>The packages a project's package depends on: its references that are not PrivateAssets (analyzers are).</summary>
