@@ -9,11 +9,18 @@ namespace Climb.Benchmarks.Quality;
 /// Scoring throughput (documents/second) of the rule-based and trained quality scorers over the whole sample corpus.
 /// Usage: <c>dotnet run -c Release --project benchmarks/Climb.Benchmarks -- quality [runs=3] [trained]</c>; with
 /// <c>trained</c> only the trained scorer is measured (its labels still come from the rule-based scorer).
+/// <c>quality langid …</c> runs <see cref="LanguageIdThroughputCommand"/> (the score stage with and without language
+/// identification on 100,000+ documents, beside Lingua and CLD2).
 /// </summary>
 internal static class QualityThroughputCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Length > 0 && args[0] == "langid")
+        {
+            return await LanguageIdThroughputCommand.RunAsync(args[1..]);
+        }
+
         var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
         var trainedOnly = args.Length > 1 && args[1] == "trained";
         var root = FindRoot();

@@ -78,10 +78,20 @@ internal static partial class ContentEvidenceAnalyzer
     /// <summary>Gets the languages with an explanation and definition lexicon.</summary>
     public static IReadOnlyCollection<string> LexiconLanguages => Lexicons.Keys;
 
-    public static ContentEvidence Analyze(ReadOnlySpan<char> text, LanguageCode language)
+    private static readonly FrozenDictionary<LanguageCode, EvidenceLexicon> LexiconsByCode =
+        Lexicons.ToFrozenDictionary(p => LanguageCode.Parse(p.Key), p => p.Value);
+
+    /// <summary>Collects the evidence of a text; the word-level counts come from its <see cref="TextSignals"/>
+    /// (<see cref="TextAnalyzer"/> gathers them in its word pass, with <see cref="WordEvidence"/>).</summary>
+    public static ContentEvidence Analyze(ReadOnlySpan<char> text, LanguageCode language, TextSignals signals)
     {
-        var e = new ContentEvidence();
-        var lexicon = Lexicons.GetValueOrDefault(language.ToString());
+        var e = new ContentEvidence
+        {
+            TechnicalTerms = signals.TechnicalTerms,
+            ProperNouns = signals.ProperNouns,
+            LongSentences = signals.LongSentences,
+        };
+        var lexicon = LexiconsByCode.GetValueOrDefault(language);
         e.HasLexicon = lexicon is not null;
 
         foreach (var m in QuantityRegex().EnumerateMatches(text))
@@ -122,7 +132,6 @@ internal static partial class ContentEvidenceAnalyzer
             e.Definitions += Count(text, lexicon.Definitions);
         }
 
-        CountWords(text, e);
         return e;
     }
 
@@ -171,104 +180,6 @@ internal static partial class ContentEvidenceAnalyzer
         }
 
         return count;
-    }
-
-    private static void CountWords(ReadOnlySpan<char> text, ContentEvidence e)
-    {
-        var sentenceStart = true;
-        var sentenceWords = 0;
-        var i = 0;
-        while (i < text.Length)
-        {
-            while (i < text.Length && char.IsWhiteSpace(text[i]))
-            {
-                if (text[i] == '\n' && i + 1 < text.Length && text[i + 1] == '\n')
-                {
-                    sentenceStart = true;
-                }
-
-                i++;
-            }
-
-            var start = i;
-            while (i < text.Length && !char.IsWhiteSpace(text[i]))
-            {
-                i++;
-            }
-
-            if (i == start)
-            {
-                break;
-            }
-
-            var token = text[start..i];
-            var core = token.Trim("\"'()[]{}«»“”‘’,;:.!?¡¿-—–*");
-            if (!core.IsEmpty && char.IsLetter(core[0]))
-            {
-                sentenceWords++;
-                if (IsTechnical(core))
-                {
-                    e.TechnicalTerms++;
-                }
-                else if (!sentenceStart && char.IsUpper(core[0]) && core.Length > 1 && char.IsLower(core[1]))
-                {
-                    e.ProperNouns++;
-                }
-            }
-
-            sentenceStart = false;
-            var last = token[^1];
-            if (last is '.' or '!' or '?' or '…' or ':' or ';' or '。' or '！' or '？')
-            {
-                if (sentenceWords >= 8)
-                {
-                    e.LongSentences++;
-                }
-
-                sentenceWords = 0;
-                sentenceStart = last is not ';';
-            }
-        }
-
-        if (sentenceWords >= 8)
-        {
-            e.LongSentences++;
-        }
-    }
-
-    private static bool IsTechnical(ReadOnlySpan<char> word)
-    {
-        if (word.Length < 2 || word.Length > 30)
-        {
-            return false;
-        }
-
-        int upper = 0, lower = 0, digits = 0, joiners = 0;
-        foreach (var c in word)
-        {
-            if (char.IsUpper(c))
-            {
-                upper++;
-            }
-            else if (char.IsLower(c))
-            {
-                lower++;
-            }
-            else if (char.IsAsciiDigit(c))
-            {
-                digits++;
-            }
-            else if (c is '_' or '.' or '/' or '+' or '#')
-            {
-                joiners++;
-            }
-        }
-
-        var letters = upper + lower;
-        return (upper >= 2 && lower == 0 && word.Length <= 6 && letters >= 2) // acronym: TCP, HTML5
-            || (digits > 0 && letters > 0) // x86, H2O, IPv6
-            || (joiners > 0 && letters >= 2 && word[^1] != '.' && char.IsLetterOrDigit(word[^1])) // snake_case, file.ext, C++ (trimmed), a/b
-            || (upper >= 1 && lower >= 1 && char.IsLower(word[0]) && upper < letters); // camelCase, iPhone
     }
 
     [GeneratedRegex(@"(?<![\p{L}\d])\d+(?:[.,]\d+)?\s?(?:%|°\s?[CF]?|km|cm|mm|m|kg|mg|g|lb|lbs|ft|mi|ms|s|min|h|Hz|kHz|MHz|GHz|KB|MB|GB|TB|kB|bits?|bytes?|V|W|kW|kWh|mAh|mol|ml|mL|L|dB|px|pt|°|км|м|кг|г|см|мм|лет|года?)(?![\p{L}\d])|(?<![\p{L}\d])(?:1[0-9]\d\d|20\d\d)(?![\p{L}\d])", RegexOptions.CultureInvariant)]

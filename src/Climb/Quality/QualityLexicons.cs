@@ -35,6 +35,21 @@ internal static class QualityLexicons
          "nullam proin cras sapien ligula lectus lacus massa metus purus risus felis augue arcu orci odio erat urna dui " +
          "justo mi neque leo tellus turpis posuere ultricies sollicitudin viverra faucibus tincidunt vulputate").Split(' '));
 
+    /// <summary>Word classes for one lookup per word: bit 0 = <see cref="PlaceholderWords"/>, bit 1 =
+    /// <see cref="StopWords"/>, bits 2–5 = 1 + index in the Gopher list (the, be, to, of, and, that, have, with; 0 = not a
+    /// Gopher stop word).
+    /// Case-insensitive, as the three sets.</summary>
+    public static readonly FrozenDictionary<string, int> WordClasses = BuildWordClasses();
+
+    /// <summary>The same classes for lower-case ASCII words (ordinal lookup: for such a word, equal ignoring case is
+    /// equal, since every entry is lower-case ASCII).</summary>
+    public static readonly FrozenDictionary<string, int> AsciiWordClasses = WordClasses.All(p => p.Key.All(char.IsAsciiLetterLower))
+        ? WordClasses.ToFrozenDictionary(StringComparer.Ordinal)
+        : throw new InvalidOperationException("Word lists must be lower-case ASCII.");
+
+    /// <summary>Gets the length of the longest word in <see cref="WordClasses"/> (longer words are in no list).</summary>
+    public static readonly int MaxClassifiedWordLength = WordClasses.Keys.Max(w => w.Length);
+
     /// <summary>Promotional phrases (advertising copy, calls to action, shop boilerplate). Matched case-insensitively.</summary>
     public static readonly string[] PromotionalPhrases =
     [
@@ -85,6 +100,28 @@ internal static class QualityLexicons
 
     public static readonly SearchValues<string> UrlSearch =
         SearchValues.Create(["http://", "https://", "www.", "ftp://"], StringComparison.OrdinalIgnoreCase);
+
+    private static FrozenDictionary<string, int> BuildWordClasses()
+    {
+        var classes = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var w in PlaceholderWords)
+        {
+            classes[w] = classes.GetValueOrDefault(w) | 1;
+        }
+
+        foreach (var w in StopWords)
+        {
+            classes[w] = classes.GetValueOrDefault(w) | 2;
+        }
+
+        string[] gopher = ["the", "be", "to", "of", "and", "that", "have", "with"];
+        for (var i = 0; i < gopher.Length; i++)
+        {
+            classes[gopher[i]] = classes.GetValueOrDefault(gopher[i]) | ((i + 1) << 2);
+        }
+
+        return classes.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }
 
     private static string[] Split(string pairs)
     {

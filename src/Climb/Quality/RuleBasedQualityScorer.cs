@@ -27,10 +27,17 @@ public sealed partial class RuleBasedQualityScorer : IQualityScorer
     /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
     /// <param name="logger">A logger, or <see langword="null"/>.</param>
     public RuleBasedQualityScorer(RuleBasedQualityScorerOptions? options = null, ILogger<RuleBasedQualityScorer>? logger = null)
+        : this(options, useLingua: false, logger)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="RuleBasedQualityScorer"/> class that identifies languages
+    /// with Lingua itself even in low-accuracy mode (the reference the fast path is measured against).</summary>
+    internal RuleBasedQualityScorer(RuleBasedQualityScorerOptions? options, bool useLingua, ILogger<RuleBasedQualityScorer>? logger = null)
     {
         _options = OptionsValidation.Validate(options ?? new RuleBasedQualityScorerOptions(), nameof(options));
         _settings = new AnalyzerSettings(_options);
-        _languages = new LanguageIdentifier(_options);
+        _languages = new LanguageIdentifier(_options, useLingua);
         Identity = ComponentIdentity.Of("rule-based-quality/v2", _options);
         _logger = logger ?? NullLogger<RuleBasedQualityScorer>.Instance;
     }
@@ -105,7 +112,7 @@ public sealed partial class RuleBasedQualityScorer : IQualityScorer
         }
 
         var language = _languages.Identify(span);
-        var evidence = ContentEvidenceAnalyzer.Analyze(span, language);
+        var evidence = ContentEvidenceAnalyzer.Analyze(span, language, s);
         double q = 5, a = 5;
         var inf = ContentEvidenceAnalyzer.Informational(evidence, s);
         var e = ContentEvidenceAnalyzer.Educational(evidence, s);

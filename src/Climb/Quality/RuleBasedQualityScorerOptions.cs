@@ -88,9 +88,9 @@ public sealed class RuleBasedQualityScorerOptions : IValidatableOptions
             yield return $"AssumedLanguage '{assumed}' must be a two- or three-letter ISO 639 code.";
         }
 
-        if (AssumedLanguage is null && Languages.Count == 0)
+        if (AssumedLanguage is null && Languages.Distinct(StringComparer.OrdinalIgnoreCase).Count() < 2)
         {
-            yield return "Languages must list at least one candidate language (or set AssumedLanguage).";
+            yield return "Languages must list at least two candidate languages (or set AssumedLanguage for a corpus in one language).";
         }
 
         foreach (var code in Languages)

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
 namespace Climb;
@@ -78,6 +77,15 @@ internal sealed class TextSignals
     public bool IsSpaceDelimited { get; set; } = true;
 
     public bool IsCode { get; set; }
+
+    /// <summary>Gets or sets the number of acronyms and technical tokens (evidence, see <see cref="ContentEvidence"/>).</summary>
+    public int TechnicalTerms { get; set; }
+
+    /// <summary>Gets or sets the number of capitalised words that do not start a sentence (evidence).</summary>
+    public int ProperNouns { get; set; }
+
+    /// <summary>Gets or sets the number of sentences of at least eight words (evidence).</summary>
+    public int LongSentences { get; set; }
 }
 
 /// <summary>Immutable analysis settings snapshot taken from <see cref="RuleBasedQualityScorerOptions"/>.</summary>
@@ -142,100 +150,120 @@ internal static partial class TextAnalyzer
 
     private static void AnalyzeLines(ReadOnlySpan<char> text, TextSignals s, AnalyzerSettings options)
     {
-        var lineCounts = new Dictionary<ulong, int>();
-        var paragraphCounts = new Dictionary<ulong, int>();
-        int lines = 0, punctLines = 0, bulletLines = 0, ellipsisLines = 0, codeLines = 0;
-        int dupLines = 0, paragraphs = 0, dupParagraphs = 0;
-        long lineChars = 0, dupLineChars = 0, paragraphChars = 0, dupParagraphChars = 0;
-        ulong paragraphHash = FnvOffset;
-        long currentParagraphChars = 0;
-
-        void EndParagraph()
+        var capacity = text.Count('\n') + 1;
+        var lineCounts = new HashCountTable(capacity);
+        var paragraphCounts = new HashCountTable(capacity);
+        try
         {
-            if (currentParagraphChars == 0)
+            var p = new ParagraphTally { Hash = FnvOffset };
+            int lines = 0, punctLines = 0, bulletLines = 0, ellipsisLines = 0, codeLines = 0, dupLines = 0;
+            long lineChars = 0, dupLineChars = 0;
+            foreach (var rawLine in text.EnumerateLines())
+            {
+                var line = rawLine.Trim();
+                if (line.IsEmpty)
+                {
+                    p.End(paragraphCounts);
+                    continue;
+                }
+
+                lines++;
+                lineChars += line.Length;
+                // The line's hash and the paragraph's running hash, in one pass.
+                ulong hash = FnvOffset, paragraph = p.Hash ^ 0x9E3779B97F4A7C15UL;
+                foreach (var c in line)
+                {
+                    hash = (hash ^ c) * FnvPrime;
+                    paragraph = (paragraph ^ c) * FnvPrime;
+                }
+
+                if (lineCounts.Increment(hash) > 1)
+                {
+                    dupLines++;
+                    dupLineChars += line.Length;
+                }
+
+                p.Hash = paragraph;
+                p.CurrentChars += line.Length;
+
+                var last = line[^1];
+                if (last is '.' or '!' or '?' or '"' or '\'' or '\u201D' or '\u2019' or ')' or '\u2026' or ';' or ':' or '\u00BB' or '\u3002' or '\uFF01' or '\uFF1F' or '\u300D' or '\u0964')
+                {
+                    punctLines++;
+                }
+
+                if (line.EndsWith("...", StringComparison.Ordinal) || last == '\u2026')
+                {
+                    ellipsisLines++;
+                }
+
+                if (IsBullet(line))
+                {
+                    bulletLines++;
+                }
+
+                if (options.CodeAware && IsCodeLine(rawLine, line))
+                {
+                    codeLines++;
+                }
+            }
+
+            p.End(paragraphCounts);
+            s.NonEmptyLineCount = lines;
+            s.ParagraphCount = p.Count;
+            if (lines > 0)
+            {
+                s.LinesEndingInPunctuationFraction = (double)punctLines / lines;
+                s.BulletLineFraction = (double)bulletLines / lines;
+                s.EllipsisLineFraction = (double)ellipsisLines / lines;
+                s.DuplicateLineFraction = (double)dupLines / lines;
+                s.DuplicateLineCharFraction = lineChars == 0 ? 0 : (double)dupLineChars / lineChars;
+                s.CodeLineFraction = (double)codeLines / lines;
+            }
+
+            if (p.Count > 0)
+            {
+                s.DuplicateParagraphFraction = (double)p.Duplicates / p.Count;
+                s.DuplicateParagraphCharFraction = p.Chars == 0 ? 0 : (double)p.DuplicateChars / p.Chars;
+            }
+
+            s.IsCode = options.CodeAware && lines >= options.MinCodeLines && s.CodeLineFraction >= options.CodeLineFractionThreshold;
+        }
+        finally
+        {
+            lineCounts.Dispose();
+            paragraphCounts.Dispose();
+        }
+    }
+
+    /// <summary>The running paragraph statistics of <see cref="AnalyzeLines"/>.</summary>
+    private struct ParagraphTally
+    {
+        public ulong Hash;
+        public long CurrentChars;
+        public int Count;
+        public int Duplicates;
+        public long Chars;
+        public long DuplicateChars;
+
+        public void End(HashCountTable counts)
+        {
+            if (CurrentChars == 0)
             {
                 return;
             }
 
-            paragraphs++;
-            paragraphChars += currentParagraphChars;
-            ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(paragraphCounts, paragraphHash, out var exists);
-            if (exists)
+            Count++;
+            Chars += CurrentChars;
+            if (counts.Increment(Hash) > 1)
             {
-                dupParagraphs++;
-                dupParagraphChars += currentParagraphChars;
+                Duplicates++;
+                DuplicateChars += CurrentChars;
             }
 
-            count++;
-            paragraphHash = FnvOffset;
-            currentParagraphChars = 0;
+            Hash = FnvOffset;
+            CurrentChars = 0;
         }
-
-        foreach (var rawLine in text.EnumerateLines())
-        {
-            var line = rawLine.Trim();
-            if (line.IsEmpty)
-            {
-                EndParagraph();
-                continue;
-            }
-
-            lines++;
-            lineChars += line.Length;
-            var hash = Hash(line, FnvOffset);
-            ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(lineCounts, hash, out var exists);
-            if (exists)
-            {
-                dupLines++;
-                dupLineChars += line.Length;
-            }
-
-            count++;
-            paragraphHash = Hash(line, paragraphHash ^ 0x9E3779B97F4A7C15UL);
-            currentParagraphChars += line.Length;
-
-            var last = line[^1];
-            if (last is '.' or '!' or '?' or '"' or '\'' or '\u201D' or '\u2019' or ')' or '\u2026' or ';' or ':' or '\u00BB' or '\u3002' or '\uFF01' or '\uFF1F' or '\u300D' or '\u0964')
-            {
-                punctLines++;
-            }
-
-            if (line.EndsWith("...", StringComparison.Ordinal) || last == '\u2026')
-            {
-                ellipsisLines++;
-            }
-
-            if (IsBullet(line))
-            {
-                bulletLines++;
-            }
-
-            if (options.CodeAware && IsCodeLine(rawLine, line))
-            {
-                codeLines++;
-            }
-        }
-
-        EndParagraph();
-        s.NonEmptyLineCount = lines;
-        s.ParagraphCount = paragraphs;
-        if (lines > 0)
-        {
-            s.LinesEndingInPunctuationFraction = (double)punctLines / lines;
-            s.BulletLineFraction = (double)bulletLines / lines;
-            s.EllipsisLineFraction = (double)ellipsisLines / lines;
-            s.DuplicateLineFraction = (double)dupLines / lines;
-            s.DuplicateLineCharFraction = lineChars == 0 ? 0 : (double)dupLineChars / lineChars;
-            s.CodeLineFraction = (double)codeLines / lines;
-        }
-
-        if (paragraphs > 0)
-        {
-            s.DuplicateParagraphFraction = (double)dupParagraphs / paragraphs;
-            s.DuplicateParagraphCharFraction = paragraphChars == 0 ? 0 : (double)dupParagraphChars / paragraphChars;
-        }
-
-        s.IsCode = options.CodeAware && lines >= options.MinCodeLines && s.CodeLineFraction >= options.CodeLineFractionThreshold;
     }
 
     private static bool IsBullet(ReadOnlySpan<char> line) =>
@@ -260,11 +288,14 @@ internal static partial class TextAnalyzer
             return true; // indented comment
         }
 
-        foreach (var start in CodeStartList)
+        if (CodeStartFirstChars.Contains(line[0]))
         {
-            if (line.StartsWith(start, StringComparison.Ordinal))
+            foreach (var start in CodeStartList)
             {
-                return true;
+                if (line.StartsWith(start, StringComparison.Ordinal))
+                {
+                    return true;
+                }
             }
         }
 
@@ -289,6 +320,8 @@ internal static partial class TextAnalyzer
          "yield ", "lambda", "#include", "#define", "#!", "public ", "private ", "protected ", "static ", "function ",
          "var ", "let ", "const ", "}", "{", "@", ">>> ", "assert ", "print(", "self.", "async ", "await ", "if __name__"];
 
+    private static readonly SearchValues<char> CodeStartFirstChars = SearchValues.Create([.. CodeStartList.Select(s => s[0]).Distinct()]);
+
     private static void AnalyzeWords(ReadOnlySpan<char> text, TextSignals s)
     {
         var pool = ArrayPool<ulong>.Shared;
@@ -298,22 +331,27 @@ internal static partial class TextAnalyzer
         var lengths = lengthPool.Rent(capacity);
         try
         {
-            var placeholderLookup = QualityLexicons.PlaceholderWords.GetAlternateLookup<ReadOnlySpan<char>>();
+            var classLookup = QualityLexicons.WordClasses.GetAlternateLookup<ReadOnlySpan<char>>();
+            var asciiClassLookup = QualityLexicons.AsciiWordClasses.GetAlternateLookup<ReadOnlySpan<char>>();
             var placeholder = 0;
             int latinCandidates = 0, vowelless = 0, mixedScript = 0, letterTotal = 0, unspacedLetters = 0;
             int words = 0, coreWords = 0, alphaWords = 0, noAlpha = 0, gopherStop = 0, stop = 0, implausible = 0, caps = 0, plausibleCandidates = 0;
             long coreChars = 0;
             int symbols = 0;
             var gopherSeen = 0; // bit mask over the 8 Gopher stop words
-            var stopLookup = QualityLexicons.StopWords.GetAlternateLookup<ReadOnlySpan<char>>();
-            var gopherLookup = QualityLexicons.GopherStopWords.GetAlternateLookup<ReadOnlySpan<char>>();
             Span<char> lower = stackalloc char[64];
 
             var i = 0;
+            var evidence = new WordEvidence();
             while (i < text.Length)
             {
                 while (i < text.Length && char.IsWhiteSpace(text[i]))
                 {
+                    if (text[i] == '\n' && i + 1 < text.Length && text[i + 1] == '\n')
+                    {
+                        evidence.SentenceStart = true;
+                    }
+
                     i++;
                 }
 
@@ -330,6 +368,7 @@ internal static partial class TextAnalyzer
 
                 var token = text[start..i];
                 words++;
+                evidence.Add(token);
                 symbols += CountSymbols(token);
                 var core = TrimPunctuation(token);
                 if (core.IsEmpty)
@@ -342,14 +381,61 @@ internal static partial class TextAnalyzer
 
                 coreWords++;
                 coreChars += core.Length;
-                hashes[words - 1] = HashLower(core);
                 lengths[words - 1] = core.Length;
 
+                // One pass over the word: its lower-case hash, letter statistics and (short words) its lower-case form
+                // for the word lists; ASCII characters take a shortcut with the same results.
+                var hash = FnvOffset;
+                var ascii = true;
+                var classify = core.Length <= QualityLexicons.MaxClassifiedWordLength && core.Length <= lower.Length;
                 int letters = 0, upper = 0, vowels = 0, latin = 0, latinVowels = 0, scripts = 0;
                 var rare = false;
                 var prev = '\0';
-                foreach (var c in core)
+                for (var k = 0; k < core.Length; k++)
                 {
+                    var c = core[k];
+                    if (c < 0x80)
+                    {
+                        var a = (char)(c is >= 'A' and <= 'Z' ? c | 0x20 : c);
+                        hash = (hash ^ a) * FnvPrime;
+                        if (classify)
+                        {
+                            lower[k] = a;
+                        }
+
+                        if (a is >= 'a' and <= 'z')
+                        {
+                            letters++;
+                            scripts |= 1;
+                            latin++;
+                            if (c <= 'Z')
+                            {
+                                upper++;
+                            }
+
+                            if (a is 'a' or 'e' or 'i' or 'o' or 'u' or 'y')
+                            {
+                                vowels++;
+                                latinVowels++;
+                            }
+
+                            if (prev is >= 'a' and <= 'z' && QualityLexicons.RareBigramTable[((prev - 'a') * 26) + (a - 'a')])
+                            {
+                                rare = true;
+                            }
+
+                            prev = a;
+                        }
+                        else
+                        {
+                            prev = '\0';
+                        }
+
+                        continue;
+                    }
+
+                    ascii = false;
+                    hash = (hash ^ char.ToLowerInvariant(c)) * FnvPrime;
                     if (char.IsLetter(c))
                     {
                         letters++;
@@ -391,6 +477,8 @@ internal static partial class TextAnalyzer
                     }
                 }
 
+                hashes[words - 1] = hash;
+
                 if (letters == 0)
                 {
                     noAlpha++;
@@ -427,32 +515,28 @@ internal static partial class TextAnalyzer
                     }
                 }
 
-                if (core.Length <= lower.Length)
+                // Placeholder, stop and Gopher stop words in one case-insensitive lookup (longer words are in no list).
+                if (classify)
                 {
-                    var n = core.ToLowerInvariant(lower);
-                    var w = lower[..n];
-                    if (placeholderLookup.Contains(w))
+                    var n = ascii ? core.Length : core.ToLowerInvariant(lower);
+                    if (ascii ? asciiClassLookup.TryGetValue(lower[..n], out var classes) : classLookup.TryGetValue(lower[..n], out classes))
                     {
-                        placeholder++;
-                    }
-
-                    if (stopLookup.Contains(w))
-                    {
-                        stop++;
-                    }
-
-                    if (gopherLookup.TryGetValue(w, out var g))
-                    {
-                        var bit = 1 << GopherIndex(g);
-                        if ((gopherSeen & bit) == 0)
+                        placeholder += classes & 1;
+                        stop += (classes >> 1) & 1;
+                        var gopher = classes >> 2;
+                        if (gopher != 0 && (gopherSeen & (1 << (gopher - 1))) == 0)
                         {
-                            gopherSeen |= bit;
+                            gopherSeen |= 1 << (gopher - 1);
                             gopherStop++;
                         }
                     }
                 }
             }
 
+            evidence.End();
+            s.TechnicalTerms = evidence.TechnicalTerms;
+            s.ProperNouns = evidence.ProperNouns;
+            s.LongSentences = evidence.LongSentences;
             s.WordCount = words;
             s.AlphaWordCount = alphaWords;
             s.PlaceholderWordFraction = alphaWords == 0 ? 0 : (double)placeholder / alphaWords;
@@ -503,30 +587,23 @@ internal static partial class TextAnalyzer
         c is (>= '\u3040' and <= '\u30FF') or (>= '\u3400' and <= '\u9FFF') or (>= '\uF900' and <= '\uFAFF')
             or (>= '\u0E00' and <= '\u0EFF') or (>= '\u1000' and <= '\u109F') or (>= '\u1780' and <= '\u17FF');
 
-    private static int GopherIndex(string word) => word switch
-    {
-        "the" => 0,
-        "be" => 1,
-        "to" => 2,
-        "of" => 3,
-        "and" => 4,
-        "that" => 5,
-        "have" => 6,
-        _ => 7,
-    };
-
+    /// <summary>Counts '#', '…' and non-overlapping "..." in a token.</summary>
     private static int CountSymbols(ReadOnlySpan<char> token)
     {
-        var count = token.Count('#') + token.Count('\u2026');
-        var idx = token.IndexOf("...", StringComparison.Ordinal);
-        while (idx >= 0)
+        int count = 0, dots = 0;
+        foreach (var c in token)
         {
-            count++;
-            token = token[(idx + 3)..];
-            idx = token.IndexOf("...", StringComparison.Ordinal);
+            if (c == '.')
+            {
+                dots++;
+                continue;
+            }
+
+            count += (dots / 3) + (c is '#' or '\u2026' ? 1 : 0);
+            dots = 0;
         }
 
-        return count;
+        return count + (dots / 3);
     }
 
     private static ReadOnlySpan<char> TrimPunctuation(ReadOnlySpan<char> token)
@@ -559,72 +636,84 @@ internal static partial class TextAnalyzer
             return;
         }
 
-        var counts = new Dictionary<ulong, int>();
-        for (var n = 2; n <= 4; n++)
+        if (hashes.Length < 2)
         {
-            if (hashes.Length < n)
-            {
-                break;
-            }
-
-            counts.Clear();
-            var best = 0;
-            var bestChars = 0;
-            for (var i = 0; i + n <= hashes.Length; i++)
-            {
-                var h = NGramHash(hashes, i, n);
-                ref var c = ref CollectionsMarshal.GetValueRefOrAddDefault(counts, h, out _);
-                c++;
-                if (c > best)
-                {
-                    best = c;
-                    bestChars = SumLengths(lengths, i, n);
-                }
-            }
-
-            s.TopNGramCharFraction[n - 2] = best > 1 ? Math.Min(1.0, (double)best * bestChars / totalChars) : 0;
+            return;
         }
 
-        var seen = new HashSet<ulong>();
-        for (var n = 5; n <= 10; n++)
+        // ngram[i] is the hash of the n words from i: NGramHash(hashes, i, n), extended by one word per round.
+        var counts = new HashCountTable(hashes.Length);
+        var ngrams = ArrayPool<ulong>.Shared.Rent(hashes.Length);
+        try
         {
-            if (hashes.Length < n)
+            for (var i = 0; i < hashes.Length; i++)
             {
-                break;
+                ngrams[i] = NGramStep(FnvOffset, hashes[i]);
             }
 
-            seen.Clear();
-            long dupChars = 0;
-            var i = 0;
-            while (i + n <= hashes.Length)
+            for (var n = 2; n <= 10; n++)
             {
-                var h = NGramHash(hashes, i, n);
-                if (!seen.Add(h))
+                if (hashes.Length < n)
                 {
-                    dupChars += SumLengths(lengths, i, n);
-                    i += n;
+                    break;
                 }
-                else
-                {
-                    i++;
-                }
-            }
 
-            s.DuplicateNGramCharFraction[n - 5] = (double)dupChars / totalChars;
+                for (var i = 0; i + n <= hashes.Length; i++)
+                {
+                    ngrams[i] = NGramStep(ngrams[i], hashes[i + n - 1]);
+                }
+
+                counts.Clear();
+                if (n <= 4)
+                {
+                    var best = 0;
+                    var bestChars = 0;
+                    for (var i = 0; i + n <= hashes.Length; i++)
+                    {
+                        var c = counts.Increment(ngrams[i]);
+                        if (c > best)
+                        {
+                            best = c;
+                            bestChars = SumLengths(lengths, i, n);
+                        }
+                    }
+
+                    s.TopNGramCharFraction[n - 2] = best > 1 ? Math.Min(1.0, (double)best * bestChars / totalChars) : 0;
+                    continue;
+                }
+
+                long dupChars = 0;
+                var j = 0;
+                while (j + n <= hashes.Length)
+                {
+                    if (counts.Increment(ngrams[j]) > 1)
+                    {
+                        dupChars += SumLengths(lengths, j, n);
+                        j += n;
+                    }
+                    else
+                    {
+                        j++;
+                    }
+                }
+
+                s.DuplicateNGramCharFraction[n - 5] = (double)dupChars / totalChars;
+            }
+        }
+        finally
+        {
+            counts.Dispose();
+            ArrayPool<ulong>.Shared.Return(ngrams);
         }
     }
 
+    /// <summary>One step of the word n-gram hash: the hash of words i..i+n-1 is this step folded over their hashes from
+    /// the FNV offset basis.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong NGramHash(ReadOnlySpan<ulong> hashes, int start, int n)
+    private static ulong NGramStep(ulong h, ulong word)
     {
-        var h = FnvOffset;
-        for (var k = 0; k < n; k++)
-        {
-            h = (h ^ hashes[start + k]) * FnvPrime;
-            h ^= h >> 29;
-        }
-
-        return h;
+        h = (h ^ word) * FnvPrime;
+        return h ^ (h >> 29);
     }
 
     private static int SumLengths(ReadOnlySpan<int> lengths, int start, int n)
@@ -701,17 +790,6 @@ internal static partial class TextAnalyzer
         foreach (var c in text)
         {
             h = (h ^ c) * FnvPrime;
-        }
-
-        return h;
-    }
-
-    private static ulong HashLower(ReadOnlySpan<char> text)
-    {
-        var h = FnvOffset;
-        foreach (var c in text)
-        {
-            h = (h ^ char.ToLowerInvariant(c)) * FnvPrime;
         }
 
         return h;

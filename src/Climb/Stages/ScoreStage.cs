@@ -29,24 +29,55 @@ internal sealed class ScoreStage(ClimbCorpus corpus, EmbedStage embed, IQualityS
         var sources = new string?[n];
         var batch = new List<string>(BatchSize);
         long index = 0, start = 0;
-        await foreach (var doc in corpus.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (index >= n || !string.Equals(ids[(int)index], doc.Id, StringComparison.Ordinal))
-            {
-                throw new InvalidDataException(
-                    $"The corpus changed since it was embedded: document {index} is '{doc.Id}' but the embedding store has '{(index < n ? ids[(int)index] : "<end>")}'. Delete {context.Root} or use another artifacts folder.");
-            }
 
-            batch.Add(doc.Text);
-            sources[index] = doc.Source;
-            index++;
-            if (batch.Count == BatchSize)
+        // One batch is scored (on every core) while the next one is read, so reading the corpus overlaps scoring.
+        Task? scoring = null;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        try
+        {
+            await foreach (var doc in corpus.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                await FlushAsync().ConfigureAwait(false);
+                if (index >= n || !string.Equals(ids[(int)index], doc.Id, StringComparison.Ordinal))
+                {
+                    throw new InvalidDataException(
+                        $"The corpus changed since it was embedded: document {index} is '{doc.Id}' but the embedding store has '{(index < n ? ids[(int)index] : "<end>")}'. Delete {context.Root} or use another artifacts folder.");
+                }
+
+                batch.Add(doc.Text);
+                sources[index] = doc.Source;
+                index++;
+                if (batch.Count == BatchSize)
+                {
+                    await (scoring ?? Task.CompletedTask).ConfigureAwait(false);
+                    scoring = ScoreBatchAsync(batch, start);
+                    start += batch.Count;
+                    batch = new List<string>(BatchSize);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+        }
+
+        if (scoring is not null)
+        {
+            try
+            {
+                await scoring.ConfigureAwait(false);
+            }
+            catch when (failure is not null)
+            {
+                // Reading failed first: that is the error to report.
             }
         }
 
-        await FlushAsync().ConfigureAwait(false);
+        failure?.Throw();
+        if (batch.Count > 0)
+        {
+            await ScoreBatchAsync(batch, start).ConfigureAwait(false);
+        }
+
         if (index != n)
         {
             throw new InvalidDataException($"The corpus changed since it was embedded: it has {index} documents, the embedding store {n}.");
@@ -64,27 +95,20 @@ internal sealed class ScoreStage(ClimbCorpus corpus, EmbedStage embed, IQualityS
             ["mean_educational_value"] = scores.Average(s => s.EducationalValue),
         };
 
-        async Task FlushAsync()
+        async Task ScoreBatchAsync(List<string> texts, long offset)
         {
-            if (batch.Count == 0)
+            var s = await scorer.ScoreAsync(texts, cancellationToken).ConfigureAwait(false);
+            if (s.Count != texts.Count)
             {
-                return;
-            }
-
-            var s = await scorer.ScoreAsync(batch, cancellationToken).ConfigureAwait(false);
-            if (s.Count != batch.Count)
-            {
-                throw new InvalidOperationException($"The quality scorer ({scorer.Identity}) returned {s.Count} scores for {batch.Count} texts.");
+                throw new InvalidOperationException($"The quality scorer ({scorer.Identity}) returned {s.Count} scores for {texts.Count} texts.");
             }
 
             for (int i = 0; i < s.Count; i++)
             {
-                scores[start + i] = s[i];
+                scores[offset + i] = s[i];
             }
 
-            start += batch.Count;
-            context.Report(Name, "scoring", start, n);
-            batch.Clear();
+            context.Report(Name, "scoring", offset + texts.Count, n);
         }
     }
 
