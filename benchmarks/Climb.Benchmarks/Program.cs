@@ -12,6 +12,7 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["evidence-power"] = Climb.Benchmarks.Evidence.PowerBenchmark.MainAsync,
     ["unknown-words"] = Climb.Benchmarks.Embedding.UnknownWordsCommand.RunAsync,
     ["unknown-words-speed"] = Climb.Benchmarks.Embedding.UnknownWordSpeedCommand.RunAsync,
+    ["regmix-swarm"] = Climb.Benchmarks.Prediction.RegMixSwarmBenchmark.RunAsync,
     ["encoder-speed"] = Climb.Benchmarks.Embedding.EncoderSpeedCommand.RunAsync,
     ["embedder-table"] = Climb.Benchmarks.Embedding.EmbedderTableCommand.RunAsync,
 };

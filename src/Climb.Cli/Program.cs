@@ -15,5 +15,6 @@ root.Subcommands.Add(WorkerCommand.Create());
 root.Subcommands.Add(ProposeCommand.Create());
 root.Subcommands.Add(TellCommand.Create());
 root.Subcommands.Add(AnswerCommand.Create());
+root.Subcommands.Add(FitCommand.Create());
 
 return await root.Parse(args).InvokeAsync();

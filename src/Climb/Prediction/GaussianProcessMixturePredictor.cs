@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Diagnostics;
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Optimization;
@@ -52,38 +51,16 @@ public sealed class GaussianProcessMixturePredictor : IMixturePredictor
     /// <inheritdoc />
     public IFittedMixturePredictor Fit(IReadOnlyList<(MixtureWeights Mixture, double Target)> observations, int seed, CancellationToken cancellationToken = default)
     {
-        int k = PredictorFitting.Validate(observations, 2);
-        var started = Stopwatch.GetTimestamp();
-        int n = observations.Count;
-        var x = new double[n][];
-        var y = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            x[i] = Features(observations[i].Mixture.AsSpan());
-            y[i] = observations[i].Target;
-        }
-
-        var (spearman, folds, oof) = PredictorFitting.CrossValidate(
-            n,
+        var (model, k, report) = PredictorFitting.FitWithCrossValidation(
+            Identity,
+            observations,
             _options.CrossValidationFolds,
             seed,
-            y,
-            (train, test, _) =>
-            {
-                var m = Train(x, y, train, cancellationToken);
-                return test.Select(i => m.Predict(x[i])).ToArray();
-            },
+            Features,
+            (data, rows, _) => Train(data.X, data.Y, rows, cancellationToken),
+            (m, f) => m.Predict(f),
+            null,
             cancellationToken);
-        var model = Train(x, y, Enumerable.Range(0, n).ToArray(), cancellationToken);
-        var report = new MixturePredictorReport
-        {
-            Predictor = Identity,
-            TrainingCount = n,
-            HeldOutSpearman = spearman,
-            Folds = folds,
-            OutOfFoldPredictions = oof,
-            Elapsed = Stopwatch.GetElapsedTime(started),
-        };
         return new Fitted(model, k, report);
     }
 

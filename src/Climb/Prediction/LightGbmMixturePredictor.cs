@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
@@ -28,54 +27,32 @@ public sealed class LightGbmMixturePredictor : IMixturePredictor
     /// <inheritdoc />
     public IFittedMixturePredictor Fit(IReadOnlyList<(MixtureWeights Mixture, double Target)> observations, int seed, CancellationToken cancellationToken = default)
     {
-        int k = PredictorFitting.Validate(observations, 2);
-        var started = Stopwatch.GetTimestamp();
-        int n = observations.Count;
-        var x = new float[n * k];
-        var y = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            var w = observations[i].Mixture.AsSpan();
-            for (int j = 0; j < k; j++)
-            {
-                x[(i * k) + j] = (float)w[j];
-            }
-
-            y[i] = observations[i].Target;
-        }
-
-        var all = Enumerable.Range(0, n).ToArray();
-        var finalTask = Task.Run(() => Train(x, y, k, all, seed, cancellationToken), cancellationToken);
-        var (spearman, folds, oof) = PredictorFitting.CrossValidate(
-            n,
+        var (model, k, report) = PredictorFitting.FitWithCrossValidation(
+            Identity,
+            observations,
             _options.CrossValidationFolds,
             seed,
-            y,
-            (train, test, foldSeed) =>
-            {
-                var model = Train(x, y, k, train, foldSeed, cancellationToken);
-                var preds = new double[test.Length];
-                for (int i = 0; i < test.Length; i++)
-                {
-                    preds[i] = model.Predict(x.AsSpan(test[i] * k, k));
-                }
-
-                return preds;
-            },
+            w => w.ToArray(),
+            (data, rows, s) => Train(Flatten(data), data.Y, data.Weights, rows, s, cancellationToken),
+            (m, f) => m.Predict(Array.ConvertAll(f, v => (float)v)),
+            m => m.TreeCount,
             cancellationToken);
+        return new Fitted(model, k, report);
+    }
 
-        var final = finalTask.GetAwaiter().GetResult();
-        var report = new MixturePredictorReport
+    private static float[] Flatten(PredictorData data)
+    {
+        int k = data.Weights;
+        var x = new float[data.X.Length * k];
+        for (int i = 0; i < data.X.Length; i++)
         {
-            Predictor = Identity,
-            TrainingCount = n,
-            HeldOutSpearman = spearman,
-            Folds = folds,
-            OutOfFoldPredictions = oof,
-            Iterations = final.TreeCount,
-            Elapsed = Stopwatch.GetElapsedTime(started),
-        };
-        return new Fitted(final, k, report);
+            for (int j = 0; j < k; j++)
+            {
+                x[(i * k) + j] = (float)data.X[i][j];
+            }
+        }
+
+        return x;
     }
 
     /// <summary>Trains one booster on the given rows (standardised targets, early stopping on a seeded validation split, optional refit).</summary>
@@ -95,6 +72,14 @@ public sealed class LightGbmMixturePredictor : IMixturePredictor
 
         return TrainScaled(x, z, k, rows, seed, cancellationToken).Rescaled(mean, scale);
     }
+
+    /// <summary>
+    /// Trains one booster on <paramref name="train"/>, early-stopping on <paramref name="valid"/> with no refit and no
+    /// target standardisation: RegMix's notebook protocol, which stops on its test mixtures. The benchmark reproduces its
+    /// published figures with it; a search never calls it.
+    /// </summary>
+    internal CompiledTreeEnsemble TrainEarlyStoppedOn(float[] x, double[] y, int k, int[] train, int[] valid, int seed) =>
+        Extract(FitBooster(new MLContext(seed), x, y, k, train, valid, seed, _options.MaximumIterations, _options.EarlyStoppingRounds));
 
     private CompiledTreeEnsemble TrainScaled(float[] x, double[] y, int k, int[] rows, int seed, CancellationToken cancellationToken)
     {
@@ -140,7 +125,7 @@ public sealed class LightGbmMixturePredictor : IMixturePredictor
             FeatureColumnName = nameof(Row.Features),
             LearningRate = _options.LearningRate,
             NumberOfIterations = iterations,
-            NumberOfLeaves = 1 << Math.Min(_options.MaximumTreeDepth, 16),
+            NumberOfLeaves = _options.MaximumLeaves ?? 1 << Math.Min(_options.MaximumTreeDepth, 16),
             MinimumExampleCountPerLeaf = _options.MinimumExamplesPerLeaf,
             EarlyStoppingRound = earlyStopping,
             NumberOfThreads = _options.NumberOfThreads,

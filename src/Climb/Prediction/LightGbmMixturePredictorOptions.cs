@@ -14,7 +14,7 @@ namespace Climb;
 /// every split gain: the booster keeps no tree and predicts the mean. <see cref="StandardizeTargets"/> (on by default, also
 /// in the paper preset) makes the penalties scale-free.
 /// </remarks>
-public sealed class LightGbmMixturePredictorOptions
+public sealed class LightGbmMixturePredictorOptions : IValidatableOptions
 {
     /// <summary>Gets or sets the boosting learning rate.</summary>
     /// <value>0.05.</value>
@@ -26,10 +26,15 @@ public sealed class LightGbmMixturePredictorOptions
     [Range(1, 100_000)]
     public int MaximumIterations { get; set; } = 200;
 
-    /// <summary>Gets or sets the largest tree depth.</summary>
+    /// <summary>Gets or sets the largest tree depth; 0 sets no limit (then <see cref="MaximumLeaves"/> must be set).</summary>
     /// <value>3 (so at most 8 leaves).</value>
-    [Range(1, 30)]
+    [Range(0, 30)]
     public int MaximumTreeDepth { get; set; } = 3;
+
+    /// <summary>Gets or sets the largest number of leaves per tree; <see langword="null"/> allows 2^<see cref="MaximumTreeDepth"/>.</summary>
+    /// <value><see langword="null"/>.</value>
+    [Range(2, 131_072)]
+    public int? MaximumLeaves { get; set; }
 
     /// <summary>Gets or sets the smallest number of training mixtures in a leaf.</summary>
     /// <value>2.</value>
@@ -91,7 +96,36 @@ public sealed class LightGbmMixturePredictorOptions
         ValidationFraction = 0.2,
     };
 
+    /// <summary>
+    /// Gets RegMix's settings (its <c>regression.ipynb</c>: LightGBM's defaults of 31 leaves, no depth limit and 20 mixtures
+    /// per leaf, learning rate 0.01, up to 1000 rounds, raw targets, no penalties) with early stopping after 3 rounds. RegMix
+    /// stopped on its test mixtures; here the rounds are chosen on a 20% validation split of the training mixtures and the
+    /// model is refitted on all of them, so no test result is seen.
+    /// </summary>
+    /// <returns>New options.</returns>
+    public static LightGbmMixturePredictorOptions RegMix() => new()
+    {
+        LearningRate = 0.01,
+        MaximumIterations = 1000,
+        MaximumTreeDepth = 0,
+        MaximumLeaves = 31,
+        MinimumExamplesPerLeaf = 20,
+        L1Regularization = 0,
+        L2Regularization = 0,
+        StandardizeTargets = false,
+        EarlyStoppingRounds = 3,
+        ValidationFraction = 0.2,
+    };
+
+    IEnumerable<string> IValidatableOptions.Validate()
+    {
+        if (MaximumTreeDepth == 0 && MaximumLeaves is null)
+        {
+            yield return "MaximumTreeDepth is 0 (no limit), so MaximumLeaves must be set.";
+        }
+    }
+
     internal string Describe() => string.Create(
         CultureInfo.InvariantCulture,
-        $"lightgbm(lr={LearningRate:R},it={MaximumIterations},depth={MaximumTreeDepth},leaf={MinimumExamplesPerLeaf},l1={L1Regularization:R},l2={L2Regularization:R},std={StandardizeTargets},es={EarlyStoppingRounds},val={ValidationFraction:R},refit={RefitOnAllData},cv={CrossValidationFolds},threads={NumberOfThreads})");
+        $"lightgbm(lr={LearningRate:R},it={MaximumIterations},depth={MaximumTreeDepth},{(MaximumLeaves is { } leaves ? $"leaves={leaves}," : string.Empty)}leaf={MinimumExamplesPerLeaf},l1={L1Regularization:R},l2={L2Regularization:R},std={StandardizeTargets},es={EarlyStoppingRounds},val={ValidationFraction:R},refit={RefitOnAllData},cv={CrossValidationFolds},threads={NumberOfThreads})");
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Climb;
 
 /// <summary>Shared plumbing of the predictors: checks, features, folds, cross-validated Spearman.</summary>
@@ -27,6 +29,69 @@ internal static class PredictorFitting
         }
 
         return k;
+    }
+
+    /// <summary>
+    /// The fit every predictor shares: validates the observations, computes each mixture's features, cross-validates
+    /// (<see cref="CrossValidate"/>) while the final model trains on every pair, and writes the report.
+    /// </summary>
+    /// <typeparam name="TModel">The trained model.</typeparam>
+    /// <param name="identity">The predictor's identity, for the report.</param>
+    /// <param name="observations">The training pairs.</param>
+    /// <param name="requestedFolds">The number of cross-validation folds.</param>
+    /// <param name="seed">The fit's seed (folds, and each fold's training seed).</param>
+    /// <param name="features">The features of one mixture's weights.</param>
+    /// <param name="train">Trains a model on the given rows of the features and targets, with a seed.</param>
+    /// <param name="predict">Predicts one row of features.</param>
+    /// <param name="iterations">The model's boosting rounds for the report; 0 when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the fit.</param>
+    /// <returns>The final model, the number of weights per mixture, and the report.</returns>
+    public static (TModel Model, int Weights, MixturePredictorReport Report) FitWithCrossValidation<TModel>(
+        string identity,
+        IReadOnlyList<(MixtureWeights Mixture, double Target)> observations,
+        int requestedFolds,
+        int seed,
+        Func<ReadOnlySpan<double>, double[]> features,
+        Func<PredictorData, int[], int, TModel> train,
+        Func<TModel, double[], double> predict,
+        Func<TModel, int>? iterations,
+        CancellationToken cancellationToken)
+    {
+        int k = Validate(observations, 2);
+        var started = Stopwatch.GetTimestamp();
+        int n = observations.Count;
+        var data = new PredictorData(k, new double[n][], new double[n]);
+        for (int i = 0; i < n; i++)
+        {
+            data.X[i] = features(observations[i].Mixture.AsSpan());
+            data.Y[i] = observations[i].Target;
+        }
+
+        var all = Enumerable.Range(0, n).ToArray();
+        var finalTask = Task.Run(() => train(data, all, seed), cancellationToken);
+        var (spearman, folds, oof) = CrossValidate(
+            n,
+            requestedFolds,
+            seed,
+            data.Y,
+            (trainRows, test, foldSeed) =>
+            {
+                var m = train(data, trainRows, foldSeed);
+                return test.Select(i => predict(m, data.X[i])).ToArray();
+            },
+            cancellationToken);
+        var model = finalTask.GetAwaiter().GetResult();
+        var report = new MixturePredictorReport
+        {
+            Predictor = identity,
+            TrainingCount = n,
+            HeldOutSpearman = spearman,
+            Folds = folds,
+            OutOfFoldPredictions = oof,
+            Iterations = iterations?.Invoke(model) ?? 0,
+            Elapsed = Stopwatch.GetElapsedTime(started),
+        };
+        return (model, k, report);
     }
 
     public static void CheckBatch(IReadOnlyList<MixtureWeights> mixtures, Span<double> destination, int k)

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Diagnostics;
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -71,40 +70,21 @@ public sealed class RidgeMixturePredictor : IMixturePredictor
     /// <inheritdoc />
     public IFittedMixturePredictor Fit(IReadOnlyList<(MixtureWeights Mixture, double Target)> observations, int seed, CancellationToken cancellationToken = default)
     {
-        int k = PredictorFitting.Validate(observations, 2);
-        var started = Stopwatch.GetTimestamp();
-        int n = observations.Count;
-        int p = FeatureCount(k);
-        var x = new double[n][];
-        var y = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            x[i] = new double[p];
-            Features(observations[i].Mixture.AsSpan(), x[i]);
-            y[i] = observations[i].Target;
-        }
-
-        var (spearman, folds, oof) = PredictorFitting.CrossValidate(
-            n,
+        var (model, k, report) = PredictorFitting.FitWithCrossValidation(
+            Identity,
+            observations,
             _options.CrossValidationFolds,
             seed,
-            y,
-            (train, test, _) =>
+            w =>
             {
-                var m = Solve(x, y, train);
-                return test.Select(i => m.Predict(x[i])).ToArray();
+                var f = new double[FeatureCount(w.Length)];
+                Features(w, f);
+                return f;
             },
+            (data, rows, _) => Solve(data.X, data.Y, rows),
+            (m, f) => m.Predict(f),
+            null,
             cancellationToken);
-        var model = Solve(x, y, Enumerable.Range(0, n).ToArray());
-        var report = new MixturePredictorReport
-        {
-            Predictor = Identity,
-            TrainingCount = n,
-            HeldOutSpearman = spearman,
-            Folds = folds,
-            OutOfFoldPredictions = oof,
-            Elapsed = Stopwatch.GetElapsedTime(started),
-        };
         return new Fitted(this, model, k, report);
     }
 
