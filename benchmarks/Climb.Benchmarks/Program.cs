@@ -9,6 +9,7 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["search"] = a => Task.FromResult(Climb.Benchmarks.Search.SearchBench.Run(a)),
     ["quality"] = Climb.Benchmarks.Quality.QualityThroughputCommand.RunAsync,
     ["evidence"] = Climb.Benchmarks.Evidence.EvidenceExperiment.MainAsync,
+    ["answer-dev"] = Climb.Benchmarks.Search.AnswerDevExperiment.RunAsync,
     ["evidence-power"] = Climb.Benchmarks.Evidence.PowerBenchmark.MainAsync,
     ["unknown-words"] = Climb.Benchmarks.Embedding.UnknownWordsCommand.RunAsync,
     ["unknown-words-speed"] = Climb.Benchmarks.Embedding.UnknownWordSpeedCommand.RunAsync,

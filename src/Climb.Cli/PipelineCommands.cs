@@ -30,11 +30,20 @@ internal static class PipelineCommands
         var superOption = new Option<int>("--super-clusters") { Description = "Super-clusters after merging (K_enhanced).", DefaultValueFactory = _ => 20 };
         var budgetsOption = new Option<string>("--budgets") { Description = "Proxy runs per CLIMB round, comma-separated.", DefaultValueFactory = _ => "64,32,16" };
         var strategyOption = new Option<SearchStrategyKind>("--strategy") { Description = "Search strategy: Climb, RegMix, BestOfN, Uniform or DoReMi.", DefaultValueFactory = _ => SearchStrategyKind.Climb };
-        var proxyOption = new Option<ProxyKind>("--proxy") { Description = "Proxy model: Auto (transformer on CUDA, n-gram on CPU), Transformer or NGram.", DefaultValueFactory = _ => ProxyKind.Auto };
+        var proxyOption = new Option<ProxyKind>("--proxy") { Description = "Proxy model: Auto (transformer on CUDA, n-gram on CPU), Transformer, NGram or Command (your own trainer, --proxy-command).", DefaultValueFactory = _ => ProxyKind.Auto };
+        var proxyCommandOption = new Option<string?>("--proxy-command")
+        {
+            Description = "With --proxy Command: the command that trains one proxy, run by /bin/sh once per proxy, with {mixture} (a JSON file of weights by super-cluster name), {data} (the data folder), " +
+                "{output} (the result JSON to write) and {seed} replaced by quoted paths and the seed; do not quote them yourself. See docs/external-proxies.md.",
+        };
+        var proxyTimeoutOption = new Option<double?>("--proxy-timeout") { Description = "With --proxy Command: seconds a proxy's command may run before it is killed and recorded as failed (default: no limit)." };
         var proxyTokensOption = new Option<long?>("--proxy-tokens") { Description = "Tokens each proxy trains on (default: 1,000,000)." };
         var tokenizerOption = new Option<string>("--tokenizer") { Description = "Proxy tokenizer: byte, cl100k_base or o200k_base.", DefaultValueFactory = _ => "cl100k_base" };
         var deviceOption = new Option<ComputeDevice>("--device") { Description = "Auto, Cpu or Cuda.", DefaultValueFactory = _ => ComputeDevice.Auto };
         var exportTokensOption = new Option<long>("--export-tokens") { Description = "Tokens in the exported dataset.", DefaultValueFactory = _ => 10_000_000 };
+        var targetTokensOption = new Option<long?>("--target-tokens") { Description = "Tokens of the training set the mixture is for (default: --export-tokens); with --max-repetition it bounds each super-cluster's weight by its tokens x repetition / target tokens." };
+        var maxRepetitionOption = new Option<double?>("--max-repetition") { Description = "Most passes over one super-cluster's tokens a mixture may ask for (default 4, as Olmix); the export repeats a super-cluster as often." };
+        var noFeasibilityOption = new Option<bool>("--no-feasibility") { Description = "Do not bound the weights by what the data can supply (the export may then fall short of its budget)." };
         var formatOption = new Option<DatasetFormat>("--format") { Description = "Exported dataset format: Jsonl or Parquet.", DefaultValueFactory = _ => DatasetFormat.Jsonl };
         var seedOption = new Option<int>("--seed") { Description = "Seed of every seeded stage.", DefaultValueFactory = _ => 42 };
         var parallelOption = new Option<int>("--parallel") { Description = "Proxies trained at the same time.", DefaultValueFactory = _ => 1 };
@@ -58,16 +67,22 @@ internal static class PipelineCommands
             ["Search"] = "--budgets",
             ["Strategy"] = "--strategy",
             ["Proxy"] = "--proxy",
+            ["CommandProxy.Command"] = "--proxy-command",
+            ["CommandProxy.Timeout"] = "--proxy-timeout",
+            ["CommandProxy"] = "--proxy-command",
             ["Tokenizer"] = "--tokenizer",
             ["Device"] = "--device",
             ["Export.TokenBudget"] = "--export-tokens",
             ["Export"] = "--export-tokens",
+            ["Feasibility.TargetTokens"] = "--target-tokens",
+            ["Feasibility.MaxRepetition"] = "--max-repetition",
+            ["Feasibility"] = "--max-repetition",
             ["ProxyParallelism"] = "--parallel",
             ["Executor"] = "--executor",
             ["Slurm"] = "--slurm-*",
         };
 
-        Option[] shared = [corpusOption, textFieldOption, embedderOption, targetOption, piqaOption, artifactsOption, clustersOption, superOption, budgetsOption, strategyOption, proxyOption, proxyTokensOption, tokenizerOption, deviceOption, exportTokensOption, formatOption, seedOption, parallelOption, pruningOption, executorOption, slurmPartitionOption, slurmGpusOption, slurmArgsOption, slurmWorkerOption];
+        Option[] shared = [corpusOption, textFieldOption, embedderOption, targetOption, piqaOption, artifactsOption, clustersOption, superOption, budgetsOption, strategyOption, proxyOption, proxyCommandOption, proxyTimeoutOption, proxyTokensOption, tokenizerOption, deviceOption, exportTokensOption, targetTokensOption, maxRepetitionOption, noFeasibilityOption, formatOption, seedOption, parallelOption, pruningOption, executorOption, slurmPartitionOption, slurmGpusOption, slurmArgsOption, slurmWorkerOption];
 
         // `climb run`, then one command per stage of the pipeline's stage table, in order.
         var commands = new List<Command> { StageCommand("run", "Run the whole pipeline (reusing complete stages).", ClimbPipeline.StageNames[^1]) };
@@ -174,6 +189,14 @@ internal static class PipelineCommands
                         o.Merging = new CentroidMergerOptions { TargetClusterCount = parse.GetValue(superOption) };
                         o.Strategy = parse.GetValue(strategyOption);
                         o.Proxy = parse.GetValue(proxyOption);
+                        o.CommandProxy.Command = parse.GetValue(proxyCommandOption);
+                        if (parse.GetValue(proxyTimeoutOption) is double timeout)
+                        {
+                            o.CommandProxy.Timeout = double.IsFinite(timeout) && timeout > 0 && timeout < TimeSpan.MaxValue.TotalSeconds
+                                ? TimeSpan.FromSeconds(timeout)
+                                : throw new UserError($"--proxy-timeout {timeout.ToString(CultureInfo.InvariantCulture)}: give a positive number of seconds.");
+                        }
+
                         o.Tokenizer = parse.GetValue(tokenizerOption)!;
                         o.Device = parse.GetValue(deviceOption);
                         o.Seed = parse.GetValue(seedOption);
@@ -187,6 +210,16 @@ internal static class PipelineCommands
                             WorkerCommand = parse.GetValue(slurmWorkerOption) ?? WorkerCommand.ThisProcessWorkerCommand(),
                         };
                         o.Export = new MixedDatasetExporterOptions { TokenBudget = parse.GetValue(exportTokensOption), Format = parse.GetValue(formatOption), Seed = parse.GetValue(seedOption) };
+                        o.Feasibility = new MixtureFeasibilityOptions { Enabled = !parse.GetValue(noFeasibilityOption), TargetTokens = parse.GetValue(targetTokensOption) };
+                        if (parse.GetValue(maxRepetitionOption) is double repetition)
+                        {
+                            o.Feasibility.MaxRepetition = repetition;
+                            if (double.IsFinite(repetition) && repetition > o.Export.MaxEpochs && repetition <= 1e6)
+                            {
+                                o.Export.MaxEpochs = (int)Math.Ceiling(repetition); // the export makes as many passes as the mixture may ask for
+                            }
+                        }
+
                         if (parse.GetValue(proxyTokensOption) is long tokens)
                         {
                             o.NGramProxy.TokenBudget = tokens;

@@ -12,6 +12,7 @@ foreach (var command in PipelineCommands.Create())
 }
 
 root.Subcommands.Add(WorkerCommand.Create());
+root.Subcommands.Add(MeasureCommand.Create());
 root.Subcommands.Add(ProposeCommand.Create());
 root.Subcommands.Add(TellCommand.Create());
 root.Subcommands.Add(AnswerCommand.Create());

@@ -111,6 +111,30 @@ public sealed class ClimbPipeline
         await task.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Prepares a re-measurement with this pipeline's proxy (<c>climb measure</c>): runs or reuses the stages up to
+    /// tokenisation and returns a <see cref="MixtureMeasurement"/> over the tokenised super-clusters, this pipeline's proxy
+    /// trainer and <paramref name="targets"/>, whose fresh data seeds avoid every seed of the artifacts folder's search journal.
+    /// </summary>
+    /// <param name="corpus">The corpus (the run's).</param>
+    /// <param name="targets">The evaluation targets (the run's).</param>
+    /// <param name="options">The measurement options; defaults when <see langword="null"/>.</param>
+    /// <param name="progress">Receives progress, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops the preparation.</param>
+    /// <returns>The measurement, ready for <see cref="MixtureMeasurement.MeasureAsync"/>.</returns>
+    public async Task<MixtureMeasurement> CreateMeasurementAsync(
+        ClimbCorpus corpus, IReadOnlyList<EvaluationTarget> targets, MixtureMeasurementOptions? options = null, IProgress<ClimbProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        TargetValidation.ThrowIfUnusable(targets);
+        string searchFolder = Path.Combine(Path.GetFullPath(_options.ArtifactsFolder), StageTable.Find("search", "stage").FolderName);
+        var journalSeeds = MixtureMeasurement.SearchFolderSeeds(searchFolder); // read before the run, which could discard a stale search
+        var run = await RunCoreAsync(corpus, targets, "tokenize", progress, null, cancellationToken).ConfigureAwait(false);
+        return await MixtureMeasurement.ForPipelineAsync(
+            run.Graph.Get<TokenizeStage>().Tokens, run.Graph.Get<TokenizeStage>().Catalogue.Names, searchFolder, journalSeeds, _components.ProxyTrainer, targets, options, _options.Seed, _loggers,
+            m => progress?.Report(new ClimbProgress("measure", m)), cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<Run> RunCoreAsync(
         ClimbCorpus corpus, IReadOnlyList<EvaluationTarget> targets, string lastStage, IProgress<ClimbProgress>? progress, IProgress<MixtureSearchRound>? rounds, CancellationToken ct)
     {

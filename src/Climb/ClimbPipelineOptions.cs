@@ -33,6 +33,9 @@ public enum ProxyKind
 
     /// <summary><see cref="KneserNeyProxyTrainer"/>: an interpolated Kneser-Ney n-gram model (seconds per proxy).</summary>
     NGram = 2,
+
+    /// <summary><see cref="CommandProxyTrainer"/>: the user's own trainer, run as a command once per proxy (<see cref="ClimbPipelineOptions.CommandProxy"/>).</summary>
+    Command = 3,
 }
 
 /// <summary>Options of a <see cref="ClimbPipeline"/> beyond its components.</summary>
@@ -117,6 +120,11 @@ public sealed class ClimbPipelineOptions : IValidatableOptions
     [Required]
     public TorchSharpProxyTrainerOptions ProxyTraining { get; set; } = new();
 
+    /// <summary>Gets or sets the external trainer of <see cref="ProxyKind.Command"/>: the command template run once per proxy, and where it runs.</summary>
+    /// <value>The default has no command; <see cref="Proxy"/> = <see cref="ProxyKind.Command"/> needs one.</value>
+    [Required]
+    public CommandProxyTrainerOptions CommandProxy { get; set; } = new();
+
     /// <summary>Gets or sets the tokens the shared base model is pre-trained on (uniform mixture) before the proxies continue from it; 0 trains every proxy from scratch.</summary>
     /// <value>The default is 2 000 000.</value>
     [Range(0L, long.MaxValue)]
@@ -166,6 +174,25 @@ public sealed class ClimbPipelineOptions : IValidatableOptions
             yield return string.Create(
                 CultureInfo.InvariantCulture,
                 $"{nameof(Feasibility)}.{nameof(f.MaxRepetition)} ({f.MaxRepetition:G4}) lets a weight ask for more passes over a super-cluster than the export makes ({nameof(Export)}.{nameof(x.MaxEpochs)} {(x.AllowRepetition ? x.MaxEpochs : 1)}{(x.AllowRepetition ? string.Empty : ", AllowRepetition off")}): raise the export's epochs or lower the repetition limit.");
+        }
+
+        if (Proxy == ProxyKind.Command && CommandProxy is not null)
+        {
+            if (CommandProxy.Command is null)
+            {
+                yield return $"{nameof(CommandProxy)}.{nameof(CommandProxy.Command)}: {nameof(Proxy)} is Command, so a command template is needed (for example \"python3 train.py --mixture {{mixture}} --data {{data}} --output {{output}} --seed {{seed}}\").";
+            }
+
+            else
+            {
+                // The template's own rules name their property ("Command: …", "Timeout: …"); DataAnnotations' messages do not.
+                foreach (string e in OptionsValidation.GetErrors(CommandProxy))
+                {
+                    yield return e.StartsWith(nameof(CommandProxy.Command) + ":", StringComparison.Ordinal) || e.StartsWith(nameof(CommandProxy.Timeout) + ":", StringComparison.Ordinal)
+                        ? $"{nameof(CommandProxy)}.{e}"
+                        : $"{nameof(CommandProxy)}: {e}";
+                }
+            }
         }
 
         if (Tokenizer is not null && !KnownTokenizers.Contains(Tokenizer, StringComparer.Ordinal))

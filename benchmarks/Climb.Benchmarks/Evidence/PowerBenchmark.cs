@@ -57,9 +57,29 @@ internal sealed class PowerBenchmark(PowerSettings settings)
         }
     }
 
-    /// <summary>The fresh data seeds an answer of experiment seed <paramref name="seed"/> is re-measured on.</summary>
-    internal static int[] RemeasureSeeds(int seed, int count) =>
-        Enumerable.Range(0, count).Select(j => SeedMixer.Derive(seed, RemeasureSalt, j)).ToArray();
+    /// <summary>The seed the re-measurement seeds of experiment seed <paramref name="seed"/> derive from (<see cref="MixtureMeasurementOptions.Seed"/>).</summary>
+    internal static int RemeasureSeed(int seed) => SeedMixer.Derive(seed, RemeasureSalt);
+
+    /// <summary>Every proxy run a search's journal holds: results and failures of its rounds, noise replicates, confirmation round and answer measurement.</summary>
+    internal static int JournalProxyRuns(string journalPath)
+    {
+        int runs = 0;
+        foreach (string line in File.ReadLines(journalPath))
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            using var doc = JsonDocument.Parse(line);
+            if (doc.RootElement.TryGetProperty("kind", out var kind) && kind.GetString() is "result" or "failure")
+            {
+                runs++;
+            }
+        }
+
+        return runs;
+    }
 
     /// <summary>Every data seed a search trained a proxy with: its rounds, noise replicates, answer measurement and failures.</summary>
     internal static HashSet<int> SearchSeeds(MixtureSearchResult result)
@@ -125,7 +145,7 @@ internal sealed class PowerBenchmark(PowerSettings settings)
         };
         if (!settings.ReportOnly)
         {
-            Say($"evidence-power: {settings.Proxy} proxies, settings {string.Join(",", settings.Settings)}, seeds {Describe(settings.Seeds)}, strategies {string.Join(",", settings.Strategies)}, rounds [{string.Join(",", settings.Rounds)}], re-measured on {settings.Remeasure} fresh seeds; work folder {work} (tag {settings.Tag}); {invocation.Machine}; load average {loadStart}");
+            Say($"evidence-power: {settings.Proxy} proxies, settings {string.Join(",", settings.Settings)}, seeds {Describe(settings.Seeds)}, strategies {string.Join(",", settings.Strategies)}, strategy budget {settings.Budget} (+ noise replicates), re-measured on {settings.Remeasure} fresh seeds; work folder {work} (tag {settings.Tag}); {invocation.Machine}; load average {loadStart}");
             int pairs = settings.Settings.Length * settings.Seeds.Length, done = 0, computed = 0;
             double computedSeconds = 0;
             foreach (string name in settings.Settings)
@@ -188,33 +208,44 @@ internal sealed class PowerBenchmark(PowerSettings settings)
             var (strategy, options) = CreateStrategy(name, seed, climbRuns, p, folder);
             var result = await new MixtureSearch(strategy, options).RunAsync(p.Prior, evaluator, null, ct);
             double searchSeconds = clock.Elapsed.TotalSeconds;
-            int runs = ProxyRunsSpent(result);
+            int runs = JournalProxyRuns(options.JournalPath!);
+            if (runs != ProxyRunsSpent(result))
+            {
+                throw new InvalidOperationException($"{p.Setting.Name} seed {seed}, {name}: the journal holds {runs} proxy runs, the search's result accounts for {ProxyRunsSpent(result)}.");
+            }
+
             if (name == "climb")
             {
                 climbRuns = runs;
             }
-            else if (name is "best-of-n" or "regmix" && runs != climbRuns)
+            else if (name is "best-of-n" or "regmix" or "climb-paper" && runs != climbRuns)
             {
                 throw new InvalidOperationException($"{p.Setting.Name} seed {seed}: {name} spent {runs} proxy runs, Climb's default {climbRuns}: the comparison would not be at equal compute.");
             }
 
-            // Fresh data seeds the search never used, the same for every strategy of this seed (paired re-measurement).
-            var fresh = RemeasureSeeds(seed, settings.Remeasure);
+            // Re-measured through MixtureMeasurement (the code path of `climb measure`): fresh data seeds derived from the
+            // experiment seed (the same for every strategy of this seed, so the differences are paired), every seed of the
+            // search's journal excluded, and checked again here against every seed the search's result reports.
+            var measurement = new MixtureMeasurement(
+                new EvaluatorProxyTrainer(evaluator, p.ProxyIdentity),
+                p.Store,
+                [p.Target],
+                new MixtureMeasurementOptions { Seeds = settings.Remeasure, Seed = RemeasureSeed(seed), MaxDegreeOfParallelism = settings.Parallel },
+                MixtureMeasurement.SeedsInJournal(options.JournalPath!),
+                p.Prior.Names);
+            var fresh = measurement.Seeds.ToArray();
             var used = SearchSeeds(result);
             var clash = fresh.Where(used.Contains).ToArray();
             if (clash.Length > 0)
             {
-                throw new InvalidOperationException($"{p.Setting.Name} seed {seed}, {name}: re-measurement seed {clash[0]} was used by the search; change {nameof(RemeasureSalt)}.");
+                throw new InvalidOperationException($"{p.Setting.Name} seed {seed}, {name}: re-measurement seed {clash[0]} was used by the search.");
             }
 
-            var objectives = new double[fresh.Length];
-            await Parallel.ForEachAsync(
-                Enumerable.Range(0, fresh.Length),
-                new ParallelOptions { MaxDegreeOfParallelism = settings.Parallel, CancellationToken = ct },
-                async (j, token) => objectives[j] = (await evaluator(result.Mixture, fresh[j], token)).Objective);
-            if (objectives.Any(o => !double.IsFinite(o)))
+            var measured = (await measurement.MeasureAsync([new NamedMixture(name, result.Mixture)], null, ct))[0];
+            var objectives = measured.Results.Select(r => r.Objective).ToArray();
+            if (objectives.Length != fresh.Length || objectives.Any(o => !double.IsFinite(o)))
             {
-                throw new InvalidOperationException($"{p.Setting.Name} seed {seed}, {name}: a re-measurement of the answer gave a non-finite objective ({string.Join(", ", objectives)}).");
+                throw new InvalidOperationException($"{p.Setting.Name} seed {seed}, {name}: a re-measurement of the answer failed (seeds {string.Join(", ", measured.FailedSeeds)}).");
             }
 
             double? targetLoss = null;
@@ -233,12 +264,12 @@ internal sealed class PowerBenchmark(PowerSettings settings)
                 Strategy = name,
                 ProxyRuns = runs,
                 ComputeTokens = runs * tokensPerRun + result.Answer.StrategyTokensTrained,
-                RemeasuredObjective = objectives.Average(),
-                RemeasuredSd = MathNet.Numerics.Statistics.Statistics.StandardDeviation(objectives),
+                RemeasuredObjective = measured.MeanObjective,
+                RemeasuredSd = measured.StandardDeviation,
                 RemeasuredObjectives = objectives,
                 RemeasureSeeds = fresh,
                 TargetLoss = targetLoss,
-                AnswerKind = AnswerKind(result, name is "climb" or "climb-paper" ? settings.Rounds.Length : result.Rounds.Count),
+                AnswerKind = AnswerKind(result, result.Rounds.Count - (result.Answer.Confirmation is null ? 0 : 1)),
                 HeldOutSpearman = result.Answer.Predictor?.HeldOutSpearman is double rho && double.IsFinite(rho) ? rho : null,
                 AnswerSource = result.AnswerSource.ToString(),
                 AnswerMethod = result.Answer.Method,
@@ -281,11 +312,14 @@ internal sealed class PowerBenchmark(PowerSettings settings)
         switch (name)
         {
             case "climb":
-                // Climb's default: the strategy's and the search's default options, only the round budgets set.
-                strategy = new ClimbSearchStrategy(new ClimbSearchStrategyOptions { RoundBudgets = settings.Rounds.ToList() });
+                // Climb's default: ForBudget(total) and the search's default options (its noise replicates come on top).
+                strategy = new ClimbSearchStrategy(ClimbSearchStrategyOptions.ForBudget(settings.Budget));
                 break;
             case "climb-paper":
-                strategy = new ClimbSearchStrategy(PaperOptions(settings.Rounds));
+                // The paper's rule: its answer is not measured again or overruled (no safeguard), so its proxy runs are its
+                // rounds and the noise replicates, as many as Climb's default spends.
+                strategy = new ClimbSearchStrategy(PaperOptions(settings.Budget));
+                options.MeasureAnswer = false;
                 options.KeepBestMeasuredWhenAnswerIsWorse = false;
                 break;
             case "best-of-n":
@@ -322,17 +356,16 @@ internal sealed class PowerBenchmark(PowerSettings settings)
     }
 
     /// <summary>
-    /// The paper's CLIMB rule: the predictor's argmax over fresh candidates is the answer, whatever its held-out Spearman,
-    /// with no measured-answer safeguard (the search still measures the answer once and reports it).
+    /// The paper's CLIMB rule (<see cref="ClimbSearchStrategyOptions.Paper"/>) with its rounds of 64, 32 and 16 proxy runs
+    /// scaled to <paramref name="budget"/> in all (4/7, 2/7, 1/7, rounded, the last takes the rest).
     /// </summary>
-    internal static ClimbSearchStrategyOptions PaperOptions(IEnumerable<int> rounds) => new()
+    internal static ClimbSearchStrategyOptions PaperOptions(int budget)
     {
-        RoundBudgets = rounds.ToList(),
-        MinimumAnswerSpearman = null,
-        IncludeEvaluatedInAnswer = false,
-        AverageTiedAnswers = false,
-        AnswerTopK = 1,
-    };
+        var paper = ClimbSearchStrategyOptions.Paper();
+        int first = (int)Math.Round(budget * 4 / 7.0), second = (int)Math.Round(budget * 2 / 7.0);
+        paper.RoundBudgets = [first, second, budget - first - second];
+        return paper;
+    }
 
     private async Task WriteReportAsync(string root, string work, PowerInvocation invocation, CancellationToken ct)
     {

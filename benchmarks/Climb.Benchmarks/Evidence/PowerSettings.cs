@@ -24,8 +24,12 @@ internal sealed class PowerSettings
     /// <summary>Gets or sets the strategies to run (DoReMi only with transformer proxies).</summary>
     public string[] Strategies { get; set; } = ["uniform", "best-of-n", "regmix", "climb-paper", "climb"];
 
-    /// <summary>Gets or sets CLIMB's round budgets (Climb's default and the paper's rule); Best-of-N and RegMix get as many proxy runs as Climb's default spends in all.</summary>
-    public int[] Rounds { get; set; } = [24, 16, 8];
+    /// <summary>
+    /// Gets or sets the proxy runs of CLIMB's strategy: Climb's default is <see cref="ClimbSearchStrategyOptions.ForBudget"/> of it (confirmation round
+    /// included), the paper's rule gets its rounds 64/32/16 scaled to it; the search's noise replicates come on top. Best-of-N and RegMix get
+    /// as many proxy runs as Climb's default spent in all, counted from its journal.
+    /// </summary>
+    public int Budget { get; set; } = 48;
 
     /// <summary>Gets or sets the fresh data seeds every answer is re-measured on.</summary>
     public int Remeasure { get; set; } = 5;
@@ -77,6 +81,9 @@ internal sealed class PowerSettings
     [JsonIgnore]
     public bool ReportOnly { get; set; }
 
+    /// <summary>Gets or sets a suffix of the work folder's tag (<c>--tag</c>) that keeps a scratch run (a smoke test) apart from the evidence run.</summary>
+    public string? ScratchTag { get; set; }
+
     /// <summary>Gets a fingerprint of everything a run's proxies and answers depend on (other settings get their own folder).</summary>
     [JsonIgnore]
     public string Tag
@@ -85,10 +92,10 @@ internal sealed class PowerSettings
         {
             var parts = new List<object?>
             {
-                "evidence-power/v1",
-                RulesIdentity(Rounds),
+                "evidence-power/v2",
+                RulesIdentity(Budget),
                 Proxy,
-                string.Join(",", Rounds),
+                Budget,
                 Remeasure,
                 Proxy == "ngram" ? NGramTokens : ProxyTokens,
                 Proxy == "ngram" ? 0 : BaseTokens,
@@ -103,7 +110,7 @@ internal sealed class PowerSettings
                 parts.Add("target-max-chars=" + TargetMaxChars.ToString(CultureInfo.InvariantCulture));
             }
 
-            return Proxy + "-" + Fingerprint.Of([.. parts])[..10];
+            return Proxy + "-" + Fingerprint.Of([.. parts])[..10] + (ScratchTag is null ? string.Empty : "-" + ScratchTag);
         }
     }
 
@@ -112,22 +119,22 @@ internal sealed class PowerSettings
     /// rule for Climb, a new predictor), the tag changes and every run is recomputed in a new folder, so no record of an
     /// older rule is ever mixed into the report.
     /// </summary>
-    internal static string RulesIdentity(int[] rounds)
+    internal static string RulesIdentity(int budget)
     {
         var search = new MixtureSearchOptions();
         return string.Join(
             "|",
-            new ClimbSearchStrategy(new ClimbSearchStrategyOptions { RoundBudgets = rounds.ToList() }).Identity,
-            new ClimbSearchStrategy(PowerBenchmark.PaperOptions(rounds)).Identity,
+            new ClimbSearchStrategy(ClimbSearchStrategyOptions.ForBudget(budget)).Identity,
+            new ClimbSearchStrategy(PowerBenchmark.PaperOptions(budget)).Identity,
             new RegMixSearchStrategy(new RegMixSearchStrategyOptions { Budget = 2 }).Identity,
             new BestOfNSearchStrategy(1).Identity,
-            $"noise={search.NoiseReplicates};measure={search.MeasureAnswer};keepBest={search.KeepBestMeasuredWhenAnswerIsWorse};crn={search.CommonRandomNumbers}");
+            $"noise={search.NoiseReplicates};measure={search.MeasureAnswer};keepBest={search.KeepBestMeasuredWhenAnswerIsWorse};crn={search.CommonRandomNumbers};remeasure=MixtureMeasurement");
     }
 
     public const string Usage =
         "Usage: evidence-power [--settings sample,multilingual,wordnet] [--seeds 0-29] [--proxy ngram|transformer] " +
-        "[--strategies uniform,best-of-n,regmix,climb-paper,climb[,doremi]] [--rounds 24,16,8] [--remeasure 5] [--ngram-tokens 100k] [--target-max-chars 0] [--parallel N] " +
-        "[--work benchmarks/out/evidence-power] [--out docs/results.md] [--wordnet DIR] [--report-only] " +
+        "[--strategies uniform,best-of-n,regmix,climb-paper,climb[,doremi]] [--budget 48] [--remeasure 5] [--ngram-tokens 100k] [--target-max-chars 0] [--parallel N] " +
+        "[--work benchmarks/out/evidence-power] [--out docs/results.md] [--wordnet DIR] [--report-only] [--tag scratch] " +
         "[--proxy-tokens 50k] [--base-tokens 300k] [--target-tokens 100k] [--target-base-tokens 300k] [--target-layers 4] [--target-dim 192] [--batch 8] [--threads 0]";
 
     public static PowerSettings Parse(IReadOnlyList<string> args)
@@ -173,7 +180,15 @@ internal sealed class PowerSettings
                     }
 
                     break;
-                case "--rounds": s.Rounds = List(Value()).Select(v => Int(a, v, 1)).ToArray(); break;
+                case "--tag":
+                    s.ScratchTag = Value();
+                    if (s.ScratchTag.Length == 0 || !s.ScratchTag.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+                    {
+                        throw new ArgumentException($"--tag takes letters, digits, '-' and '_', not '{s.ScratchTag}'.");
+                    }
+
+                    break;
+                case "--budget": s.Budget = Int(a, Value(), 16); break;
                 case "--remeasure": s.Remeasure = Int(a, Value(), 2); break;
                 case "--ngram-tokens": s.NGramTokens = Long(a, Value()); break;
                 case "--target-max-chars": s.TargetMaxChars = Int(a, Value(), 0); break;

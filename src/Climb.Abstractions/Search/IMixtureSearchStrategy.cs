@@ -144,4 +144,15 @@ public sealed class MixtureSearchAnswer
 
     /// <summary>Gets the tokens the strategy trained itself, besides its proxy runs (DoReMi's reference and DRO models); 0 when its proxy runs are its whole cost.</summary>
     public long StrategyTokensTrained { get; init; }
+
+    /// <summary>Gets the confirmation round that chose this answer (candidates re-measured on fresh data seeds), when the strategy ran one.</summary>
+    public MixtureConfirmation? Confirmation { get; init; }
+
+    /// <summary>
+    /// Gets whether the strategy chose the answer with the proxies' noise accounted for (a confidence bound of the
+    /// posterior, or a confirmation round on fresh data seeds). The search then keeps it even when its one measurement
+    /// comes out worse than the best of all measurements (<see cref="MixtureSearchOptions.KeepBestMeasuredWhenAnswerIsWorse"/>):
+    /// the best of many noisy measurements is biased upwards (the winner's curse), so that comparison is not a fair one.
+    /// </summary>
+    public bool AccountsForNoise { get; init; }
 }

@@ -40,6 +40,11 @@ internal static class PipelineDefaults
             yield return $"{names["Executor"]} chooses a built-in executor, but one is plugged in: leave {names["Executor"]} at Local.";
         }
 
+        if (o.Proxy != ProxyKind.Command && o.CommandProxy?.Command is not null)
+        {
+            yield return $"{names["CommandProxy"]} sets a proxy command, but {names["Proxy"]} is {o.Proxy}: choose {names["Proxy"]} Command to run it.";
+        }
+
         if (customClusterer && o.ClusterCount is not null)
         {
             yield return $"{names["ClusterCount"]} is ignored by the plugged-in clusterer: set the count on the clusterer itself, or leave {names["ClusterCount"]} unset.";
@@ -154,6 +159,12 @@ internal static class PipelineDefaults
     private static IProxyTrainer DefaultTrainer(ClimbPipelineOptions o, ILoggerFactory loggers, IWorkExecutor? executor)
     {
         var kind = o.Proxy == ProxyKind.Auto ? (CudaAvailable(o.Device) ? ProxyKind.Transformer : ProxyKind.NGram) : o.Proxy;
+        if (kind == ProxyKind.Command)
+        {
+            var command = new CommandProxyTrainer(o.CommandProxy, loggers.CreateLogger<CommandProxyTrainer>());
+            return executor is null ? command : new ExecutorRoutedProxyTrainer(command, command.WorkerSpec, executor, loggers);
+        }
+
         if (kind == ProxyKind.NGram)
         {
             var ngram = new KneserNeyProxyTrainer(o.NGramProxy, loggers.CreateLogger<KneserNeyProxyTrainer>());

@@ -63,8 +63,23 @@ internal sealed partial class ExecutorProxyTrainer : IProxyTrainer
             ["seed"] = request.Seed,
         };
         var work = WorkRequest.Create(_folder, ProxyWorkFiles.Kind, id, payload);
-        var result = await _executor.ExecuteAsync(work, cancellationToken).ConfigureAwait(false);
+        WorkResult result;
+        try
+        {
+            result = await _executor.ExecuteAsync(work, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SlurmJobFailedException ex) when (_trainer.Kind == ProxyTrainerSpec.CommandKind)
+        {
+            // An external trainer's job that Slurm killed (time limit, memory, node) as often as allowed fails its proxy, not the search.
+            throw new ProxyRunFailedException(ex.Message, ex);
+        }
+
         LogRan(id, result.Job ?? "in process", result.Host ?? "-", result.Attempts);
+        if (ProxyWorkFiles.FailureFromJson(result.Payload) is { } reason)
+        {
+            throw new ProxyRunFailedException(result.Job is null ? reason : $"{reason} (slurm job {result.Job} on {result.Host})");
+        }
+
         var proxy = ProxyWorkFiles.ResultFromJson(result.Payload, request.Mixture, request.Seed, result.Job, result.Host);
         progress?.Report(new ProxyTrainingProgress("evaluate", 1, 1, double.NaN, proxy.TokensTrained, proxy.Elapsed));
         return proxy;

@@ -7,7 +7,9 @@ namespace Climb;
 /// <summary>
 /// A proxy trainer described by its kind and options, so that a worker on another node can build the same trainer:
 /// "ngram" (<see cref="KneserNeyProxyTrainer"/> with <see cref="KneserNeyProxyTrainerOptions"/>) or "transformer"
-/// (<see cref="TorchSharpProxyTrainer"/> with <see cref="TorchSharpProxyTrainerOptions"/>).
+/// (<see cref="TorchSharpProxyTrainer"/> with <see cref="TorchSharpProxyTrainerOptions"/>) or "command"
+/// (<see cref="CommandProxyTrainer"/> with <see cref="CommandProxyTrainerOptions"/>, its data folder, work folder and working
+/// directory made explicit).
 /// </summary>
 internal sealed class ProxyTrainerSpec
 {
@@ -16,6 +18,9 @@ internal sealed class ProxyTrainerSpec
 
     /// <summary>The kind of the transformer proxy.</summary>
     public const string TransformerKind = "transformer";
+
+    /// <summary>The kind of the external command proxy.</summary>
+    public const string CommandKind = "command";
 
     private ProxyTrainerSpec(string kind, JsonObject options)
     {
@@ -44,6 +49,12 @@ internal sealed class ProxyTrainerSpec
     public static ProxyTrainerSpec Transformer(TorchSharpProxyTrainerOptions? options = null) =>
         new(TransformerKind, JsonSerializer.SerializeToNode(OptionsValidation.Validate(options ?? new TorchSharpProxyTrainerOptions(), nameof(options)))!.AsObject());
 
+    /// <summary>Describes a <see cref="CommandProxyTrainer"/>; its data folder, work folder and working directory must be on storage the nodes see.</summary>
+    /// <param name="options">Its options.</param>
+    /// <returns>The description.</returns>
+    public static ProxyTrainerSpec Command(CommandProxyTrainerOptions options) =>
+        new(CommandKind, JsonSerializer.SerializeToNode(OptionsValidation.Validate(options, nameof(options)))!.AsObject());
+
     /// <summary>Reads a description written by <see cref="ToJson"/>.</summary>
     /// <param name="json">The JSON object.</param>
     /// <returns>The description.</returns>
@@ -53,9 +64,9 @@ internal sealed class ProxyTrainerSpec
         ArgumentNullException.ThrowIfNull(json);
         string kind = json["kind"]?.GetValue<string>() ?? throw new InvalidDataException("Proxy trainer description: 'kind' is missing.");
         var options = json["options"] as JsonObject ?? throw new InvalidDataException("Proxy trainer description: 'options' is missing.");
-        if (kind is not (NGramKind or TransformerKind))
+        if (kind is not (NGramKind or TransformerKind or CommandKind))
         {
-            throw new InvalidDataException($"Proxy trainer description: unknown kind '{kind}' (known: {NGramKind}, {TransformerKind}).");
+            throw new InvalidDataException($"Proxy trainer description: unknown kind '{kind}' (known: {NGramKind}, {TransformerKind}, {CommandKind}).");
         }
 
         return new ProxyTrainerSpec(kind, (JsonObject)options.DeepClone());
@@ -74,6 +85,7 @@ internal sealed class ProxyTrainerSpec
         return Kind switch
         {
             NGramKind => new KneserNeyProxyTrainer(Options.Deserialize<KneserNeyProxyTrainerOptions>(), loggers.CreateLogger<KneserNeyProxyTrainer>()),
+            CommandKind => new CommandProxyTrainer(Options.Deserialize<CommandProxyTrainerOptions>()!, loggers.CreateLogger<CommandProxyTrainer>()),
             _ => new TorchSharpProxyTrainer(Options.Deserialize<TorchSharpProxyTrainerOptions>(), loggers.CreateLogger<TorchSharpProxyTrainer>()),
         };
     }

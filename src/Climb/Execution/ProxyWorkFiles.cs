@@ -51,6 +51,13 @@ internal static class ProxyWorkFiles
         ["proxyConfiguration"] = r.ProxyConfiguration,
     };
 
+    /// <summary>The result of a proxy run that failed (<see cref="ProxyRunFailedException"/>): <c>{ "failed": true, "reason": … }</c>.</summary>
+    public static JsonObject FailureToJson(string reason) => new() { ["failed"] = true, ["reason"] = reason };
+
+    /// <summary>Returns the reason of a failed run's result, or <see langword="null"/> when the run succeeded.</summary>
+    public static string? FailureFromJson(JsonObject o) =>
+        o["failed"] is JsonValue f && f.TryGetValue(out bool failed) && failed ? o["reason"]?.GetValue<string>() ?? "the proxy run failed" : null;
+
     public static ProxyResult ResultFromJson(JsonObject o, MixtureWeights mixture, int seed, string? job, string? host) => new()
     {
         Mixture = mixture,

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Climb;
 
-/// <summary>Runs one proxy training request ("proxy"): opens the token store by its folder, reads the targets, rebuilds the trainer from its description, trains and scores.</summary>
+/// <summary>Runs one proxy training request ("proxy"): opens the token store by its folder, reads the targets, rebuilds the trainer from its description, trains and scores.
+/// A run the trainer reports as failed (<see cref="ProxyRunFailedException"/>) is a result with <c>failed: true</c> and its reason, so the job succeeds and is not retried.</summary>
 internal sealed class ProxyWorkHandler : IWorkHandler
 {
     public string Kind => ProxyWorkFiles.Kind;
@@ -27,6 +28,11 @@ internal sealed class ProxyWorkHandler : IWorkHandler
         {
             var result = await trainer.TrainAsync(new ProxyTrainingRequest { Mixture = mixture, Seed = seed, Data = store, Targets = targets }, null, cancellationToken).ConfigureAwait(false);
             return ProxyWorkFiles.ResultToJson(result);
+        }
+        catch (ProxyRunFailedException ex)
+        {
+            // The proxy failed, not the job: the result says so (a retry would fail the same way), and the search journals it.
+            return ProxyWorkFiles.FailureToJson(ex.Message);
         }
         finally
         {

@@ -68,7 +68,7 @@ public sealed class AutoMixturePredictor : IMixturePredictor
             Elapsed = Stopwatch.GetElapsedTime(started),
             Candidates = fits.Select((f, i) => new MixturePredictorCandidate(f.Report.Predictor, f.Report.HeldOutSpearman, i == chosen)).ToArray(),
         };
-        return new Fitted(fits[chosen], report);
+        return fits[chosen] is IPosteriorMixturePredictor posterior ? new PosteriorFitted(posterior, report) : new Fitted(fits[chosen], report);
     }
 
     private static double Score(IFittedMixturePredictor f) =>
@@ -80,5 +80,20 @@ public sealed class AutoMixturePredictor : IMixturePredictor
 
         public void Predict(IReadOnlyList<MixtureWeights> mixtures, Span<double> destination, CancellationToken cancellationToken = default) =>
             inner.Predict(mixtures, destination, cancellationToken);
+    }
+
+    /// <summary>The chosen candidate's fit when it has a posterior (the Gaussian process), which acquisition rules use.</summary>
+    private sealed class PosteriorFitted(IPosteriorMixturePredictor inner, MixturePredictorReport report) : IPosteriorMixturePredictor
+    {
+        public MixturePredictorReport Report => report;
+
+        public void Predict(IReadOnlyList<MixtureWeights> mixtures, Span<double> destination, CancellationToken cancellationToken = default) =>
+            inner.Predict(mixtures, destination, cancellationToken);
+
+        public void PredictDistribution(IReadOnlyList<MixtureWeights> mixtures, Span<double> mean, Span<double> variance, CancellationToken cancellationToken = default) =>
+            inner.PredictDistribution(mixtures, mean, variance, cancellationToken);
+
+        public double[][] SampleJoint(IReadOnlyList<MixtureWeights> mixtures, int draws, int seed, CancellationToken cancellationToken = default) =>
+            inner.SampleJoint(mixtures, draws, seed, cancellationToken);
     }
 }

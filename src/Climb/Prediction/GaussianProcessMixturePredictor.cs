@@ -149,8 +149,9 @@ public sealed class GaussianProcessMixturePredictor : IMixturePredictor
         var lengths = t.Take(k).Select(Math.Exp).ToArray();
         double sf2 = Math.Exp(t[k]), sn2 = Math.Exp(t[k + 1]);
         var kmat = Covariance(d2, lengths, sf2, sn2, n, k, out _, out _);
-        var alpha = kmat.Cholesky().Solve(y);
-        return new Model(x, alpha, lengths, sf2, mean, scale);
+        var cholesky = kmat.Cholesky();
+        var alpha = cholesky.Solve(y);
+        return new Model(x, alpha, lengths, sf2, mean, scale) { Lower = cholesky.Factor.ToArray() };
     }
 
     private static Matrix<double> Covariance(double[][] d2, double[] lengths, double sf2, double sn2, int n, int k, out double[] r, out double[] baseK)
@@ -249,27 +250,74 @@ public sealed class GaussianProcessMixturePredictor : IMixturePredictor
         private readonly double[] _inv = lengths.Select(l => 1.0 / (l * l)).ToArray();
         private readonly double[] _alpha = alpha.ToArray();
 
+        /// <summary>Gets the lower Cholesky factor of the training covariance (noise included), or null for a model on fewer than 3 points (the prior).</summary>
+        public double[,]? Lower { get; init; }
+
         public double Predict(ReadOnlySpan<double> f)
         {
             double s = 0;
             for (int i = 0; i < x.Length; i++)
             {
-                double r2 = 0;
-                double[] xi = x[i];
-                for (int d = 0; d < _inv.Length; d++)
-                {
-                    double diff = f[d] - xi[d];
-                    r2 += diff * diff * _inv[d];
-                }
-
-                s += _alpha[i] * sf2 * Matern(r2, out _);
+                s += _alpha[i] * Kernel(f, x[i]);
             }
 
             return mean + (scale * s);
         }
+
+        /// <summary>The kernel between a feature vector and a training point (or any other feature vector).</summary>
+        public double Kernel(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+        {
+            double r2 = 0;
+            for (int d = 0; d < _inv.Length; d++)
+            {
+                double diff = a[d] - b[d];
+                r2 += diff * diff * _inv[d];
+            }
+
+            return sf2 * Matern(r2, out _);
+        }
+
+        /// <summary>v = L⁻¹ k(x, ·) for one point (forward substitution); empty for the prior model.</summary>
+        public double[] Whitened(ReadOnlySpan<double> f)
+        {
+            if (Lower is not { } l)
+            {
+                return [];
+            }
+
+            int n = x.Length;
+            var v = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                double s = Kernel(f, x[i]);
+                for (int j = 0; j < i; j++)
+                {
+                    s -= l[i, j] * v[j];
+                }
+
+                v[i] = s / l[i, i];
+            }
+
+            return v;
+        }
+
+        /// <summary>The posterior variance of the latent function at a point, in the target's squared units.</summary>
+        public double Variance(ReadOnlySpan<double> f)
+        {
+            var v = Whitened(f);
+            double var = sf2;
+            foreach (double e in v)
+            {
+                var -= e * e;
+            }
+
+            return Math.Max(var, 0) * scale * scale;
+        }
+
+        public double Scale => scale;
     }
 
-    private sealed class Fitted(Model model, int k, MixturePredictorReport report) : IFittedMixturePredictor
+    private sealed class Fitted(Model model, int k, MixturePredictorReport report) : IPosteriorMixturePredictor
     {
         public MixturePredictorReport Report => report;
 
@@ -286,6 +334,116 @@ public sealed class GaussianProcessMixturePredictor : IMixturePredictor
                 }
             });
             result.CopyTo(destination);
+        }
+
+        public void PredictDistribution(IReadOnlyList<MixtureWeights> mixtures, Span<double> mean, Span<double> variance, CancellationToken cancellationToken = default)
+        {
+            PredictorFitting.CheckBatch(mixtures, mean, k);
+            PredictorFitting.CheckBatch(mixtures, variance, k);
+            var mu = new double[mixtures.Count];
+            var v = new double[mixtures.Count];
+            Parallel.For(0, (mixtures.Count + 255) / 256, new ParallelOptions { CancellationToken = cancellationToken }, b =>
+            {
+                int end = Math.Min(mixtures.Count, (b + 1) * 256);
+                for (int i = b * 256; i < end; i++)
+                {
+                    var f = Features(mixtures[i].AsSpan());
+                    mu[i] = model.Predict(f);
+                    v[i] = model.Variance(f);
+                }
+            });
+            mu.CopyTo(mean);
+            v.CopyTo(variance);
+        }
+
+        public double[][] SampleJoint(IReadOnlyList<MixtureWeights> mixtures, int draws, int seed, CancellationToken cancellationToken = default)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(draws);
+            var mean = new double[mixtures.Count];
+            Predict(mixtures, mean, cancellationToken);
+            int m = mixtures.Count;
+            var f = mixtures.Select(w => Features(w.AsSpan())).ToArray();
+            var v = new double[m][];
+            Parallel.For(0, m, new ParallelOptions { CancellationToken = cancellationToken }, i => v[i] = model.Whitened(f[i]));
+
+            // Σ = K(X*, X*) − VᵀV (standardised units), then a jittered Cholesky factor: draws are μ + scale · L z.
+            var cov = Matrix<double>.Build.Dense(m, m);
+            Parallel.For(0, m, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            {
+                for (int j = 0; j <= i; j++)
+                {
+                    double c = model.Kernel(f[i], f[j]);
+                    double[] vi = v[i], vj = v[j];
+                    for (int t = 0; t < vi.Length; t++)
+                    {
+                        c -= vi[t] * vj[t];
+                    }
+
+                    cov[i, j] = c;
+                    cov[j, i] = c;
+                }
+            });
+            var lower = JitteredCholesky(cov, cancellationToken);
+            var random = new LogGammaSampler(new Random(seed));
+            var result = new double[draws][];
+            for (int d = 0; d < draws; d++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var z = new double[m];
+                for (int i = 0; i < m; i++)
+                {
+                    z[i] = random.NextNormal();
+                }
+
+                var sample = new double[m];
+                for (int i = 0; i < m; i++)
+                {
+                    double s = 0;
+                    for (int j = 0; j <= i; j++)
+                    {
+                        s += lower[i, j] * z[j];
+                    }
+
+                    sample[i] = mean[i] + (model.Scale * s);
+                }
+
+                result[d] = sample;
+            }
+
+            return result;
+        }
+
+        /// <summary>A Cholesky factor of a posterior covariance, with growing diagonal jitter until it is positive definite.</summary>
+        private static Matrix<double> JitteredCholesky(Matrix<double> cov, CancellationToken ct)
+        {
+            double jitter = 1e-9;
+            for (int attempt = 0; attempt < 12; attempt++)
+            {
+                ct.ThrowIfCancellationRequested();
+                var c = cov.Clone();
+                for (int i = 0; i < c.RowCount; i++)
+                {
+                    c[i, i] += jitter;
+                }
+
+                try
+                {
+                    return c.Cholesky().Factor;
+                }
+                catch (ArgumentException)
+                {
+                    jitter *= 10;
+                }
+            }
+
+            // Numerically singular even with jitter: fall back to independent draws with the diagonal variances.
+            var diagonal = Matrix<double>.Build.Dense(cov.RowCount, cov.RowCount);
+            for (int i = 0; i < cov.RowCount; i++)
+            {
+                diagonal[i, i] = Math.Sqrt(Math.Max(cov[i, i], 0));
+            }
+
+            return diagonal;
         }
     }
 }

@@ -96,20 +96,42 @@ public sealed class LightGbmMixturePredictor : IMixturePredictor
         bool early = _options.EarlyStoppingRounds > 0 && nValid >= 2 && rows.Length - nValid >= 2;
         if (!early)
         {
-            return Extract(FitBooster(ml, x, y, k, rows, null, seed, _options.MaximumIterations, 0));
+            return FitCompiled(ml, x, y, k, rows, null, seed, _options.MaximumIterations, 0);
         }
 
         var perm = PredictorFitting.Permutation(rows.Length, SeedMixer.Derive(seed, 0x7A11D));
         var valid = perm.Take(nValid).Select(i => rows[i]).ToArray();
         var train = perm.Skip(nValid).Select(i => rows[i]).ToArray();
-        var stopped = Extract(FitBooster(ml, x, y, k, train, valid, seed, _options.MaximumIterations, _options.EarlyStoppingRounds));
+        var stopped = FitCompiled(ml, x, y, k, train, valid, seed, _options.MaximumIterations, _options.EarlyStoppingRounds);
         if (!_options.RefitOnAllData)
         {
             return stopped;
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return Extract(FitBooster(ml, x, y, k, rows, null, seed, Math.Max(1, stopped.TreeCount), 0));
+        return FitCompiled(ml, x, y, k, rows, null, seed, Math.Max(1, stopped.TreeCount), 0);
+    }
+
+    /// <summary>
+    /// Fits and compiles the booster. When no split gains any more, LightGBM ends its model with a tree that is a single
+    /// leaf of value 0, which ML.NET cannot convert (ArgumentNullException 'items', dotnet/machinelearning#5022); it
+    /// happens with a handful of observations (a first round of a few proxies). Then fit again with half the iterations
+    /// (the trees before that one are the same), down to one; with none left the model is the mean.
+    /// </summary>
+    private CompiledTreeEnsemble FitCompiled(MLContext ml, float[] x, double[] y, int k, int[] train, int[]? valid, int seed, int iterations, int earlyStopping)
+    {
+        for (int n = iterations; n >= 1; n /= 2)
+        {
+            try
+            {
+                return Extract(FitBooster(ml, x, y, k, train, valid, seed, n, earlyStopping));
+            }
+            catch (ArgumentNullException ex) when (ex.ParamName == "items")
+            {
+            }
+        }
+
+        return CompiledTreeEnsemble.Constant(train.Average(i => y[i]));
     }
 
     private LightGbmRegressionModelParameters FitBooster(

@@ -44,7 +44,8 @@ public sealed class MixtureSearch
     /// <paramref name="evaluator"/> in parallel and tells the session each result as it finishes.
     /// </summary>
     /// <param name="prior">The clusters' token shares (and the data's bounds, <see cref="MixturePrior.MaxWeights"/>).</param>
-    /// <param name="evaluator">Trains and scores one proxy.</param>
+    /// <param name="evaluator">Trains and scores one proxy. A run it fails with <see cref="ProxyRunFailedException"/> is journaled as
+    /// failed (with the exception's message) and the search goes on; any other exception stops the search.</param>
     /// <param name="progress">Receives each round as it finishes.</param>
     /// <param name="cancellationToken">Stops the search; finished proxy results stay in the journal.</param>
     /// <returns>The answer, every round and every proxy result.</returns>
@@ -74,6 +75,12 @@ public sealed class MixtureSearch
                     try
                     {
                         returned = await evaluator(proposal.Mixture, proposal.Seed, token).ConfigureAwait(false);
+                    }
+                    catch (ProxyRunFailedException ex)
+                    {
+                        // This run failed (a command that timed out, exited non-zero, wrote no valid result): journal it, go on.
+                        session.TellFailure(proposal.Id, ex.Message);
+                        return;
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {

@@ -548,6 +548,8 @@ public sealed partial class MixtureSearchSession : IDisposable
                 Predictor = answer.Predictor,
                 CandidatesConsidered = answer.CandidatesConsidered,
                 StrategyTokensTrained = answer.StrategyTokensTrained,
+                Confirmation = answer.Confirmation,
+                AccountsForNoise = answer.AccountsForNoise,
             };
         }
 
@@ -728,7 +730,7 @@ public sealed partial class MixtureSearchSession : IDisposable
         if (answerMeasured is not null)
         {
             LogAnswerMeasured(answerMeasured.Objective, bestMeasured.Objective);
-            if (_options.KeepBestMeasuredWhenAnswerIsWorse && answer.Source == AnswerSource.Predicted && answerMeasured.Utility < bestMeasured.Utility)
+            if (_options.KeepBestMeasuredWhenAnswerIsWorse && answer.Source == AnswerSource.Predicted && !answer.AccountsForNoise && answerMeasured.Utility < bestMeasured.Utility)
             {
                 predictedAnswer = answer;
                 answer = new MixtureSearchAnswer

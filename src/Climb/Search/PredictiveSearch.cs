@@ -156,6 +156,26 @@ internal static class PredictiveSearch
         };
     }
 
+    /// <summary>
+    /// <paramref name="count"/> distinct data seeds derived from the search seed that no result or failure of
+    /// <paramref name="context"/> used: checked against them, not left to hash luck.
+    /// </summary>
+    public static IReadOnlyList<int> FreshSeeds(MixtureSearchContext context, int count)
+    {
+        var used = new HashSet<int>(context.Results.Select(r => r.Seed).Concat(context.Failures.Select(f => f.Seed)));
+        var seeds = new List<int>(count);
+        for (long j = 0; seeds.Count < count; j++)
+        {
+            int s = SeedMixer.Derive(context.Seed, 0xC0F1, j);
+            if (used.Add(s))
+            {
+                seeds.Add(s);
+            }
+        }
+
+        return seeds;
+    }
+
     /// <summary>The result with the largest utility (the first on ties).</summary>
     public static ProxyResult BestMeasured(IReadOnlyList<ProxyResult> results) =>
         results.Select((r, i) => (r, i)).OrderByDescending(p => p.r.Utility).ThenBy(p => p.i).First().r;

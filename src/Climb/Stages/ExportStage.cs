@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Climb;
 
-/// <summary>Stage 8: writes the mixed dataset (<c>dataset/</c>: shards and <c>export.json</c>, the accounting) from the
+/// <summary>Stage 9: writes the mixed dataset (<c>dataset/</c>: shards and <c>export.json</c>, the accounting) from the
 /// searched mixture, with each document's exact token count from the token store.</summary>
 internal sealed class ExportStage(
     ClimbCorpus corpus, EmbedStage embed, MergeStage merge, TokenizeStage tokenize, SearchStage search, MixedDatasetExporterOptions options) : PipelineStage(embed, merge, tokenize, search)

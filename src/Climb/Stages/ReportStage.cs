@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Climb;
 
-/// <summary>Stage 9: renders <c>report.html</c> (published to the artifacts root) from every earlier stage's output.</summary>
+/// <summary>Stage 10: renders <c>report.html</c> (published to the artifacts root) from every earlier stage's output.</summary>
 internal sealed class ReportStage(
     ClimbCorpus corpus, EmbedStage embed, ClusterStage cluster, PruneStage prune, MergeStage merge, TokenizeStage tokenize, SearchStage search, ExportStage export, int seed)
     : PipelineStage(embed, cluster, prune, merge, tokenize, search, export)
@@ -74,6 +74,13 @@ internal sealed class ReportStage(
             ("final mixture", s.Mixture.ToString()),
             ("exported dataset", string.Create(CultureInfo.InvariantCulture, $"{dataset.Documents:N0} documents, {dataset.Tokens:N0} of {dataset.TokenBudget:N0} budgeted tokens in {dataset.Shards.Count} shards ({dataset.Folder})")),
         };
+        if (s.Answer.Confirmation is { } confirmation)
+        {
+            summary.Insert(summary.FindIndex(p => p.Item1 == "answer") + 1, ("confirmation", string.Create(
+                CultureInfo.InvariantCulture,
+                $"{confirmation.Candidates.Count} candidates re-measured on {confirmation.Seeds.Count} fresh data seeds: {string.Join("; ", confirmation.Candidates.Select((c, i) => $"{c.Kind} {c.MeanObjective:G5} ± {c.StandardDeviation:G2}{(i == confirmation.Chosen ? " (chosen)" : string.Empty)}"))}")));
+        }
+
         summary.AddRange(prune.Output.GuardWarnings.Select(w => ("pruning guard", w)));
         return new ReportModel
         {

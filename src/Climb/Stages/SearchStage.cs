@@ -5,13 +5,13 @@ using Microsoft.Extensions.Logging;
 namespace Climb;
 
 /// <summary>
-/// Stage 7: searches the mixture weights with proxy runs. Owns <c>journal.jsonl</c> (one line per finished proxy, what
+/// Stage 8: searches the mixture weights with proxy runs. Owns <c>journal.jsonl</c> (one line per finished proxy, what
 /// an interrupted search resumes from), <c>result.json</c> (the whole <see cref="MixtureSearchResult"/>, what a reused
 /// stage loads without refitting anything) and <c>weights.json</c> (published to the artifacts root).
 /// </summary>
 internal sealed class SearchStage(
-    TokenizeStage tokenize, IReadOnlyList<EvaluationTarget> targets, IProxyTrainer trainer, IMixtureSearchStrategy strategy, int seed, int parallelism,
-    MixtureFeasibilityOptions feasibility, long exportBudget) : PipelineStage(tokenize)
+    TokenizeStage tokenize, ProxyDataStage proxyData, IReadOnlyList<EvaluationTarget> targets, IProxyTrainer trainer, IMixtureSearchStrategy strategy, int seed, int parallelism,
+    MixtureFeasibilityOptions feasibility, long exportBudget) : PipelineStage(tokenize, proxyData)
 {
     private const string JournalFile = "journal.jsonl";
     private const string ResultFile = "result.json";

@@ -2,7 +2,7 @@ namespace Climb;
 
 /// <summary>
 /// The pipeline's stages in order: the one list from which the stage names (<see cref="ClimbPipeline.StageNames"/>), the
-/// folder numbers (<c>01-embed</c> … <c>09-report</c>) and the command line's subcommands follow. Each row creates its
+/// folder numbers (<c>01-embed</c> … <c>10-report</c>) and the command line's subcommands follow. Each row creates its
 /// stage from the options, the components and the stages before it; a stage names its upstream stages once, in its
 /// constructor.
 /// </summary>
@@ -22,8 +22,10 @@ internal static class StageTable
         new("merge", "merge surviving clusters into super-clusters", static g => new MergeStage(g.Get<ClusterStage>(), g.Get<PruneStage>(), g.Options.Merging)),
         new("tokenize", "tokenize each super-cluster for the proxies", static g => new TokenizeStage(
             g.Corpus, g.Get<ScoreStage>(), g.Get<MergeStage>(), g.Components.Tokenizer, g.Options.CompactVocabulary, g.Options.CatalogueSamples, g.Options.CatalogueTerms)),
+        new("proxy-data", "write each super-cluster's documents for an external proxy trainer", static g => new ProxyDataStage(
+            g.Corpus, g.Get<MergeStage>(), g.Get<TokenizeStage>(), g.Targets, g.Components.ProxyTrainer)),
         new("search", "search the mixture weights with proxy models", static g => new SearchStage(
-            g.Get<TokenizeStage>(), g.Targets, g.Components.ProxyTrainer, g.Components.Strategy, g.Options.Seed, g.Options.ProxyParallelism,
+            g.Get<TokenizeStage>(), g.Get<ProxyDataStage>(), g.Targets, g.Components.ProxyTrainer, g.Components.Strategy, g.Options.Seed, g.Options.ProxyParallelism,
             g.Options.Feasibility, g.Options.Export.TokenBudget)),
         new("export", "export the mixed dataset", static g => new ExportStage(
             g.Corpus, g.Get<EmbedStage>(), g.Get<MergeStage>(), g.Get<TokenizeStage>(), g.Get<SearchStage>(), g.Options.Export)),

@@ -94,7 +94,7 @@ public sealed class ExportFeasibilityTests : IDisposable
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => PipelineFixtures.SmallBuilder(artifacts).WithProxyTrainer(trainer)
             .Configure(o => o.Export.TokenBudget = 1_000_000_000_000).Build().RunAsync(corpus, [target]));
         Assert.Equal(0, trainer.Runs);
-        Assert.False(File.Exists(Path.Combine(artifacts, "07-search", "journal.jsonl")));
+        Assert.False(File.Exists(Path.Combine(artifacts, "08-search", "journal.jsonl")));
         var match = System.Text.RegularExpressions.Regex.Match(ex.Message, @"the largest feasible budget is ([\d,]+) tokens");
         Assert.True(match.Success, ex.Message);
         Assert.EndsWith("(ClimbPipelineOptions.Export.TokenBudget, ClimbPipelineOptions.Feasibility.MaxRepetition)", ex.Message, StringComparison.Ordinal);

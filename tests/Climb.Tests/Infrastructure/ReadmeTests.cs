@@ -39,6 +39,8 @@ public class ReadmeTests
 
         // The report tests run Debian's chromium (Reporting/HeadlessChromium.cs); it must be on the list.
         Assert.Contains("chromium", packages);
+        // The external trainer's tests run the PyTorch sample (samples/ExternalProxy, PythonTorchFactAttribute).
+        Assert.Contains("python3-torch", packages);
         string ci = File.ReadAllText(Path.Combine(RepoPaths.Root, ".ci", "run"));
         Assert.Contains("readme_block apt-packages", ci, StringComparison.Ordinal);
     }

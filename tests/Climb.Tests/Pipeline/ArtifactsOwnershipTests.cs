@@ -58,7 +58,7 @@ public class ArtifactsOwnershipTests
 
         // The same folder without its export, exported again by a new process.
         string second = Path.Combine(work, "second");
-        foreach (string file in Directory.EnumerateFiles(first, "*", SearchOption.AllDirectories).Where(f => !f.Contains("08-export", StringComparison.Ordinal)))
+        foreach (string file in Directory.EnumerateFiles(first, "*", SearchOption.AllDirectories).Where(f => !f.Contains("09-export", StringComparison.Ordinal)))
         {
             string to = Path.Combine(second, Path.GetRelativePath(first, file));
             Directory.CreateDirectory(Path.GetDirectoryName(to)!);
@@ -69,8 +69,8 @@ public class ArtifactsOwnershipTests
         Assert.True(exit2 == 0, out2);
         Assert.Matches("│ export +│ Ran", out2);
         Assert.Matches("│ search +│ Reused", out2);
-        var a = Snapshot(Path.Combine(first, "08-export", "dataset"));
-        var b = Snapshot(Path.Combine(second, "08-export", "dataset"));
+        var a = Snapshot(Path.Combine(first, "09-export", "dataset"));
+        var b = Snapshot(Path.Combine(second, "09-export", "dataset"));
         Assert.True(a.Count >= 3, "shards and export.json");
         Assert.Equal(a, b);
     }

@@ -102,7 +102,7 @@ public partial class CliInterruptTests
 
         var (exit2, out2) = await RunAsync(corpus, target, artifacts, l => l.Contains("round 1 done", StringComparison.Ordinal));
         Assert.NotEqual(0, exit2);
-        Assert.True(File.ReadLines(Path.Combine(artifacts, "07-search", "journal.jsonl")).Count() > 1, "the killed run had finished some proxies");
+        Assert.True(File.ReadLines(Path.Combine(artifacts, "08-search", "journal.jsonl")).Count() > 1, "the killed run had finished some proxies");
         Assert.False(File.Exists(Path.Combine(artifacts, "weights.json")));
 
         var (exit3, out3) = await RunAsync(corpus, target, artifacts);

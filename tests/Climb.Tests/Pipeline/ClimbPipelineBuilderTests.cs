@@ -67,7 +67,7 @@ public class ClimbPipelineBuilderTests
         Assert.True(embedder.Calls > 0);
         Assert.True(predictor.Fits >= 2); // rounds 2 and 3 are planned with it (and the answer)
         Assert.NotNull(result.Search.Rounds[1].Predictor);
-        Assert.Contains("counting-ridge", result.Search.Fingerprint.Length > 0 ? await File.ReadAllTextAsync(Path.Combine(result.ArtifactsFolder, "07-search", "journal.jsonl")) : string.Empty, StringComparison.Ordinal);
+        Assert.Contains("counting-ridge", result.Search.Fingerprint.Length > 0 ? await File.ReadAllTextAsync(Path.Combine(result.ArtifactsFolder, "08-search", "journal.jsonl")) : string.Empty, StringComparison.Ordinal);
         using var store = EmbeddingStore.Open(Path.Combine(result.ArtifactsFolder, "01-embed", "store"));
         Assert.Equal("test/trigram-64", store.ModelId);
     }

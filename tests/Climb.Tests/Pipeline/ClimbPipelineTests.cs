@@ -16,7 +16,7 @@ public class ClimbPipelineTests
         var first = await PipelineFixtures.SmallBuilder(artifacts).WithMixturePredictor(new ClimbPipelineBuilderTests.CountingPredictor()).Build().RunAsync(corpus, [target]);
         Assert.Equal(ClimbPipeline.StageNames, first.Stages.Select(s => s.Stage));
         Assert.All(first.Stages, s => Assert.NotEqual(StageOutcome.Reused, s.Outcome));
-        Assert.Equal(16, first.Search.ProxyResults.Count);
+        Assert.Equal(16 + 6, first.Search.ProxyResults.Count); // rounds of 8, 4, 4 and the default confirmation round (2 candidates x 3 seeds)
         Assert.True(File.Exists(first.WeightsPath));
         Assert.True(File.Exists(first.ReportPath));
         Assert.NotNull(first.Dataset);
@@ -52,7 +52,7 @@ public class ClimbPipelineTests
 
         Assert.Equal(StageOutcome.Ran, outcome["search"]);
         Assert.Equal(StageOutcome.Ran, outcome["export"]);
-        Assert.Equal(12, changed.Search.ProxyResults.Count);
+        Assert.Equal(12 + 6, changed.Search.ProxyResults.Count);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public class StageInvalidationTests
         var b = await Shared.Value;
         string dir = b.Copy();
         var result = await Builder(dir, b.ScorerA, clusters: 20).Build().RunAsync(Corpus, [Target]);
-        AssertOutcomes(result.Stages, reused: ["embed", "score"], ran: ["cluster", "prune", "merge", "tokenize", "search", "export", "report"]);
+        AssertOutcomes(result.Stages, reused: ["embed", "score"], ran: ["cluster", "prune", "merge", "tokenize", "proxy-data", "search", "export", "report"]);
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public class StageInvalidationTests
         Assert.NotEqual(b.ScorerA.Identity, retrained.Identity);
         string dir = b.Copy();
         var result = await Builder(dir, retrained).Build().RunAsync(Corpus, [Target]);
-        AssertOutcomes(result.Stages, reused: ["embed", "cluster"], ran: ["score", "prune", "merge", "tokenize", "search", "export", "report"]);
+        AssertOutcomes(result.Stages, reused: ["embed", "cluster"], ran: ["score", "prune", "merge", "tokenize", "proxy-data", "search", "export", "report"]);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public class StageInvalidationTests
         var b = await Shared.Value;
         string dir = b.Copy();
         var result = await Builder(dir, b.ScorerA, proxyTokens: 50_000).Build().RunAsync(Corpus, [Target]);
-        AssertOutcomes(result.Stages, reused: ["embed", "cluster", "score", "prune", "merge", "tokenize"], ran: ["search", "export", "report"]);
+        AssertOutcomes(result.Stages, reused: ["embed", "cluster", "score", "prune", "merge", "tokenize", "proxy-data"], ran: ["search", "export", "report"]);
     }
 
     [Fact]
@@ -63,9 +63,9 @@ public class StageInvalidationTests
 
         Assert.True(StageManifest.IsComplete(Path.Combine(dir, "05-merge"), StageManifest.TryLoad(Path.Combine(dir, "05-merge"))!.Fingerprint));
         Assert.NotEqual(b.Manifest("05-merge").Fingerprint, StageManifest.TryLoad(Path.Combine(dir, "05-merge"))!.Fingerprint);
-        Assert.False(StageManifest.TryLoad(Path.Combine(dir, "07-search")) is { Complete: true });
-        Assert.False(Directory.Exists(Path.Combine(dir, "08-export")));
-        Assert.False(Directory.Exists(Path.Combine(dir, "09-report")));
+        Assert.False(StageManifest.TryLoad(Path.Combine(dir, "08-search")) is { Complete: true });
+        Assert.False(Directory.Exists(Path.Combine(dir, "09-export")));
+        Assert.False(Directory.Exists(Path.Combine(dir, "10-report")));
         Assert.False(File.Exists(Path.Combine(dir, "weights.json")));
         Assert.False(File.Exists(Path.Combine(dir, "report.html")));
     }

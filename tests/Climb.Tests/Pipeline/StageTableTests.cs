@@ -29,9 +29,9 @@ public class StageTableTests
     [Theory]
     [InlineData("Export", "export,report")]
     [InlineData("ExportBudget", "search,export,report")] // the budget bounds every mixture (feasibility's TargetTokens defaults to it)
-    [InlineData("Merging", "merge,tokenize,search,export,report")]
-    [InlineData("Pruning", "prune,merge,tokenize,search,export,report")]
-    [InlineData("Seed", "cluster,prune,merge,tokenize,search,export,report")]
+    [InlineData("Merging", "merge,tokenize,proxy-data,search,export,report")]
+    [InlineData("Pruning", "prune,merge,tokenize,proxy-data,search,export,report")]
+    [InlineData("Seed", "cluster,prune,merge,tokenize,proxy-data,search,export,report")]
     public void A_changed_option_changes_the_fingerprint_of_its_stage_and_of_every_stage_downstream_only(string option, string changed)
     {
         var baseline = Fingerprints(_ => { });

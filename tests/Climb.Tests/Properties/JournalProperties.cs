@@ -1,4 +1,5 @@
 using CsCheck;
+using PaperOptions = Climb.Tests.Search.PaperOptions;
 using SyntheticObjective = Climb.Tests.Search.SyntheticObjective;
 
 namespace Climb.Tests.Properties;
@@ -59,7 +60,7 @@ public sealed class JournalProperties : IDisposable
 
     private static MixtureSearch NewSearch(string journal) =>
         new(
-            new ClimbSearchStrategy(new ClimbSearchStrategyOptions { RoundBudgets = [8, 4], CandidatePoolSize = 500, TopCandidatesMinimum = 16 }),
+            new ClimbSearchStrategy(PaperOptions.With(o => { o.RoundBudgets = [8, 4]; o.CandidatePoolSize = 500; o.TopCandidatesMinimum = 16; })),
             // Only the strategy's proxy runs: the noise replicates and the answer's measuring run are journaled too, but
             // are not ProxyResults, so this property's line arithmetic would not hold for them.
             new MixtureSearchOptions { Seed = 3, JournalPath = journal, MaxDegreeOfParallelism = 2, ProxyConfiguration = "synthetic", NoiseReplicates = 0, MeasureAnswer = false });

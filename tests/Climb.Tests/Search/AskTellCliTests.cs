@@ -208,7 +208,13 @@ public sealed class AskTellCliTests(ITestOutputHelper log) : IDisposable
             Assert.InRange(c.GetProperty("epochs").GetDouble(), 0, 4 + 1e-9);
         }
 
-        Assert.Equal(24 + 16 + 8, answer.GetProperty("proxy_runs").GetInt32());
+        // Climb's default ends with its confirmation round, proposed like any round: 2 candidates x 3 fresh seeds, with ids.
+        Assert.Equal(24 + 16 + 8 + 6, answer.GetProperty("proxy_runs").GetInt32());
+        var confirmation = ReadMixtures(Path.Combine(_dir, "next-2.csv"));
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => $"r3-{i}"), confirmation.Select(r => r.Run));
+        Assert.Equal(2, confirmation.Select(r => string.Join(",", r.Weights)).Distinct().Count());
+        Assert.Equal(3, confirmation.Select(r => r.Seed).Distinct().Count());
+        Assert.Contains("confirmed on 3 fresh data seeds", answer.GetProperty("method").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -246,7 +252,7 @@ public sealed class AskTellCliTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(Weights(inOrder), Weights(shuffled));
         Assert.Equal(inOrder.GetProperty("method").GetString(), shuffled.GetProperty("method").GetString());
         Assert.Equal(inOrder.GetProperty("proxy_runs").GetInt32(), shuffled.GetProperty("proxy_runs").GetInt32());
-        Assert.Equal(24 + 16 + 8 - 4, inOrder.GetProperty("proxy_runs").GetInt32()); // r0-2, r1-7 lost; r0-5, r2-3 failed
+        Assert.Equal(24 + 16 + 8 + 6 - 4, inOrder.GetProperty("proxy_runs").GetInt32()); // + the confirmation round; r0-2, r1-7 lost; r0-5, r2-3 failed
         Assert.Equal(5, inOrder.GetProperty("failed_runs").GetInt32()); // and the lost noise replicate
     }
 }

@@ -53,10 +53,13 @@ public sealed class MixtureSearchSessionTests : IDisposable
         Assert.Equal(driven.SignalToNoise, told.SignalToNoise);
         Assert.Equal(driven.Fingerprint, told.Fingerprint);
 
-        // Round 0 carries the noise replicates; the answer's measuring run is the last proposal.
-        Assert.Equal(16 + 3 + 8 + 6 + 1, ids.Count);
+        // Round 0 carries the noise replicates; the confirmation round (2 candidates x 3 fresh seeds) comes last, proposed
+        // like any round, and the answer is one of its mixtures, so no measuring run follows.
+        Assert.Equal(16 + 3 + 8 + 6 + 6, ids.Count);
         Assert.Equal(["r0-noise0", "r0-noise1", "r0-noise2"], ids.Skip(16).Take(3));
-        Assert.Equal("r3-answer", ids[^1]);
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => $"r3-{i}"), ids.TakeLast(6));
+        Assert.NotNull(told.Answer.Confirmation);
+        Assert.Contains(told.ProxyResults.Skip(told.ProxyResults.Count - 6), r => r.Mixture.Equals(told.Mixture));
         Assert.True(session.IsFinished);
         Assert.Equal(-1, session.CurrentRound);
         Assert.Empty(await session.ProposeAsync());
@@ -150,7 +153,7 @@ public sealed class MixtureSearchSessionTests : IDisposable
         Assert.Equal(inOrder.Mixture, shuffled.Mixture);
         Assert.Equal(inOrder.ProxyResults.Select(r => (r.Mixture, r.Objective)), shuffled.ProxyResults.Select(r => (r.Mixture, r.Objective)));
         Assert.Equal(inOrder.Failures.Select(f => (f.Round, f.Index, f.Reason)), shuffled.Failures.Select(f => (f.Round, f.Index, f.Reason)));
-        Assert.Equal(30 - 5, inOrder.ProxyResults.Count);
+        Assert.Equal(30 + 6 - 5, inOrder.ProxyResults.Count); // the rounds and the confirmation round (2 x 3), less the failed and lost runs
         Assert.Contains(inOrder.Failures, f => f.Round == 0 && f.Index == 3 && f.Reason == "no result when round 0 was closed");
         Assert.Contains(inOrder.Failures, f => f.Round == 0 && f.Index == 5 && f.Reason == "trainer crashed");
         Assert.Equal(2, inOrder.Noise!.Objectives.Count);

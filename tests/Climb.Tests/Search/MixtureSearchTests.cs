@@ -11,7 +11,7 @@ public sealed class MixtureSearchTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static ClimbSearchStrategy SmallClimb() =>
-        new(new ClimbSearchStrategyOptions { RoundBudgets = [16, 8, 6], CandidatePoolSize = 3000, TopCandidatesMinimum = 32 });
+        new(PaperOptions.With(o => { o.RoundBudgets = [16, 8, 6]; o.CandidatePoolSize = 3000; o.TopCandidatesMinimum = 32; }));
 
     /// <summary>A search for the journal and resume mechanics: one seed per run, no noise replicates, no answer measurement (SearchRulesTests covers those).</summary>
     private static MixtureSearch Search(IMixtureSearchStrategy strategy, string? journal, int seed = 1, int parallel = 3, string proxy = "synthetic") =>

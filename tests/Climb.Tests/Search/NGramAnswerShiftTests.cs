@@ -4,10 +4,11 @@ using Xunit.Abstractions;
 namespace Climb.Tests.Search;
 
 /// <summary>
-/// CI-speed end-to-end check of the search stage with the default components (Auto predictor, answer rule with safeguard,
-/// common random numbers, noise floor, measured answer) and the real Kneser-Ney proxy: six sample-corpus domains in two
+/// CI-speed end-to-end check of the search stage with the default components (Auto predictor, Climb's default rule with its
+/// confirmation round, common random numbers, noise floor) and the real Kneser-Ney proxy: six sample-corpus domains in two
 /// clusters each, a target drawn from two of them. The answer must move weight towards the target's clusters relative to
-/// the prior's own share (what a do-nothing search returns) and measure better than the prior mixture.
+/// the prior's own share (what a do-nothing search returns) and, on fresh data seeds, measure better than the prior
+/// mixture and uniform weights seed by seed.
 /// </summary>
 public sealed class NGramAnswerShiftTests(ITestOutputHelper output)
 {
@@ -45,10 +46,20 @@ public sealed class NGramAnswerShiftTests(ITestOutputHelper output)
                 output.WriteLine($"round {r.Round}: best {-r.BestUtility:F4}, predictor {r.Predictor?.Predictor ?? "-"} held-out {r.HeldOutSpearman:F3}, prospective {r.ProspectiveSpearman:F3}");
             }
 
-            Assert.True(answerShare > priorShare + 0.15, $"target clusters hold {answerShare:F3} of the answer, the prior {priorShare:F3}: {result.Mixture}");
+            // The default rule's answer keeps some weight off the target's clusters (0.2 on devil/1 with this seed) and measures
+            // better for it than the old argmax did; the share must still rise, and the loss, re-measured on fresh seeds, must fall.
+            Assert.True(answerShare > priorShare, $"target clusters hold {answerShare:F3} of the answer, the prior {priorShare:F3}: {result.Mixture}");
             Assert.NotNull(result.AnswerMeasured);
             Assert.True(result.AnswerMeasured!.Objective < priorLoss, $"answer {result.AnswerMeasured.Objective} vs prior mixture {priorLoss}");
             Assert.True(result.SignalToNoise > 2, $"SNR {result.SignalToNoise}");
+
+            var measurement = new MixtureMeasurement(trainer, store, [target], new MixtureMeasurementOptions { Seeds = 3, Seed = 4 }, result.ProxyResults.Select(r => r.Seed).Concat(result.Noise!.Seeds));
+            var fresh = await measurement.MeasureAsync([new NamedMixture("answer", result.Mixture), new NamedMixture("prior", new MixtureWeights(prior.Shares)), new NamedMixture("uniform", MixtureWeights.Uniform(prior.Count))]);
+            output.WriteLine($"fresh seeds: answer {fresh[0].MeanObjective:F4}, prior {fresh[1].MeanObjective:F4}, uniform {fresh[2].MeanObjective:F4}");
+            for (int j = 0; j < 3; j++)
+            {
+                Assert.True(fresh[0].Results[j].Objective < Math.Min(fresh[1].Results[j].Objective, fresh[2].Results[j].Objective), $"fresh seed {measurement.Seeds[j]}: answer {fresh[0].Results[j].Objective}, prior {fresh[1].Results[j].Objective}, uniform {fresh[2].Results[j].Objective}");
+            }
         }
         finally
         {

@@ -65,7 +65,7 @@ public sealed class SearchRulesTests
     public async Task A_round_samples_its_proposals_from_the_top_n_squared_of_the_ranking()
     {
         var predictor = new DistancePredictor();
-        var strategy = new ClimbSearchStrategy(new ClimbSearchStrategyOptions { RoundBudgets = [16, 5], CandidatePoolSize = 2000, TopCandidatesMinimum = 10 }, predictor: predictor);
+        var strategy = new ClimbSearchStrategy(PaperOptions.With(o => { o.RoundBudgets = [16, 5]; o.CandidatePoolSize = 2000; o.TopCandidatesMinimum = 10; }), predictor: predictor);
         Assert.Equal(25, strategy.TopCandidates(5));
         var context = await ContextAsync(16, 1);
         var plan = strategy.PlanRound(context, default);
@@ -87,7 +87,7 @@ public sealed class SearchRulesTests
     public async Task Proposals_skip_repeats_of_evaluated_failed_and_already_proposed_mixtures()
     {
         var predictor = new DistancePredictor();
-        var options = new ClimbSearchStrategyOptions { RoundBudgets = [16, 6], CandidatePoolSize = 2000, TopCandidatesMinimum = 10, RepeatDistance = 0.4 };
+        var options = PaperOptions.With(o => { o.RoundBudgets = [16, 6]; o.CandidatePoolSize = 2000; o.TopCandidatesMinimum = 10; o.RepeatDistance = 0.4; });
         var pool = new DirichletMixtureSampler().Sample(Prior, 2000, SeedMixer.Derive(3, 0xC3, 1));
         var best = pool[PredictiveSearch.RankDescending(pool.Select(predictor.Score).ToArray())[0]];
         var failure = new ProxyFailure { Round = 0, Index = 0, Mixture = best, Seed = 1, Reason = "non-finite objective (NaN)" };
@@ -114,7 +114,7 @@ public sealed class SearchRulesTests
     public async Task The_answer_is_the_argmax_over_the_pool_and_the_evaluated_mixtures_by_out_of_fold_predictions()
     {
         var context = await ContextAsync(20, 2);
-        var options = new ClimbSearchStrategyOptions { RoundBudgets = [20], CandidatePoolSize = 3000 };
+        var options = PaperOptions.With(o => { o.RoundBudgets = [20]; o.CandidatePoolSize = 3000; });
         var predictor = new DistancePredictor();
         var answer = new ClimbSearchStrategy(options, predictor: predictor).SelectAnswer(context, default);
         var pool = new DirichletMixtureSampler().Sample(Prior, 3000, SeedMixer.Derive(3, 0xA45, 2)).Concat(context.Results.Select(r => r.Mixture)).ToArray();
@@ -141,12 +141,12 @@ public sealed class SearchRulesTests
     {
         var context = await ContextAsync(20, 2);
         var coarse = new DistancePredictor(steps: 2); // piecewise constant: many candidates tie at the top
-        var plain = new ClimbSearchStrategy(new ClimbSearchStrategyOptions { RoundBudgets = [20], CandidatePoolSize = 3000 }, predictor: coarse).SelectAnswer(context, default);
+        var plain = new ClimbSearchStrategy(PaperOptions.With(o => { o.RoundBudgets = [20]; o.CandidatePoolSize = 3000; }), predictor: coarse).SelectAnswer(context, default);
         var pool = new DirichletMixtureSampler().Sample(Prior, 3000, SeedMixer.Derive(3, 0xA45, 2));
         Assert.Contains(plain.Mixture, pool);
         Assert.DoesNotContain("tied", plain.Method, StringComparison.Ordinal);
 
-        var averaged = new ClimbSearchStrategy(new ClimbSearchStrategyOptions { RoundBudgets = [20], CandidatePoolSize = 3000, AverageTiedAnswers = true }, predictor: coarse).SelectAnswer(context, default);
+        var averaged = new ClimbSearchStrategy(PaperOptions.With(o => { o.RoundBudgets = [20]; o.CandidatePoolSize = 3000; o.AverageTiedAnswers = true; }), predictor: coarse).SelectAnswer(context, default);
         Assert.Contains("tied", averaged.Method, StringComparison.Ordinal);
         Assert.DoesNotContain(averaged.Mixture, pool);
     }
@@ -156,7 +156,7 @@ public sealed class SearchRulesTests
     {
         var context = await ContextAsync(20, 2);
         var wrong = new DistancePredictor(sign: -1); // ranks backwards: held-out Spearman strongly negative
-        var answer = new ClimbSearchStrategy(new ClimbSearchStrategyOptions { RoundBudgets = [20], CandidatePoolSize = 1000 }, predictor: wrong).SelectAnswer(context, default);
+        var answer = new ClimbSearchStrategy(PaperOptions.With(o => { o.RoundBudgets = [20]; o.CandidatePoolSize = 1000; }), predictor: wrong).SelectAnswer(context, default);
         var best = context.Results.MaxBy(r => r.Utility)!;
         Assert.Equal(AnswerSource.BestMeasured, answer.Source);
         Assert.Equal(best.Mixture, answer.Mixture);
@@ -165,7 +165,7 @@ public sealed class SearchRulesTests
         Assert.Contains("fallback", answer.Method, StringComparison.Ordinal);
 
         // With the safeguard off the predictor is trusted (and here it is wrong).
-        var trusted = new ClimbSearchStrategy(new ClimbSearchStrategyOptions { RoundBudgets = [20], CandidatePoolSize = 1000, MinimumAnswerSpearman = null }, predictor: wrong).SelectAnswer(context, default);
+        var trusted = new ClimbSearchStrategy(PaperOptions.With(o => { o.RoundBudgets = [20]; o.CandidatePoolSize = 1000; o.MinimumAnswerSpearman = null; }), predictor: wrong).SelectAnswer(context, default);
         Assert.Equal(AnswerSource.Predicted, trusted.Source);
         Assert.True(SyntheticObjective.TrueLoss(trusted.Mixture) > SyntheticObjective.TrueLoss(answer.Mixture));
     }
@@ -177,7 +177,7 @@ public sealed class SearchRulesTests
         try
         {
             var objective = new SyntheticObjective();
-            var strategy = new ClimbSearchStrategy(new ClimbSearchStrategyOptions { RoundBudgets = [16, 8, 6], CandidatePoolSize = 3000, TopCandidatesMinimum = 32 });
+            var strategy = new ClimbSearchStrategy(PaperOptions.With(o => { o.RoundBudgets = [16, 8, 6]; o.CandidatePoolSize = 3000; o.TopCandidatesMinimum = 32; }));
             var options = new MixtureSearchOptions { Seed = 2, JournalPath = journal, MaxDegreeOfParallelism = 2 };
             var result = await new MixtureSearch(strategy, options).RunAsync(Prior, objective.EvaluateAsync);
 
@@ -244,7 +244,7 @@ public sealed class SearchRulesTests
     public async Task A_predicted_answer_that_measures_worse_than_the_best_measured_mixture_is_replaced_and_kept_for_the_record()
     {
         var wrong = new DistancePredictor(sign: -1); // trusted (no Spearman threshold) and wrong: its best is far from the optimum
-        var strategy = new ClimbSearchStrategy(new ClimbSearchStrategyOptions { RoundBudgets = [12], CandidatePoolSize = 1000, MinimumAnswerSpearman = null }, predictor: wrong);
+        var strategy = new ClimbSearchStrategy(PaperOptions.With(o => { o.RoundBudgets = [12]; o.CandidatePoolSize = 1000; o.MinimumAnswerSpearman = null; }), predictor: wrong);
         var result = await new MixtureSearch(strategy, new MixtureSearchOptions { Seed = 5, NoiseReplicates = 0 }).RunAsync(Prior, new SyntheticObjective().EvaluateAsync);
         Assert.Equal(AnswerSource.BestMeasured, result.AnswerSource);
         Assert.Equal(result.BestMeasured.Mixture, result.Mixture);

@@ -54,7 +54,7 @@ public class SyntheticBenchmarkTests(ITestOutputHelper output)
         var predictor = new LightGbmMixturePredictor(new LightGbmMixturePredictorOptions { CrossValidationFolds = crossValidationFolds });
         var strategies = new Dictionary<string, Func<IMixtureSearchStrategy>>
         {
-            ["CLIMB 64/32/16"] = () => new ClimbSearchStrategy(new ClimbSearchStrategyOptions { CandidatePoolSize = poolSize }, predictor: predictor),
+            ["CLIMB 64/32/16"] = () => new ClimbSearchStrategy(PaperOptions.With(o => { o.CandidatePoolSize = poolSize; }), predictor: predictor),
             ["RegMix 112"] = () => new RegMixSearchStrategy(new RegMixSearchStrategyOptions { Budget = 112, CandidatePoolSize = poolSize }, predictor: predictor),
             ["Best-of-112"] = () => new BestOfNSearchStrategy(112),
             ["Uniform"] = () => new UniformSearchStrategy(),
@@ -125,10 +125,10 @@ public class SyntheticBenchmarkTests(ITestOutputHelper output)
         var ridge = new RidgeMixturePredictor(new RidgeMixturePredictorOptions { Features = MixtureFeatures.LogWeights, Lambda = 1.0 });
         var variants = new Dictionary<string, Func<IMixtureSearchStrategy>>
         {
-            ["CLIMB, sparse sampler (50 %)"] = () => new ClimbSearchStrategy(new ClimbSearchStrategyOptions { CandidatePoolSize = 20_000 }, sparse),
+            ["CLIMB, sparse sampler (50 %)"] = () => new ClimbSearchStrategy(PaperOptions.With(o => { o.CandidatePoolSize = 20_000; }), sparse),
             ["RegMix, sparse sampler (50 %)"] = () => new RegMixSearchStrategy(new RegMixSearchStrategyOptions { CandidatePoolSize = 20_000 }, sparse),
             ["Best-of-112, sparse sampler (50 %)"] = () => new BestOfNSearchStrategy(112, sparse),
-            ["CLIMB, log-ridge predictor"] = () => new ClimbSearchStrategy(new ClimbSearchStrategyOptions { CandidatePoolSize = 20_000 }, predictor: ridge),
+            ["CLIMB, log-ridge predictor"] = () => new ClimbSearchStrategy(PaperOptions.With(o => { o.CandidatePoolSize = 20_000; }), predictor: ridge),
             ["RegMix, log-ridge predictor"] = () => new RegMixSearchStrategy(new RegMixSearchStrategyOptions { CandidatePoolSize = 20_000 }, predictor: ridge),
         };
         var table = variants.ToDictionary(p => p.Key, p => seeds.Select(s => RunAsync(p.Value(), s).GetAwaiter().GetResult()).ToArray());
