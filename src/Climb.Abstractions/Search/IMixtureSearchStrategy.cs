@@ -151,7 +151,7 @@ public sealed class MixtureSearchAnswer
     /// <summary>
     /// Gets whether the strategy chose the answer with the proxies' noise accounted for (a confidence bound of the
     /// posterior, or a confirmation round on fresh data seeds). The search then keeps it even when its one measurement
-    /// comes out worse than the best of all measurements (<see cref="MixtureSearchOptions.KeepBestMeasuredWhenAnswerIsWorse"/>):
+    /// comes out worse than the best of all measurements (<c>MixtureSearchOptions.KeepBestMeasuredWhenAnswerIsWorse</c>):
     /// the best of many noisy measurements is biased upwards (the winner's curse), so that comparison is not a fair one.
     /// </summary>
     public bool AccountsForNoise { get; init; }
