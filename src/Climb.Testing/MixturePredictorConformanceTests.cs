@@ -106,6 +106,42 @@ public abstract class MixturePredictorConformanceTests
     public void Identity_is_stable_and_changes_with_the_options() =>
         ComponentIdentity.AssertStableAndOptionSensitive(CreatePredictor(), CreatePredictor(), CreatePredictorWithOtherOptions());
 
-    private static double Spearman(double[] x, double[] y) =>
-        MathNet.Numerics.Statistics.Correlation.Spearman(x, y);
+    /// <summary>Spearman's rank correlation: Pearson's on the ranks, ties given their mean rank (what MathNet's
+    /// <c>Correlation.Spearman</c> computes; written out so that this package depends on Climb.Abstractions alone).</summary>
+    private static double Spearman(double[] x, double[] y)
+    {
+        double[] rx = Ranks(x), ry = Ranks(y);
+        double mx = rx.Average(), my = ry.Average(), sxy = 0, sxx = 0, syy = 0;
+        for (int i = 0; i < rx.Length; i++)
+        {
+            sxy += (rx[i] - mx) * (ry[i] - my);
+            sxx += (rx[i] - mx) * (rx[i] - mx);
+            syy += (ry[i] - my) * (ry[i] - my);
+        }
+
+        return sxx == 0 || syy == 0 ? double.NaN : sxy / Math.Sqrt(sxx * syy);
+    }
+
+    private static double[] Ranks(double[] values)
+    {
+        int[] order = [.. Enumerable.Range(0, values.Length).OrderBy(i => values[i])];
+        var ranks = new double[values.Length];
+        for (int start = 0; start < order.Length;)
+        {
+            int end = start;
+            while (end + 1 < order.Length && values[order[end + 1]] == values[order[start]])
+            {
+                end++;
+            }
+
+            for (int k = start; k <= end; k++)
+            {
+                ranks[order[k]] = (start + end) / 2.0 + 1;
+            }
+
+            start = end + 1;
+        }
+
+        return ranks;
+    }
 }

@@ -13,10 +13,10 @@ namespace Climb.Testing;
 public abstract class ProxyTrainerConformanceTests : IAsyncLifetime
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "climb-conformance-" + Guid.NewGuid().ToString("N"));
-    private TokenizedClusterStore? _store;
+    private ITokenizedClusters? _store;
 
-    /// <summary>Gets the two-cluster store the proxies train on.</summary>
-    protected TokenizedClusterStore Store => _store ?? throw new InvalidOperationException("The store is built in InitializeAsync.");
+    /// <summary>Gets the two-cluster data the proxies train on (made by <see cref="CreateDataAsync"/> in <see cref="InitializeAsync"/>).</summary>
+    protected ITokenizedClusters Store => _store ?? throw new InvalidOperationException("The data is made in InitializeAsync.");
 
     /// <summary>Gets the held-out targets: "numbers" (like cluster 0) and "animals" (like cluster 1).</summary>
     protected IReadOnlyList<EvaluationTarget> Targets { get; } =
@@ -36,16 +36,32 @@ public abstract class ProxyTrainerConformanceTests : IAsyncLifetime
     /// <summary>Gets the tokenizer of the store.</summary>
     protected virtual ITokenizer Tokenizer => ByteTokenizer.Instance;
 
+    /// <summary>
+    /// Makes the tokenised clusters the proxies train on. The default holds them in memory
+    /// (<see cref="InMemoryTokenizedClusters"/>); override it to test a trainer that needs them on disk (for example
+    /// Climb's <c>TokenizedClusterStore.BuildAsync</c> into <paramref name="folder"/>). Disposed after the tests when disposable.
+    /// </summary>
+    /// <param name="folder">An empty scratch folder of this test class, deleted afterwards.</param>
+    /// <param name="tokenizer">The tokenizer (<see cref="Tokenizer"/>).</param>
+    /// <param name="clusters">The documents of each cluster: 400 number sentences, then 400 animal sentences.</param>
+    /// <returns>The clusters.</returns>
+    protected virtual Task<ITokenizedClusters> CreateDataAsync(string folder, ITokenizer tokenizer, IReadOnlyList<IReadOnlyList<Document>> clusters)
+    {
+        ArgumentNullException.ThrowIfNull(clusters);
+        return Task.FromResult<ITokenizedClusters>(new InMemoryTokenizedClusters(tokenizer, [.. clusters.Select(c => c.Select(d => d.Text))]));
+    }
+
     /// <inheritdoc />
     public virtual async Task InitializeAsync()
     {
-        _store = await TokenizedClusterStore.BuildAsync(_folder, Tokenizer, [Docs(NumberText), Docs(AnimalText)]);
+        Directory.CreateDirectory(_folder);
+        _store = await CreateDataAsync(_folder, Tokenizer, [Docs(NumberText), Docs(AnimalText)]);
     }
 
     /// <inheritdoc />
     public virtual Task DisposeAsync()
     {
-        _store?.Dispose();
+        (_store as IDisposable)?.Dispose();
         try
         {
             Directory.Delete(_folder, recursive: true);
@@ -131,12 +147,6 @@ public abstract class ProxyTrainerConformanceTests : IAsyncLifetime
         return $"{animals[i % animals.Length]} {verbs[i % verbs.Length]}, and {animals[(i + 2) % animals.Length]} {verbs[(i + 1) % verbs.Length]}.";
     }
 
-    private static async IAsyncEnumerable<Document> Docs(Func<int, string> text)
-    {
-        for (int i = 0; i < 400; i++)
-        {
-            await Task.Yield();
-            yield return new Document(i.ToString(System.Globalization.CultureInfo.InvariantCulture), text(i));
-        }
-    }
+    private static Document[] Docs(Func<int, string> text) =>
+        [.. Enumerable.Range(0, 400).Select(i => new Document(i.ToString(System.Globalization.CultureInfo.InvariantCulture), text(i)))];
 }

@@ -71,6 +71,10 @@ public sealed class TorchSharpProxyTrainerConformance : ProxyTrainerConformanceT
 
     protected override IProxyTrainer CreateTrainer() => new TorchSharpProxyTrainer(Tiny(1));
 
+    /// <summary>The transformer trains on the on-disk store, as in the pipeline (the n-gram trainer keeps the in-memory default).</summary>
+    protected override async Task<ITokenizedClusters> CreateDataAsync(string folder, ITokenizer tokenizer, IReadOnlyList<IReadOnlyList<Document>> clusters) =>
+        await TokenizedClusterStore.BuildAsync(folder, tokenizer, [.. clusters.Select(c => c.ToAsyncEnumerable())]);
+
     protected override IProxyTrainer? CreateTrainerWithOtherOptions() => new TorchSharpProxyTrainer(Tiny(2));
 }
 

@@ -27,29 +27,6 @@ public sealed class TextTarget : EvaluationTarget
     /// <summary>Gets the texts.</summary>
     public IReadOnlyList<string> Texts { get; }
 
-    /// <summary>Reads texts from a JSON-lines file (gzip when the name ends in .gz), one object per line.</summary>
-    /// <param name="name">The target name.</param>
-    /// <param name="path">The file.</param>
-    /// <param name="field">The string field holding the text.</param>
-    /// <param name="weight">The weight in the objective.</param>
-    /// <param name="maxDocuments">Reads at most this many lines (null = all).</param>
-    /// <returns>The target.</returns>
-    public static TextTarget FromJsonl(string name, string path, string field = "text", double weight = 1.0, int? maxDocuments = null)
-    {
-        var texts = new List<string>();
-        foreach (var (line, root) in JsonLines.ReadObjects(path))
-        {
-            if (maxDocuments is { } m && texts.Count >= m)
-            {
-                break;
-            }
-
-            texts.Add(JsonLines.String(root, field, path, line));
-        }
-
-        return new TextTarget(name, texts, weight);
-    }
-
     /// <summary>The <c>type</c> of the JSON form.</summary>
     internal const string JsonType = "text";
 

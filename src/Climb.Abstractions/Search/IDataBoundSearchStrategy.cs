@@ -2,7 +2,7 @@ namespace Climb;
 
 /// <summary>
 /// A search strategy that trains models on the tokenised clusters itself, besides the proxy runs it asks the search for
-/// (for example <see cref="DoReMiSearchStrategy"/>). Whoever runs the search binds it to the data and a work folder first and
+/// (for example <c>DoReMiSearchStrategy</c>). Whoever runs the search binds it to the data and a work folder first and
 /// searches with the bound strategy that returns; the pipeline does so in its search stage. Binding changes nothing in the
 /// unbound strategy, so one instance serves any number of runs.
 /// </summary>

@@ -10,7 +10,7 @@ internal abstract class PreparedTarget(EvaluationTarget target)
     /// <summary>Gets the sequences to score, in the order <see cref="Score"/> reads their log-probabilities.</summary>
     public abstract IReadOnlyList<ScoringRequest> Requests { get; }
 
-    /// <summary>Gets whether the target has an accuracy (so that it counts in a <see cref="ProxyObjectiveKind.WeightedAccuracy"/> objective).</summary>
+    /// <summary>Gets whether the target has an accuracy (so that it counts in a <c>ProxyObjectiveKind.WeightedAccuracy</c> objective).</summary>
     public abstract bool HasAccuracy { get; }
 
     /// <summary>Writes the target's metrics from the summed log-probabilities of its <see cref="Requests"/>.</summary>

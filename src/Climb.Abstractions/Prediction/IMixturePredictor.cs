@@ -20,7 +20,7 @@ public interface IMixturePredictor
     IFittedMixturePredictor Fit(IReadOnlyList<(MixtureWeights Mixture, double Target)> observations, int seed, CancellationToken cancellationToken = default);
 
     /// <summary>Asks for an object of type <paramref name="serviceType"/> that this component is or holds: a capability the
-    /// caller looks for (such as the <see cref="AutoMixturePredictor"/> inside a wrapper), or a component a wrapper delegates to.</summary>
+    /// caller looks for (such as the <c>AutoMixturePredictor</c> inside a wrapper), or a component a wrapper delegates to.</summary>
     /// <param name="serviceType">The type asked for.</param>
     /// <param name="serviceKey">An optional key; the default implementation answers only unkeyed requests.</param>
     /// <returns>The object, or <see langword="null"/>. The default returns this component when it is a
@@ -48,7 +48,7 @@ public interface IFittedMixturePredictor
 /// <summary>What a predictor fit reports.</summary>
 public sealed class MixturePredictorReport
 {
-    /// <summary>Gets the identity of the predictor that made this fit (for <see cref="AutoMixturePredictor"/>, the chosen candidate's).</summary>
+    /// <summary>Gets the identity of the predictor that made this fit (for <c>AutoMixturePredictor</c>, the chosen candidate's).</summary>
     public required string Predictor { get; init; }
 
     /// <summary>Gets the number of training pairs.</summary>
@@ -76,11 +76,11 @@ public sealed class MixturePredictorReport
     /// </summary>
     public IReadOnlyList<double>? OutOfFoldPredictions { get; init; }
 
-    /// <summary>Gets, for <see cref="AutoMixturePredictor"/>, every candidate it compared with its held-out Spearman; otherwise <see langword="null"/>.</summary>
+    /// <summary>Gets, for <c>AutoMixturePredictor</c>, every candidate it compared with its held-out Spearman; otherwise <see langword="null"/>.</summary>
     public IReadOnlyList<MixturePredictorCandidate>? Candidates { get; init; }
 }
 
-/// <summary>One candidate predictor compared by <see cref="AutoMixturePredictor"/>.</summary>
+/// <summary>One candidate predictor compared by <c>AutoMixturePredictor</c>.</summary>
 /// <param name="Predictor">The candidate's identity.</param>
 /// <param name="HeldOutSpearman">Its cross-validated Spearman on the same folds.</param>
 /// <param name="Chosen">Whether it was chosen.</param>

@@ -8,7 +8,7 @@ namespace Climb;
 /// <see cref="Identity"/> is the inner embedder's, so a wrapper that does not change the vectors (a cache) reuses the
 /// artifacts of the unwrapped embedder; override it when the output changes. <see cref="GetService"/> answers for this
 /// wrapper first, then asks the inner embedder, so the pipeline still finds the capabilities of a wrapped default
-/// (a corpus-fitted embedder is fitted first, then wrapped again by <see cref="ClimbPipelineBuilder.UseEmbedder"/>).
+/// (a corpus-fitted embedder is fitted first, then wrapped again by <c>ClimbPipelineBuilder.UseEmbedder</c>).
 /// </remarks>
 public class DelegatingEmbedder : IEmbedder
 {

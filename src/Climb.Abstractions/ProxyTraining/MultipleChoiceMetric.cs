@@ -1,6 +1,6 @@
 namespace Climb;
 
-/// <summary>Which multiple-choice accuracy enters a <see cref="ProxyObjectiveKind.WeightedAccuracy"/> objective.</summary>
+/// <summary>Which multiple-choice accuracy enters a <c>ProxyObjectiveKind.WeightedAccuracy</c> objective.</summary>
 public enum MultipleChoiceMetric
 {
     /// <summary>Length-normalised accuracy (log-likelihood divided by the continuation's UTF-8 byte length).</summary>

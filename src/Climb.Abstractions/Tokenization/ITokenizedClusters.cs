@@ -2,7 +2,7 @@ namespace Climb;
 
 /// <summary>
 /// Read-only access to a corpus tokenised per (super-)cluster: what a proxy trainer, a sampler or an evaluation target
-/// needs, and nothing that builds or disposes a store. <see cref="TokenizedClusterStore"/> is the on-disk implementation;
+/// needs, and nothing that builds or disposes a store. <c>TokenizedClusterStore</c> is the on-disk implementation;
 /// a test or a plug-in can supply its own (for example tokens held in memory).
 /// </summary>
 public interface ITokenizedClusters

@@ -12,7 +12,7 @@ public delegate Task<ProxyResult> ProxyEvaluator(MixtureWeights mixture, int see
 
 /// <summary>
 /// A mixture search strategy: how many proxy runs each round gets, which mixtures a round proposes given the results so far,
-/// and which mixture is the final answer. <see cref="MixtureSearch"/> runs the rounds, the proxies, the journal and the resume.
+/// and which mixture is the final answer. <c>MixtureSearch</c> runs the rounds, the proxies, the journal and the resume.
 /// </summary>
 /// <remarks>
 /// Implementations must be deterministic: the same context (prior, seed, round, results) must give the same plan, so that a
@@ -151,7 +151,7 @@ public sealed class MixtureSearchAnswer
     /// <summary>
     /// Gets whether the strategy chose the answer with the proxies' noise accounted for (a confidence bound of the
     /// posterior, or a confirmation round on fresh data seeds). The search then keeps it even when its one measurement
-    /// comes out worse than the best of all measurements (<see cref="MixtureSearchOptions.KeepBestMeasuredWhenAnswerIsWorse"/>):
+    /// comes out worse than the best of all measurements (<c>MixtureSearchOptions.KeepBestMeasuredWhenAnswerIsWorse</c>):
     /// the best of many noisy measurements is biased upwards (the winner's curse), so that comparison is not a fair one.
     /// </summary>
     public bool AccountsForNoise { get; init; }
