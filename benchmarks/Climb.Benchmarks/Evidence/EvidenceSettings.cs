@@ -230,7 +230,8 @@ internal sealed class EvidenceSettings
 
     public string Describe() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = false });
 
-    private static int Int(string option, string value, int min) =>
+    /// <summary>Parses an integer option of at least <paramref name="min"/> (shared with <see cref="PowerSettings"/>).</summary>
+    internal static int Int(string option, string value, int min) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min
             ? v
             : throw new ArgumentException($"Option {option} needs an integer ≥ {min}, not '{value}'.");
@@ -240,7 +241,8 @@ internal sealed class EvidenceSettings
             ? v
             : throw new ArgumentException($"Option {option} needs a positive number, not '{value}'.");
 
-    private static long Long(string option, string value)
+    /// <summary>Parses a positive token count with an optional k or M suffix (shared with <see cref="PowerSettings"/>).</summary>
+    internal static long Long(string option, string value)
     {
         string v = value.Replace("_", string.Empty, StringComparison.Ordinal);
         long mult = 1;

@@ -188,22 +188,22 @@ internal sealed class PowerSettings
                     }
 
                     break;
-                case "--budget": s.Budget = Int(a, Value(), 16); break;
-                case "--remeasure": s.Remeasure = Int(a, Value(), 2); break;
-                case "--ngram-tokens": s.NGramTokens = Long(a, Value()); break;
-                case "--target-max-chars": s.TargetMaxChars = Int(a, Value(), 0); break;
-                case "--parallel": s.Parallel = Int(a, Value(), 1); parallelGiven = true; break;
+                case "--budget": s.Budget = EvidenceSettings.Int(a, Value(), 16); break;
+                case "--remeasure": s.Remeasure = EvidenceSettings.Int(a, Value(), 2); break;
+                case "--ngram-tokens": s.NGramTokens = EvidenceSettings.Long(a, Value()); break;
+                case "--target-max-chars": s.TargetMaxChars = EvidenceSettings.Int(a, Value(), 0); break;
+                case "--parallel": s.Parallel = EvidenceSettings.Int(a, Value(), 1); parallelGiven = true; break;
                 case "--work": s.WorkFolder = Value(); break;
                 case "--out": s.OutputMarkdown = Value(); break;
                 case "--wordnet": s.WordNet = Value(); break;
-                case "--proxy-tokens": s.ProxyTokens = Long(a, Value()); break;
-                case "--base-tokens": s.BaseTokens = Long(a, Value()); break;
-                case "--target-tokens": s.TargetTokens = Long(a, Value()); break;
-                case "--target-base-tokens": s.TargetBaseTokens = Long(a, Value()); break;
-                case "--target-layers": s.TargetLayers = Int(a, Value(), 1); break;
-                case "--target-dim": s.TargetDimension = Int(a, Value(), 16); break;
-                case "--batch": s.BatchSize = Int(a, Value(), 1); break;
-                case "--threads": s.Threads = Int(a, Value(), 0); break;
+                case "--proxy-tokens": s.ProxyTokens = EvidenceSettings.Long(a, Value()); break;
+                case "--base-tokens": s.BaseTokens = EvidenceSettings.Long(a, Value()); break;
+                case "--target-tokens": s.TargetTokens = EvidenceSettings.Long(a, Value()); break;
+                case "--target-base-tokens": s.TargetBaseTokens = EvidenceSettings.Long(a, Value()); break;
+                case "--target-layers": s.TargetLayers = EvidenceSettings.Int(a, Value(), 1); break;
+                case "--target-dim": s.TargetDimension = EvidenceSettings.Int(a, Value(), 16); break;
+                case "--batch": s.BatchSize = EvidenceSettings.Int(a, Value(), 1); break;
+                case "--threads": s.Threads = EvidenceSettings.Int(a, Value(), 0); break;
                 default: throw new ArgumentException($"Unknown option '{a}'. " + Usage);
             }
         }
@@ -247,7 +247,7 @@ internal sealed class PowerSettings
             int dash = part.IndexOf('-', 1);
             if (dash > 0)
             {
-                int from = Int(option, part[..dash], 0), to = Int(option, part[(dash + 1)..], 0);
+                int from = EvidenceSettings.Int(option, part[..dash], 0), to = EvidenceSettings.Int(option, part[(dash + 1)..], 0);
                 if (to < from)
                 {
                     throw new ArgumentException($"Option {option}: range '{part}' ends before it starts.");
@@ -257,7 +257,7 @@ internal sealed class PowerSettings
             }
             else
             {
-                seeds.Add(Int(option, part, 0));
+                seeds.Add(EvidenceSettings.Int(option, part, 0));
             }
         }
 
@@ -267,30 +267,5 @@ internal sealed class PowerSettings
         }
 
         return seeds.ToArray();
-    }
-
-    private static int Int(string option, string value, int min) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min
-            ? v
-            : throw new ArgumentException($"Option {option} needs an integer ≥ {min}, not '{value}'.");
-
-    private static long Long(string option, string value)
-    {
-        string v = value.Replace("_", string.Empty, StringComparison.Ordinal);
-        long mult = 1;
-        if (v.EndsWith('k') || v.EndsWith('K'))
-        {
-            mult = 1000;
-            v = v[..^1];
-        }
-        else if (v.EndsWith('M') || v.EndsWith('m'))
-        {
-            mult = 1_000_000;
-            v = v[..^1];
-        }
-
-        return long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) && n > 0
-            ? n * mult
-            : throw new ArgumentException($"Option {option} needs a positive token count (e.g. 60000, 60k, 1M), not '{value}'.");
     }
 }

@@ -51,30 +51,7 @@ public sealed class SlurmCliTests
 
     private static string Request(JsonObject o) => o["request"]!.GetValue<string>();
 
-    private static List<JsonObject> Journal(string artifacts) => !Directory.Exists(artifacts)
-        ? []
-        : Directory.GetFiles(artifacts, "slurm-journal.jsonl", SearchOption.AllDirectories)
-            .SelectMany(f => ReadLines(f))
-            .Select(l => JsonNode.Parse(l) as JsonObject)
-            .OfType<JsonObject>()
-            .Where(o => o["request"]?.GetValue<string>().StartsWith("proxy-", StringComparison.Ordinal) == true) // the search's proxies, not the embedding or assignment shards
-            .ToList();
-
-    private static IEnumerable<string> ReadLines(string path)
-    {
-        using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var r = new StreamReader(s);
-        var lines = new List<string>();
-        while (r.ReadLine() is { } line)
-        {
-            if (line.EndsWith('}'))
-            {
-                lines.Add(line);
-            }
-        }
-
-        return lines;
-    }
+    private static List<JsonObject> Journal(string artifacts) => ProxyTraining.CommandProxyCli.SlurmJournal(artifacts);
 
     private static async Task<(int Exit, string Output)> RunAsync(string[] args, Func<bool>? killWhen = null)
     {
