@@ -40,10 +40,11 @@ public sealed class SlurmCliTests
         var attached = after.Where(o => Event(o) == "attach").Select(o => o["job"]!.GetValue<string>()).ToList();
         Assert.NotEmpty(attached);
         Assert.Subset(submittedBefore, attached.ToHashSet());
-        // 12 proxy runs (4 + 4 of the two rounds, 3 replicates that measure the proxy's noise, 1 that measures the answer),
-        // each with one result file (a job that finished after the kill is found by its result, without an event).
-        Assert.Equal(12, Directory.GetFiles(slurm, "proxy-*.result.json", SearchOption.AllDirectories).Length);
-        Assert.Equal(12, submitsPerRequest.Count);
+        // 17 proxy runs (4 + 4 of the two rounds, 3 replicates that measure the proxy's noise, and the confirmation round's
+        // 2 candidates × 3 fresh seeds), each with one result file (a job that finished after the kill is found by its
+        // result, without an event).
+        Assert.Equal(17, Directory.GetFiles(slurm, "proxy-*.result.json", SearchOption.AllDirectories).Length);
+        Assert.Equal(17, submitsPerRequest.Count);
         Assert.Equal(File.ReadAllText(Path.Combine(dir, "local", "weights.json")), File.ReadAllText(Path.Combine(slurm, "weights.json")));
     }
 
