@@ -89,7 +89,8 @@ public sealed class SlurmExecutorTests
         // First run: one proxy finishes; two more are submitted, then the main process goes away without cancelling
         // its jobs (what a killed process leaves behind: jobs in the queue, submissions in the journal).
         var finished = await new ExecutorProxyTrainer(spec, new SlurmExecutor(SlurmTestCommands.Options(name)), work).TrainAsync(Request(store, targets, 0.1));
-        var slow = SlurmTestCommands.Options(name, 3, "sleep 6");
+        string release = Path.Combine(dir, "release");
+        var slow = SlurmTestCommands.Options(name, 3, SlurmTestCommands.HoldUntil(release));
         slow.CancelJobsOnCancellation = false;
         var first = new ExecutorProxyTrainer(spec, new SlurmExecutor(slow), work);
         using var kill = new CancellationTokenSource();
@@ -105,9 +106,13 @@ public sealed class SlurmExecutorTests
         var (_, queue) = SlurmTestCommands.Run("squeue", "-h", "-o", "%i", "-n", name);
         Assert.True(running.IsSubsetOf(queue.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)), "the abandoned jobs are still queued or running: " + queue);
 
-        // Re-run: the finished proxy needs no job; the two running ones are re-attached, not submitted again.
+        // Re-run: the finished proxy needs no job; the two held ones are re-attached, not submitted again. They are
+        // released only once both are attached, so the re-run cannot find them already finished.
         var second = new ExecutorProxyTrainer(spec, new SlurmExecutor(SlurmTestCommands.Options(name)), work);
-        var results = await Task.WhenAll(second.TrainAsync(Request(store, targets, 0.1)), second.TrainAsync(Request(store, targets, 0.4)), second.TrainAsync(Request(store, targets, 0.7)));
+        var rerun = Task.WhenAll(second.TrainAsync(Request(store, targets, 0.1)), second.TrainAsync(Request(store, targets, 0.4)), second.TrainAsync(Request(store, targets, 0.7)));
+        await WaitUntilAsync(() => Events(work, "attach").Count == 2, "both re-attachments");
+        File.WriteAllText(release, "");
+        var results = await rerun;
 
         Assert.Equal(finished.Objective, results[0].Objective);
         Assert.Equal(3, Events(work, "submit").Count);
@@ -127,12 +132,15 @@ public sealed class SlurmExecutorTests
         var (store, targets) = await ExecutionTestData.ProxyInputsAsync(dir);
         using var _ = store;
         string work = Path.Combine(dir, "work");
-        var trainer = new ExecutorProxyTrainer(ProxyTrainerSpec.NGram(NGram), new SlurmExecutor(SlurmTestCommands.Options(JobName(), 3, "sleep 4")), work);
+        string marker = Path.Combine(dir, "first-job-started");
+        var trainer = new ExecutorProxyTrainer(ProxyTrainerSpec.NGram(NGram), new SlurmExecutor(SlurmTestCommands.Options(JobName(), 3, SlurmTestCommands.BlockFirstJob(marker))), work);
 
         var run = trainer.TrainAsync(Request(store, targets, 0.3));
         await WaitUntilAsync(() => Events(work, "submit").Count == 1, "the submission");
         string victim = Events(work, "submit")[0]["job"]!.GetValue<string>();
-        await WaitUntilAsync(() => SlurmTestCommands.Run("squeue", "-h", "-j", victim, "-o", "%T").Output.Trim() == "RUNNING", "the job to run");
+
+        // The first job blocks once it has created the marker, so the kill cannot land after it has finished.
+        await WaitUntilAsync(() => File.Exists(marker), "the job to run");
         Assert.Equal(0, SlurmTestCommands.Run("scancel", victim).Exit);
 
         var result = await run;
@@ -176,9 +184,11 @@ public sealed class SlurmExecutorTests
     {
         string dir = ExecutionTestData.TempDir("slurm-unshared");
         var request = WorkRequest.Create(Path.Combine(dir, "work"), "proxy", "proxy-unseen", new JsonObject());
-        var run = new SlurmExecutor(SlurmTestCommands.Options(JobName(), 3, "sleep 2")).ExecuteAsync(request);
+        string release = Path.Combine(dir, "release");
+        var run = new SlurmExecutor(SlurmTestCommands.Options(JobName(), 3, SlurmTestCommands.HoldUntil(release))).ExecuteAsync(request);
         await WaitUntilAsync(() => Events(Path.Combine(dir, "work"), "submit").Count == 1, "the submission");
         File.Delete(request.RequestPath); // as if the folder were on the submitting machine's local disk only
+        File.WriteAllText(release, "");
 
         var ex = await Assert.ThrowsAsync<SlurmJobFailedException>(() => run);
         Assert.Contains("could not find its request file", ex.Message, StringComparison.Ordinal);

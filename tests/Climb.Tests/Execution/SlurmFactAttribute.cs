@@ -98,6 +98,18 @@ internal static class SlurmTestCommands
         }
     }
 
+    /// <summary>
+    /// A job setup line that holds the job until <paramref name="file"/> exists (at most 2 minutes), so a test decides when
+    /// its jobs may finish instead of racing a fixed sleep against the machine's load.
+    /// </summary>
+    public static string HoldUntil(string file) => $"for i in $(seq 600); do [ -e '{file}' ] && break; sleep 0.2; done";
+
+    /// <summary>
+    /// A job setup line under which the first job to start creates <paramref name="marker"/> and then sleeps 2 minutes
+    /// (to be killed by the test); every later job finds the marker and runs at once.
+    /// </summary>
+    public static string BlockFirstJob(string marker) => $"if [ ! -e '{marker}' ]; then touch '{marker}'; sleep 120; fi";
+
     public static SlurmExecutorOptions Options(string jobName, int maxAttempts = 3, params string[] setup)
     {
         var o = new SlurmExecutorOptions

@@ -77,7 +77,8 @@ public sealed class SlurmShardedStagesTests
         var spec = EmbedderSpec.TryDescribe(fitted, out _)!;
 
         // First driver: submits the array, then goes away without cancelling its tasks (what a killed process leaves).
-        var slow = SlurmTestCommands.Options(name, 3, "sleep 5");
+        string release = Path.Combine(dir, "release");
+        var slow = SlurmTestCommands.Options(name, 3, SlurmTestCommands.HoldUntil(release));
         slow.CancelJobsOnCancellation = false;
         using (var kill = new CancellationTokenSource())
         {
@@ -95,8 +96,16 @@ public sealed class SlurmShardedStagesTests
         Assert.Equal(3, submitted.Count);
         Assert.Empty(Directory.GetFiles(Path.Combine(dir, "slurm"), "shard-*.f32"));
 
-        // Second driver: no new submission; it follows the same three array tasks to the end.
-        using (var store = await EmbeddingStore.BuildShardedAsync(ExecutionTestData.Stream(docs), fitted, new EmbeddingShardJobs(new SlurmExecutor(SlurmTestCommands.Options(name)), work, spec), Path.Combine(dir, "slurm"), options, null, null, default))
+        // Second driver: no new submission; it follows the same three array tasks to the end. The tasks are released
+        // only once all three are attached, so the second driver cannot find them already finished.
+        var rerun = EmbeddingStore.BuildShardedAsync(ExecutionTestData.Stream(docs), fitted, new EmbeddingShardJobs(new SlurmExecutor(SlurmTestCommands.Options(name)), work, spec), Path.Combine(dir, "slurm"), options, null, null, default);
+        for (int i = 0; i < 600 && Jobs(work, "attach").Count < 3 && !rerun.IsCompleted; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        File.WriteAllText(release, "");
+        using (var store = await rerun)
         {
             Assert.Equal(300, store.RowCount);
         }
