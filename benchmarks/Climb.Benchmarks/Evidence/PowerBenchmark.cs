@@ -335,9 +335,9 @@ internal sealed class PowerBenchmark(PowerSettings settings)
                 Baseline(options);
                 break;
             case "doremi":
-                var doremi = new DoReMiSearchStrategy(new DoReMiSearchStrategyOptions { EquivalentProxyRuns = Equal() }, p.ProxyOptions);
-                doremi.Bind(p.Store, Path.Combine(folder, "work"), p.ProxyBasePath);
-                strategy = doremi;
+                // Bind returns the bound copy (the unbound strategy refuses to search).
+                strategy = new DoReMiSearchStrategy(new DoReMiSearchStrategyOptions { EquivalentProxyRuns = Equal() }, p.ProxyOptions)
+                    .Bind(p.Store, Path.Combine(folder, "work"), p.ProxyBasePath);
                 Baseline(options);
                 break;
             default:
