@@ -57,13 +57,14 @@ internal static class SlurmTestCommands
         .FirstOrDefault(File.Exists);
 
     /// <summary>
-    /// <c>scontrol show job</c> once the job has left COMPLETING: a job whose result is in has exited, but on a loaded
-    /// machine Slurm may take a few seconds more to mark it COMPLETED (up to 30 s here).
+    /// <c>scontrol show job</c> once the job has left RUNNING and COMPLETING: the executor returns as soon as the worker
+    /// has written its result file, while the worker process may still be exiting, and on a loaded machine Slurm may take
+    /// a few seconds more to mark the job COMPLETED (up to 30 s here).
     /// </summary>
     public static (int Exit, string Output) ShowFinishedJob(string job)
     {
         var (exit, show) = Run("scontrol", "show", "job", "-o", job);
-        for (int wait = 0; wait < 60 && exit == 0 && show.Contains("JobState=COMPLETING", StringComparison.Ordinal); wait++)
+        for (int wait = 0; wait < 60 && exit == 0 && (show.Contains("JobState=COMPLETING", StringComparison.Ordinal) || show.Contains("JobState=RUNNING", StringComparison.Ordinal)); wait++)
         {
             Thread.Sleep(500);
             (exit, show) = Run("scontrol", "show", "job", "-o", job);
