@@ -70,19 +70,20 @@ public sealed class ClimbPipelineBuilder
     /// <returns>This builder.</returns>
     public ClimbPipelineBuilder WithProxyTrainer(Func<IServiceProvider, IProxyTrainer> factory) => Set(ref _trainer, factory);
 
-    /// <summary>Runs the built-in proxy trainer's runs through an executor (for example a <see cref="SlurmExecutor"/>)
-    /// instead of in this process, and the embedding shards (built-in embedders) and the k-means assignment pass (built-in
-    /// k-means) too; the artifacts folder must be on storage its workers see.</summary>
+    /// <summary>Runs the built-in proxy trainer's runs as Slurm jobs instead of in this process, and the embedding shards
+    /// (built-in embedders) and the k-means assignment pass (built-in k-means) too; the artifacts folder must be on storage
+    /// its workers see. (<see cref="ClimbPipelineOptions.Executor"/> = <see cref="ExecutorKind.Slurm"/> does the same with
+    /// <see cref="ClimbPipelineOptions.Slurm"/>.)</summary>
     /// <param name="executor">The executor.</param>
     /// <returns>This builder.</returns>
-    public ClimbPipelineBuilder WithExecutor(IWorkExecutor executor) => Set(ref _executor, Instance(executor));
+    public ClimbPipelineBuilder WithExecutor(SlurmExecutor executor) => Set(ref _executor, Instance<IWorkExecutor>(executor));
 
-    /// <summary>Runs the built-in proxy trainer's runs through an executor created from the service provider.</summary>
+    /// <summary>Runs the built-in proxy trainer's runs as Slurm jobs, with an executor created from the service provider.</summary>
     /// <param name="factory">Creates the executor.</param>
     /// <returns>This builder.</returns>
-    public ClimbPipelineBuilder WithExecutor(Func<IServiceProvider, IWorkExecutor> factory) => Set(ref _executor, factory);
+    public ClimbPipelineBuilder WithExecutor(Func<IServiceProvider, SlurmExecutor> factory) => Set(ref _executor, factory);
 
-    /// <summary>Sets the mixture predictor (default: <see cref="AutoMixturePredictor"/>, which picks ridge, a Gaussian process or LightGBM each round by cross-validated Spearman).</summary>
+    /// <summary>Sets the mixture predictor (default: an automatic choice among <see cref="RidgeMixturePredictor"/>, <see cref="GaussianProcessMixturePredictor"/> and <see cref="LightGbmMixturePredictor"/>, made each round by cross-validated Spearman).</summary>
     /// <param name="predictor">The predictor.</param>
     /// <returns>This builder.</returns>
     public ClimbPipelineBuilder WithMixturePredictor(IMixturePredictor predictor) => Set(ref _predictor, Instance(predictor));

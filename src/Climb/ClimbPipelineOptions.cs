@@ -99,7 +99,7 @@ public sealed class ClimbPipelineOptions : IValidatableOptions
     [Range(1, 1024)]
     public int ProxyParallelism { get; set; } = 1;
 
-    /// <summary>Gets or sets where proxy runs, embedding shards and k-means assignment shards execute when no executor is plugged in with <see cref="ClimbPipelineBuilder.WithExecutor(IWorkExecutor)"/>.</summary>
+    /// <summary>Gets or sets where proxy runs, embedding shards and k-means assignment shards execute when no executor is plugged in with <see cref="ClimbPipelineBuilder.WithExecutor(SlurmExecutor)"/>.</summary>
     /// <value>The default is <see cref="ExecutorKind.Local"/> (in this process).</value>
     public ExecutorKind Executor { get; set; } = ExecutorKind.Local;
 

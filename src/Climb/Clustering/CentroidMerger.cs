@@ -6,7 +6,7 @@ namespace Climb;
 
 /// <summary>Merges fine clusters into super-clusters by the distances between their centroids.</summary>
 /// <remarks>Implementations must be safe for concurrent use.</remarks>
-public interface ICentroidMerger
+internal interface ICentroidMerger
 {
     /// <summary>Merges fine clusters.</summary>
     /// <param name="centroids">The fine centroids, one row per cluster.</param>
@@ -21,10 +21,10 @@ public interface ICentroidMerger
 /// <param name="Second">The second group, numbered likewise.</param>
 /// <param name="Distance">The linkage distance at which they merged.</param>
 /// <param name="Size">The rows in the merged group (its fine-cluster count when not weighting by size).</param>
-public sealed record CentroidMergeStep(int First, int Second, double Distance, double Size);
+internal sealed record CentroidMergeStep(int First, int Second, double Distance, double Size);
 
 /// <summary>The outcome of merging fine clusters.</summary>
-public sealed class CentroidMergeResult
+internal sealed class CentroidMergeResult
 {
     /// <summary>Gets the super-cluster of every fine cluster (super-clusters are numbered by their lowest fine cluster).</summary>
     public required int[] SuperClusterOf { get; init; }
@@ -54,7 +54,7 @@ public sealed class CentroidMergeResult
 /// single clusters, so the paper's threshold of 1.5 keeps its meaning.</para>
 /// <para>The pairwise distances come from the ILGPU kernel (CUDA) or the same arithmetic on the CPU.</para>
 /// </remarks>
-public sealed partial class CentroidMerger : ICentroidMerger
+internal sealed partial class CentroidMerger : ICentroidMerger
 {
     private readonly CentroidMergerOptions _options;
     private readonly ILogger _logger;

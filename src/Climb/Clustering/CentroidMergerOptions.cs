@@ -7,7 +7,9 @@ public enum CentroidLinkage
 {
     /// <summary>
     /// Ward's minimum-variance linkage (NVIDIA's CLIMB recipe): merge the pair whose union increases the
-    /// within-group sum of squares least. Reported on a Euclidean scale (see <see cref="CentroidMerger"/>).
+    /// within-group sum of squares least. Reported on a Euclidean scale: the Ward distance √(2·ΔSSE / w̄), with ΔSSE the
+    /// increase in the within-group sum of squares and w̄ the mean weight of the fine clusters; with equal weights this is
+    /// SciPy's Ward distance, the Euclidean distance between two single clusters, so the paper's threshold keeps its meaning.
     /// </summary>
     Ward = 0,
 
@@ -15,7 +17,7 @@ public enum CentroidLinkage
     Average = 1,
 }
 
-/// <summary>Options of <see cref="CentroidMerger"/>.</summary>
+/// <summary>Options of the merge stage (<see cref="ClimbPipelineOptions.Merging"/>): how the fine clusters that survive pruning are merged into super-clusters.</summary>
 public sealed class CentroidMergerOptions : IValidatableOptions
 {
     /// <summary>Gets or sets the linkage.</summary>
@@ -24,7 +26,7 @@ public sealed class CentroidMergerOptions : IValidatableOptions
 
     /// <summary>
     /// Gets or sets the distance threshold: groups keep merging while the closest pair is at most this far apart
-    /// (Euclidean units of the embedding space; for Ward, the Ward distance defined in <see cref="CentroidMerger"/>).
+    /// (Euclidean units of the embedding space; for Ward, the Ward distance defined at <see cref="CentroidLinkage.Ward"/>).
     /// Ignored when <see cref="TargetClusterCount"/> is set.
     /// </summary>
     /// <value>Default 1.5 (the paper's threshold).</value>

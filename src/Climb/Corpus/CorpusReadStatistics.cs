@@ -4,7 +4,7 @@ using System.Text;
 namespace Climb;
 
 /// <summary>
-/// What one enumeration of a <see cref="ICorpusReader"/> read and skipped. The counters grow while the enumeration runs
+/// What one enumeration of a <see cref="CorpusReader"/> read and skipped. The counters grow while the enumeration runs
 /// and are final once it ends; every new enumeration starts a new instance.
 /// </summary>
 public sealed class CorpusReadStatistics

@@ -1,7 +1,7 @@
 namespace Climb;
 
 /// <summary>Streams the documents of a corpus.</summary>
-public interface ICorpusReader
+internal interface ICorpusReader
 {
     /// <summary>
     /// Gets what the latest enumeration of <see cref="ReadAsync"/> read and skipped (empty before the first one). It is

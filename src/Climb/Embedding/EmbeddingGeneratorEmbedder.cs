@@ -20,7 +20,7 @@ namespace Climb;
 /// of vectors, is an error that names the model and both counts.
 /// </para>
 /// <para>
-/// Use it through <see cref="EmbeddingStore.BuildAsync"/> (or the pipeline's embed stage): the store writes finished
+/// Use it through the pipeline's embed stage: its embedding store writes finished
 /// shards atomically, so a build interrupted by a service outage resumes where it stopped and calls the service only
 /// for the shards it lacks.
 /// </para>

@@ -14,7 +14,7 @@ namespace Climb;
 /// <see cref="BuildAsync"/> writes a store and resumes an interrupted build; <see cref="Open"/> reads a finished one.
 /// Reads are thread-safe. Dispose the store to unmap its files.
 /// </remarks>
-public sealed unsafe class EmbeddingStore : IEmbeddingSource, IDisposable
+internal sealed unsafe class EmbeddingStore : IEmbeddingSource, IDisposable
 {
     private readonly Shard[] _shards;
     private readonly long[] _starts;

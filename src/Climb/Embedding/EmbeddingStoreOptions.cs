@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Climb;
 
 /// <summary>The number format of the rows an <see cref="EmbeddingStore"/> keeps on disk.</summary>
-public enum EmbeddingDataType
+internal enum EmbeddingDataType
 {
     /// <summary>IEEE 754 single precision, 4 bytes a value (exact).</summary>
     Float32 = 0,
@@ -13,7 +13,7 @@ public enum EmbeddingDataType
 }
 
 /// <summary>Options of <see cref="EmbeddingStore.BuildAsync"/>.</summary>
-public sealed class EmbeddingStoreOptions
+internal sealed class EmbeddingStoreOptions
 {
     /// <summary>Gets or sets the number of documents per shard, the unit of resumption.</summary>
     /// <value>
@@ -45,7 +45,7 @@ public sealed class EmbeddingStoreOptions
 /// <param name="ShardsWritten">Shards written in this run.</param>
 /// <param name="ShardsSkipped">Shards reused from an earlier run.</param>
 /// <param name="Elapsed">Time since the build started.</param>
-public sealed record EmbeddingProgress(
+internal sealed record EmbeddingProgress(
     long DocumentsRead,
     long DocumentsEmbedded,
     long DocumentsSkipped,

@@ -8,7 +8,7 @@ namespace Climb;
 /// <remarks>Implementations must be safe for concurrent calls. An executor has the request file executed by a worker
 /// that sees the same storage (<c>climb worker &lt;request&gt;</c>, or a <see cref="WorkRunner"/> in process), then reads
 /// the result file beside it with <see cref="WorkRunner.ReadResult"/>.</remarks>
-public interface IWorkExecutor
+internal interface IWorkExecutor
 {
     /// <summary>Gets a description of where the work runs ("local", "slurm partition=gpu …"); it does not change results.</summary>
     string Identity { get; }

@@ -8,8 +8,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Climb;
 
 /// <summary>
-/// Runs work units as Slurm jobs: one job per <see cref="ExecuteAsync"/> call (a proxy run), one job array per
-/// <see cref="ExecuteManyAsync"/> call (embedding or assignment shards), submitted with <c>sbatch --parsable</c>.
+/// Runs the pipeline's parallel work as Slurm jobs (<see cref="ClimbPipelineBuilder.WithExecutor(SlurmExecutor)"/>):
+/// one job per proxy run, one job array per batch of embedding or assignment shards, submitted with <c>sbatch --parsable</c>.
 /// Job ids go to <c>slurm-journal.jsonl</c> in the request folder; the executor follows its jobs with
 /// <c>squeue</c> and the result files, submits a failed job again up to <see cref="SlurmExecutorOptions.MaxAttempts"/>
 /// times (logging why it failed), cancels its jobs with <c>scancel</c> when the run is cancelled, and on a re-run
@@ -52,7 +52,7 @@ public sealed partial class SlurmExecutor : IWorkExecutor
         _preflight = new Lazy<Task>(() => PreflightAsync(CancellationToken.None));
     }
 
-    /// <inheritdoc />
+    /// <summary>Gets a description of where the work runs ("slurm partition=gpu …"); it does not change results.</summary>
     public string Identity => _options.Describe();
 
     /// <summary>Checks the setup now (commands on PATH, partition, GPUs) instead of at the first submission.</summary>
@@ -60,19 +60,31 @@ public sealed partial class SlurmExecutor : IWorkExecutor
     /// <returns>A task that fails with <see cref="SlurmSetupException"/> when the setup cannot run the work.</returns>
     public Task CheckAsync(CancellationToken cancellationToken = default) => _preflight.Value.WaitAsync(cancellationToken);
 
-    /// <inheritdoc />
-    public async Task<WorkResult> ExecuteAsync(WorkRequest request, CancellationToken cancellationToken = default)
+    /// <summary>Runs one request as one Slurm job and returns its result.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">Cancels the wait and the job.</param>
+    /// <returns>The result.</returns>
+    internal async Task<WorkResult> ExecuteAsync(WorkRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         return (await RunAsync([request], _options.GpusPerProxy, cancellationToken).ConfigureAwait(false))[0];
     }
 
-    /// <inheritdoc />
-    public Task<IReadOnlyList<WorkResult>> ExecuteManyAsync(IReadOnlyList<WorkRequest> requests, CancellationToken cancellationToken = default)
+    /// <summary>Runs many requests as one job array and returns their results in order.</summary>
+    /// <param name="requests">The requests.</param>
+    /// <param name="cancellationToken">Cancels the wait and the jobs.</param>
+    /// <returns>One result per request, in order.</returns>
+    internal Task<IReadOnlyList<WorkResult>> ExecuteManyAsync(IReadOnlyList<WorkRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
         return RunAsync(requests, _options.GpusPerShard, cancellationToken);
     }
+
+    /// <inheritdoc />
+    Task<WorkResult> IWorkExecutor.ExecuteAsync(WorkRequest request, CancellationToken cancellationToken) => ExecuteAsync(request, cancellationToken);
+
+    /// <inheritdoc />
+    Task<IReadOnlyList<WorkResult>> IWorkExecutor.ExecuteManyAsync(IReadOnlyList<WorkRequest> requests, CancellationToken cancellationToken) => ExecuteManyAsync(requests, cancellationToken);
 
     private async Task<IReadOnlyList<WorkResult>> RunAsync(IReadOnlyList<WorkRequest> requests, int gpus, CancellationToken ct)
     {

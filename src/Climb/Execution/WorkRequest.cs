@@ -16,7 +16,7 @@ namespace Climb;
 /// (NFS, Lustre, GPFS, a cluster file system): the main process writes requests there, workers read them and
 /// write their results there.
 /// </remarks>
-public sealed class WorkRequest
+internal sealed class WorkRequest
 {
     /// <summary>The suffix of request files.</summary>
     internal const string RequestSuffix = ".request.json";

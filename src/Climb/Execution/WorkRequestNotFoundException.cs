@@ -2,7 +2,7 @@
 namespace Climb;
 
 /// <summary>A work request file is not where it should be (typically: the artifacts folder is not shared with the node).</summary>
-public sealed class WorkRequestNotFoundException : FileNotFoundException
+internal sealed class WorkRequestNotFoundException : FileNotFoundException
 {
     /// <summary>Initializes the exception.</summary>
     /// <param name="message">The message.</param>

@@ -8,4 +8,4 @@ namespace Climb;
 /// <param name="Job">The Slurm job that produced it ("1234" or "1234_5" for an array task), or <see langword="null"/> when it ran in process.</param>
 /// <param name="Host">The host that ran it.</param>
 /// <param name="Attempts">The attempts it took (1 when it succeeded first time; 0 when an earlier run had already finished it).</param>
-public sealed record WorkResult(WorkRequest Request, JsonObject Payload, string? Job, string? Host, int Attempts);
+internal sealed record WorkResult(WorkRequest Request, JsonObject Payload, string? Job, string? Host, int Attempts);

@@ -11,7 +11,7 @@ namespace Climb;
 /// beside it atomically (or an error file when it fails). <c>climb worker &lt;request&gt;</c> runs it on a node; an
 /// executor can run it in process.
 /// </summary>
-public sealed partial class WorkRunner
+internal sealed partial class WorkRunner
 {
     private readonly Dictionary<string, IWorkHandler> _handlers = new(StringComparer.Ordinal);
     private readonly ILoggerFactory _loggers;

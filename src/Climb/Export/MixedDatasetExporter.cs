@@ -15,7 +15,7 @@ namespace Climb;
 /// Selection needs only each document's id and token count; the texts are then read in one streaming pass over
 /// the corpus, so the corpus never has to fit in memory.
 /// </remarks>
-public sealed partial class MixedDatasetExporter
+internal sealed partial class MixedDatasetExporter
 {
     private const int FlushRows = 2048;
     private readonly MixedDatasetExporterOptions _options;

@@ -12,7 +12,7 @@ public enum DatasetFormat
     Parquet = 1,
 }
 
-/// <summary>Options of <see cref="MixedDatasetExporter"/>.</summary>
+/// <summary>Options of the export stage (<see cref="ClimbPipelineOptions.Export"/>), which writes the mixed dataset (<see cref="ClimbResult.Dataset"/>).</summary>
 public sealed class MixedDatasetExporterOptions
 {
     /// <summary>Gets or sets the number of tokens the exported dataset should hold.</summary>

@@ -11,7 +11,7 @@ namespace Climb;
 /// Choosing the best of a few cross-validated figures makes the chosen one slightly optimistic; the search's prospective
 /// Spearman (predictions for a round's proposals against their measured results) is the unbiased check.
 /// </remarks>
-public sealed class AutoMixturePredictor : IMixturePredictor
+internal sealed class AutoMixturePredictor : IMixturePredictor
 {
     private readonly IReadOnlyList<IMixturePredictor> _candidates;
 

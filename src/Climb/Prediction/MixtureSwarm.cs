@@ -17,7 +17,7 @@ namespace Climb;
 /// a bad value, a row with the wrong number of fields) throws <see cref="InvalidDataException"/> naming the file, the
 /// 1-based line and the column. A run of the ratios file with no metrics row is kept, with NaN metrics.
 /// </remarks>
-public sealed class MixtureSwarm
+internal sealed class MixtureSwarm
 {
     private static readonly string[] IdColumns = ["run", "run_id", "index"];
     private static readonly string[] MetadataColumns = ["run", "run_id", "name", "index"];

@@ -1,7 +1,7 @@
 namespace Climb;
 
 /// <summary>One run of a <see cref="MixtureSwarm"/>: a proxy trained on one mixture, and what it measured.</summary>
-public sealed class MixtureSwarmRun
+internal sealed class MixtureSwarmRun
 {
     internal MixtureSwarmRun(string run, int line, MixtureWeights mixture, double[] metrics)
     {

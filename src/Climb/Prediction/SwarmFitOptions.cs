@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Climb;
 
 /// <summary>Options of <see cref="SwarmFitter"/>: which objective to fit, the prior and feasibility of candidates, and the answer rule.</summary>
-public sealed class SwarmFitOptions : IValidatableOptions
+internal sealed class SwarmFitOptions : IValidatableOptions
 {
     /// <summary>
     /// Gets or sets the metric to fit: a metric column's name, or a part of it that only one column contains

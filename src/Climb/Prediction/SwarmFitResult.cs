@@ -1,7 +1,7 @@
 namespace Climb;
 
 /// <summary>What <see cref="SwarmFitter.Fit"/> found: the proposed mixture, what the predictor expects of it, and how far to trust it.</summary>
-public sealed class SwarmFitResult
+internal sealed class SwarmFitResult
 {
     /// <summary>Gets the objective fitted: a metric column's name, or "mean of N metrics".</summary>
     public required string Objective { get; init; }

@@ -11,7 +11,7 @@ namespace Climb;
 /// given candidate list. The result carries the predictor's cross-validated Spearman and the measured runs nearest the answer,
 /// so a user can judge how far the answer extrapolates.
 /// </summary>
-public sealed class SwarmFitter
+internal sealed class SwarmFitter
 {
     private readonly SwarmFitOptions _options;
     private readonly IMixtureSampler? _sampler;

@@ -5,10 +5,10 @@ namespace Climb;
 /// <param name="Weights">The cluster weights αₜ used for this step's loss.</param>
 /// <param name="ExcessLoss">Each cluster's per-token excess loss λₜ (proxy minus reference, clipped at 0, averaged over the cluster's tokens in the batch); 0 for clusters without tokens.</param>
 /// <param name="Loss">The DRO-weighted training loss of the step.</param>
-public sealed record DoReMiStep(int Step, IReadOnlyList<double> Weights, IReadOnlyList<double> ExcessLoss, double Loss);
+internal sealed record DoReMiStep(int Step, IReadOnlyList<double> Weights, IReadOnlyList<double> ExcessLoss, double Loss);
 
 /// <summary>The outcome of a DoReMi run: the averaged weights, the trajectory and the compute.</summary>
-public sealed class DoReMiResult
+internal sealed class DoReMiResult
 {
     /// <summary>Gets the answer: the cluster weights averaged over every DRO step.</summary>
     public required MixtureWeights Weights { get; init; }

@@ -14,7 +14,7 @@ namespace Climb;
 /// run on CUDA or the CPU as <see cref="TorchSharpProxyTrainerOptions.Device"/> says. With a work directory the weight trajectory is
 /// journaled and both models are checkpointed, so a killed run resumes where its last checkpoint left it.
 /// </summary>
-public sealed partial class DoReMiTrainer
+internal sealed partial class DoReMiTrainer
 {
     private readonly DoReMiSearchStrategyOptions _options;
     private readonly TorchSharpProxyTrainerOptions _proxy;

@@ -7,7 +7,7 @@ namespace Climb;
 
 /// <summary>
 /// A fast, real proxy: an interpolated modified Kneser-Ney n-gram model trained on tokens drawn from the mixture
-/// by the same <see cref="MixtureSequenceSampler"/> as the transformer, scored on the same targets. Seconds per
+/// by the same seeded mixture sampler as the transformer, scored on the same targets. Seconds per
 /// proxy on a CPU; useful for quick searches and for testing a search loop end to end.
 /// </summary>
 public sealed partial class KneserNeyProxyTrainer : IProxyTrainer

@@ -8,7 +8,7 @@ namespace Climb;
 /// or mean label per criterion), compares them with per-criterion thresholds and a minimum size, and records the
 /// reason and a few sample documents for every cluster.
 /// </summary>
-public sealed partial class ClusterPruner
+internal sealed partial class ClusterPruner
 {
     private readonly ClusterPrunerOptions _options;
     private readonly ILogger _logger;

@@ -25,7 +25,7 @@ public sealed class CriterionPruningRule
     public ClusterAggregate Aggregate { get; set; } = ClusterAggregate.MeanScore;
 }
 
-/// <summary>Options of <see cref="ClusterPruner"/>.</summary>
+/// <summary>Options of the prune stage (<see cref="ClimbPipelineOptions.Pruning"/>): which clusters are dropped by their quality scores.</summary>
 /// <remarks>Use <see cref="Paper"/> or <see cref="NvidiaRecipe"/> for the published settings.</remarks>
 public sealed class ClusterPrunerOptions : IValidatableOptions
 {
@@ -78,8 +78,8 @@ public sealed class ClusterPrunerOptions : IValidatableOptions
     [Range(1, int.MaxValue)]
     public int MinGroupSizeForGuard { get; set; } = 20;
 
-    /// <summary>Gets or sets a value indicating whether a guard violation throws <see cref="PruningGuardException"/>
-    /// instead of being logged as a warning and listed in <see cref="ClusterPruningResult.GuardWarnings"/>.</summary>
+    /// <summary>Gets or sets a value indicating whether a guard violation stops the prune stage with an error
+    /// instead of being logged as a warning and listed at the top of its report (<c>pruning.md</c>).</summary>
     /// <value>The default is <see langword="false"/>.</value>
     public bool GuardViolationIsError { get; set; }
 

@@ -10,7 +10,7 @@ namespace Climb;
 /// <param name="Aggregate">The aggregate compared, or <see langword="null"/> for the size rule.</param>
 /// <param name="Value">The cluster's value (aggregate score, or size).</param>
 /// <param name="Threshold">The threshold it fell below.</param>
-public sealed record PruningReason(string Criterion, ClusterAggregate? Aggregate, double Value, double Threshold)
+internal sealed record PruningReason(string Criterion, ClusterAggregate? Aggregate, double Value, double Threshold)
 {
     /// <inheritdoc />
     public override string ToString() => Aggregate is null
@@ -22,7 +22,7 @@ public sealed record PruningReason(string Criterion, ClusterAggregate? Aggregate
 /// <param name="Id">The document id (or its index when no documents were given).</param>
 /// <param name="Snippet">The start of its text (empty when no documents were given).</param>
 /// <param name="Scores">Its scores.</param>
-public sealed record ClusterSample(string Id, string Snippet, QualityScores Scores);
+internal sealed record ClusterSample(string Id, string Snippet, QualityScores Scores);
 
 /// <summary>The decision about one cluster.</summary>
 /// <param name="ClusterId">The cluster.</param>
@@ -32,7 +32,7 @@ public sealed record ClusterSample(string Id, string Snippet, QualityScores Scor
 /// <param name="MeanLabels">The mean rounded label per criterion.</param>
 /// <param name="Reasons">Why it was dropped (empty when kept).</param>
 /// <param name="Samples">A few documents, evenly spread over the cluster.</param>
-public sealed record ClusterPruningDecision(
+internal sealed record ClusterPruningDecision(
     int ClusterId,
     int Size,
     bool Kept,
@@ -45,7 +45,7 @@ public sealed record ClusterPruningDecision(
 /// <param name="Name">The language code (<c>und</c> when none was identified) or the source (<c>(none)</c> when a document has none).</param>
 /// <param name="Kept">Documents in kept clusters.</param>
 /// <param name="Dropped">Documents in dropped clusters.</param>
-public sealed record PruningGroupStatistics(string Name, long Kept, long Dropped)
+internal sealed record PruningGroupStatistics(string Name, long Kept, long Dropped)
 {
     /// <summary>Gets the number of documents.</summary>
     public long Total => Kept + Dropped;
@@ -60,10 +60,10 @@ public sealed record PruningGroupStatistics(string Name, long Kept, long Dropped
 /// <param name="DroppedFraction">The fraction dropped.</param>
 /// <param name="Limit">The guard's limit.</param>
 /// <param name="Message">A sentence for logs and summaries, naming the option to change.</param>
-public sealed record PruningGuardWarning(string Scope, string Name, double DroppedFraction, double Limit, string Message);
+internal sealed record PruningGuardWarning(string Scope, string Name, double DroppedFraction, double Limit, string Message);
 
 /// <summary>Thrown when pruning crosses a guard and <see cref="ClusterPrunerOptions.GuardViolationIsError"/> is set.</summary>
-public sealed class PruningGuardException : InvalidOperationException
+internal sealed class PruningGuardException : InvalidOperationException
 {
     /// <summary>Initializes a new instance of the <see cref="PruningGuardException"/> class.</summary>
     /// <param name="result">The pruning result whose guards were crossed.</param>
@@ -78,7 +78,7 @@ public sealed class PruningGuardException : InvalidOperationException
 }
 
 /// <summary>The outcome of <see cref="ClusterPruner.Prune(IReadOnlyList{int}, IReadOnlyList{QualityScores}, IReadOnlyList{Document}?, int?, IReadOnlyList{string?}?)"/>.</summary>
-public sealed class ClusterPruningResult
+internal sealed class ClusterPruningResult
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {

@@ -93,7 +93,7 @@ public sealed partial class RuleBasedQualityScorer : IQualityScorer
     /// <summary>Scores one document and lists the rules that lowered its scores (for inspection and tuning).</summary>
     /// <param name="text">The text.</param>
     /// <returns>The scores, whether the text was treated as code, and every rule that applied a penalty.</returns>
-    public QualityAssessment Explain(string text)
+    internal QualityAssessment Explain(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var hits = new List<QualityRuleHit>();

@@ -15,7 +15,7 @@ public sealed class RegMixSearchStrategy : IMixtureSearchStrategy
     /// <summary>Initializes the strategy.</summary>
     /// <param name="options">The options; defaults when <see langword="null"/>.</param>
     /// <param name="sampler">The sampler; a default <see cref="DirichletMixtureSampler"/> when <see langword="null"/>.</param>
-    /// <param name="predictor">The predictor; a default <see cref="AutoMixturePredictor"/> when <see langword="null"/>.</param>
+    /// <param name="predictor">The predictor; when <see langword="null"/>, the default automatic choice among ridge, a Gaussian process and LightGBM by cross-validated Spearman.</param>
     public RegMixSearchStrategy(RegMixSearchStrategyOptions? options = null, IMixtureSampler? sampler = null, IMixturePredictor? predictor = null)
     {
         _options = OptionsValidation.Validate(options ?? new RegMixSearchStrategyOptions(), nameof(options));

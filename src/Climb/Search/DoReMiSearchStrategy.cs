@@ -6,7 +6,7 @@ namespace Climb;
 
 /// <summary>
 /// DoReMi (Xie et al. 2023) as a search strategy: it trains a reference proxy on the prior mixture and a Group DRO proxy
-/// over the clusters itself (<see cref="DoReMiTrainer"/>), and answers with the DRO weights averaged over the steps. Its one
+/// over the clusters itself, and answers with the DRO weights averaged over the steps. Its one
 /// proxy run measures that answer with the same proxy and objective as the other strategies, so their results compare.
 /// Its cost, the tokens of its two trainings, is in <see cref="MixtureSearchAnswer.StrategyTokensTrained"/>; by default it
 /// gets the tokens CLIMB's default search spends on its 112 proxies (<see cref="DoReMiSearchStrategyOptions.EquivalentProxyRuns"/>).
@@ -57,7 +57,7 @@ public sealed class DoReMiSearchStrategy : IDataBoundSearchStrategy
     public IReadOnlyList<int> RoundBudgets => [1];
 
     /// <summary>Gets the result of the DoReMi training, once a round of this bound strategy has been planned.</summary>
-    public DoReMiResult? LastResult => _result;
+    internal DoReMiResult? LastResult => _result;
 
     /// <summary>Returns a copy of this strategy bound to the data it trains on; this instance is not changed.</summary>
     /// <param name="data">The tokenised clusters (the same the proxies train on).</param>

@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace Climb;
 
-/// <summary>Options of <see cref="DoReMiSearchStrategy"/> and <see cref="DoReMiTrainer"/> (Xie et al. 2023, arXiv 2305.10429).</summary>
+/// <summary>Options of <see cref="DoReMiSearchStrategy"/> (Xie et al. 2023, arXiv 2305.10429).</summary>
 public sealed class DoReMiSearchStrategyOptions : IValidatableOptions
 {
     /// <summary>Gets or sets the step size η of the exponentiated-gradient update of the cluster weights.</summary>

@@ -9,7 +9,7 @@ namespace Climb;
 /// <c>run</c> column and one column per super-cluster, named as in weights.json), or the keywords <c>uniform</c> (1/K
 /// everywhere) and <c>prior</c> (the data's token shares). Every error names the file and the line.
 /// </summary>
-public static class MixtureFiles
+internal static class MixtureFiles
 {
     /// <summary>The largest difference from 1 a file's weights may sum to; within it they are renormalised.</summary>
     public const double SumTolerance = 1e-3;

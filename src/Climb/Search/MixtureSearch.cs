@@ -110,7 +110,7 @@ public sealed class MixtureSearch
     /// <param name="evaluator">Trains and scores one proxy.</param>
     /// <param name="cancellationToken">Stops the search; finished proxy results stay in the journal.</param>
     /// <returns>The updates.</returns>
-    public async IAsyncEnumerable<MixtureSearchUpdate> StreamAsync(
+    internal async IAsyncEnumerable<MixtureSearchUpdate> StreamAsync(
         MixturePrior prior,
         ProxyEvaluator evaluator,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -158,7 +158,7 @@ public sealed class MixtureSearch
 }
 
 /// <summary>One item of <see cref="MixtureSearch.StreamAsync"/>: a finished round, or (last) the result.</summary>
-public sealed class MixtureSearchUpdate
+internal sealed class MixtureSearchUpdate
 {
     /// <summary>Gets the round that finished, or null on the last update.</summary>
     public MixtureSearchRound? Round { get; init; }

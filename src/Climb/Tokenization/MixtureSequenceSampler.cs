@@ -6,7 +6,7 @@ namespace Climb;
 /// (documents packed with end of text between them, wrapping at the end). Deterministic for a given store,
 /// mixture, length and seed.
 /// </summary>
-public sealed class MixtureSequenceSampler
+internal sealed class MixtureSequenceSampler
 {
     private readonly ITokenizedClusters _store;
     private readonly double[] _cumulative;

@@ -1,7 +1,7 @@
 namespace Climb;
 
 /// <summary>Recreates the built-in tokenizers from their <see cref="ITokenizer.Identity"/> (used when a store or checkpoint is opened).</summary>
-public static class TokenizerFactory
+internal static class TokenizerFactory
 {
     /// <summary>Returns the built-in tokenizer with this identity ("byte", "tiktoken/cl100k_base", "tiktoken/o200k_base").</summary>
     /// <param name="identity">The identity.</param>
