@@ -81,6 +81,10 @@ public sealed partial class RuleBasedQualityScorer : IQualityScorer
         return results;
     }
 
+    /// <summary>Loads the language-identification models now (once per process; otherwise the first document does),
+    /// so that their loading is paid and timed apart from the scoring.</summary>
+    internal void LoadModels() => _languages.Preload();
+
     /// <summary>Scores one document.</summary>
     /// <param name="text">The text.</param>
     /// <returns>The four scores.</returns>
