@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Frozen;
 using System.Text.RegularExpressions;
 
@@ -78,12 +77,14 @@ internal static partial class ContentEvidenceAnalyzer
     /// <summary>Gets the languages with an explanation and definition lexicon.</summary>
     public static IReadOnlyCollection<string> LexiconLanguages => Lexicons.Keys;
 
-    private static readonly FrozenDictionary<LanguageCode, EvidenceLexicon> LexiconsByCode =
+    /// <summary>Gets the explanation, example and definition lexicons by language.</summary>
+    internal static FrozenDictionary<LanguageCode, EvidenceLexicon> LexiconsByLanguage { get; } =
         Lexicons.ToFrozenDictionary(p => LanguageCode.Parse(p.Key), p => p.Value);
 
     /// <summary>Collects the evidence of a text; the word-level counts come from its <see cref="TextSignals"/>
-    /// (<see cref="TextAnalyzer"/> gathers them in its word pass, with <see cref="WordEvidence"/>).</summary>
-    public static ContentEvidence Analyze(ReadOnlySpan<char> text, LanguageCode language, TextSignals signals)
+    /// (<see cref="TextAnalyzer"/> gathers them in its word pass, with <see cref="WordEvidence"/>), the lexicon counts
+    /// from the scorer's <see cref="PhraseCounter"/> pass (<see cref="PhraseList.Explanations"/> and the next two).</summary>
+    public static ContentEvidence Analyze(ReadOnlySpan<char> text, LanguageCode language, TextSignals signals, ReadOnlySpan<int> phrases)
     {
         var e = new ContentEvidence
         {
@@ -91,7 +92,7 @@ internal static partial class ContentEvidenceAnalyzer
             ProperNouns = signals.ProperNouns,
             LongSentences = signals.LongSentences,
         };
-        var lexicon = LexiconsByCode.GetValueOrDefault(language);
+        var lexicon = LexiconsByLanguage.GetValueOrDefault(language);
         e.HasLexicon = lexicon is not null;
 
         foreach (var m in QuantityRegex().EnumerateMatches(text))
@@ -127,9 +128,9 @@ internal static partial class ContentEvidenceAnalyzer
 
         if (lexicon is not null)
         {
-            e.Explanations = Count(text, lexicon.Explanations);
-            e.Examples = Count(text, lexicon.Examples);
-            e.Definitions += Count(text, lexicon.Definitions);
+            e.Explanations = phrases[(int)PhraseList.Explanations];
+            e.Examples = phrases[(int)PhraseList.Examples];
+            e.Definitions += phrases[(int)PhraseList.Definitions];
         }
 
         return e;
@@ -168,20 +169,6 @@ internal static partial class ContentEvidenceAnalyzer
         return e.HasLexicon ? Math.Max(proxy, Math.Min(1.0, (0.5 * e.Explanations) + (0.25 * e.Examples))) : proxy;
     }
 
-    private static int Count(ReadOnlySpan<char> text, SearchValues<string> values)
-    {
-        var count = 0;
-        var idx = text.IndexOfAny(values);
-        while (idx >= 0)
-        {
-            count++;
-            text = text[(idx + 1)..];
-            idx = text.IndexOfAny(values);
-        }
-
-        return count;
-    }
-
     [GeneratedRegex(@"(?<![\p{L}\d])\d+(?:[.,]\d+)?\s?(?:%|°\s?[CF]?|km|cm|mm|m|kg|mg|g|lb|lbs|ft|mi|ms|s|min|h|Hz|kHz|MHz|GHz|KB|MB|GB|TB|kB|bits?|bytes?|V|W|kW|kWh|mAh|mol|ml|mL|L|dB|px|pt|°|км|м|кг|г|см|мм|лет|года?)(?![\p{L}\d])|(?<![\p{L}\d])(?:1[0-9]\d\d|20\d\d)(?![\p{L}\d])", RegexOptions.CultureInvariant)]
     private static partial Regex QuantityRegex();
 
@@ -196,12 +183,13 @@ internal static partial class ContentEvidenceAnalyzer
     [GeneratedRegex(@"^(?:[-*+•·▪◦‣●]\s|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)", RegexOptions.CultureInvariant)]
     private static partial Regex EnumerationRegex();
 
-    private sealed class EvidenceLexicon(string[] explanations, string[] examples, string[] definitions)
+    /// <summary>One language's evidence phrases (matched case-insensitively).</summary>
+    internal sealed class EvidenceLexicon(string[] explanations, string[] examples, string[] definitions)
     {
-        public SearchValues<string> Explanations { get; } = SearchValues.Create(explanations, StringComparison.OrdinalIgnoreCase);
+        public string[] Explanations { get; } = explanations;
 
-        public SearchValues<string> Examples { get; } = SearchValues.Create(examples, StringComparison.OrdinalIgnoreCase);
+        public string[] Examples { get; } = examples;
 
-        public SearchValues<string> Definitions { get; } = SearchValues.Create(definitions, StringComparison.OrdinalIgnoreCase);
+        public string[] Definitions { get; } = definitions;
     }
 }
