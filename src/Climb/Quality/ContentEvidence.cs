@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Text.RegularExpressions;
 
@@ -101,11 +102,7 @@ internal static partial class ContentEvidenceAnalyzer
             e.Quantities++;
         }
 
-        foreach (var m in ReferenceRegex().EnumerateMatches(text))
-        {
-            _ = m;
-            e.References++;
-        }
+        e.References = CountReferences(text);
 
         foreach (var rawLine in text.EnumerateLines())
         {
@@ -172,8 +169,54 @@ internal static partial class ContentEvidenceAnalyzer
     [GeneratedRegex(@"(?<![\p{L}\d])\d+(?:[.,]\d+)?\s?(?:%|°\s?[CF]?|km|cm|mm|m|kg|mg|g|lb|lbs|ft|mi|ms|s|min|h|Hz|kHz|MHz|GHz|KB|MB|GB|TB|kB|bits?|bytes?|V|W|kW|kWh|mAh|mol|ml|mL|L|dB|px|pt|°|км|м|кг|г|см|мм|лет|года?)(?![\p{L}\d])|(?<![\p{L}\d])(?:1[0-9]\d\d|20\d\d)(?![\p{L}\d])", RegexOptions.CultureInvariant)]
     private static partial Regex QuantityRegex();
 
-    [GeneratedRegex(@"\[\d{1,3}\]|\(\p{Lu}\p{L}+(?: et al\.)?,? \d{4}\)|\bet al\.|\bcf\.|\bibid\.|\bISBN\b|\bdoi:|\bRFC ?\d+|\bsee also\b|\bvoir aussi\b|\bvéase\b|\bsiehe\b|\bсм\. также", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
-    private static partial Regex ReferenceRegex();
+    /// <summary>Counts the matches of <see cref="ReferencePattern"/> (leftmost, not overlapping), trying the pattern only
+    /// where a match can start: at '[' or '(' (its first two alternatives) or where one of <see cref="ReferenceWords"/>
+    /// starts (the others, whose case-insensitive equivalents are all equal ignoring case ordinally). Scanning with the
+    /// pattern itself tries it at every e, c, i, d, r, s and v.</summary>
+    private static int CountReferences(ReadOnlySpan<char> text)
+    {
+        int count = 0, position = 0, bracket = -1, word = -1;
+        while (position < text.Length)
+        {
+            if (bracket < position)
+            {
+                bracket = From(position, text[position..].IndexOfAny('[', '('));
+            }
+
+            if (word < position)
+            {
+                word = From(position, text[position..].IndexOfAny(ReferenceWords));
+            }
+
+            var candidate = Math.Min(bracket, word);
+            if (candidate == int.MaxValue)
+            {
+                break;
+            }
+
+            position = candidate + 1;
+            foreach (var m in ReferenceAtRegex().EnumerateMatches(text, candidate))
+            {
+                count++;
+                position = m.Index + m.Length;
+                break;
+            }
+        }
+
+        return count;
+
+        static int From(int start, int found) => found < 0 ? int.MaxValue : start + found;
+    }
+
+    /// <summary>Citations [1], (Author 2004), et al., cf., ibid., ISBN, doi:, RFC 791 and "see also" in five languages.</summary>
+    private const string ReferencePattern = @"\[\d{1,3}\]|\(\p{Lu}\p{L}+(?: et al\.)?,? \d{4}\)|\bet al\.|\bcf\.|\bibid\.|\bISBN\b|\bdoi:|\bRFC ?\d+|\bsee also\b|\bvoir aussi\b|\bvéase\b|\bsiehe\b|\bсм\. также";
+
+    /// <summary>The literal starts of <see cref="ReferencePattern"/>'s alternatives after the first two.</summary>
+    private static readonly SearchValues<string> ReferenceWords = SearchValues.Create(
+        ["et al.", "cf.", "ibid.", "isbn", "doi:", "rfc", "see also", "voir aussi", "véase", "siehe", "см. также"], StringComparison.OrdinalIgnoreCase);
+
+    [GeneratedRegex(@"\G(?:" + ReferencePattern + ")", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex ReferenceAtRegex();
 
     // A headword at the start of a line followed by a part of speech (", n."), a colon or a dash, or a tagged gloss
     // ("term <networking>"): dictionary and glossary entries in any space-delimited language.
