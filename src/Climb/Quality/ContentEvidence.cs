@@ -173,7 +173,7 @@ internal static partial class ContentEvidenceAnalyzer
     /// where a match can start: at '[' or '(' (its first two alternatives) or where one of <see cref="ReferenceWords"/>
     /// starts (the others, whose case-insensitive equivalents are all equal ignoring case ordinally). Scanning with the
     /// pattern itself tries it at every e, c, i, d, r, s and v.</summary>
-    private static int CountReferences(ReadOnlySpan<char> text)
+    internal static int CountReferences(ReadOnlySpan<char> text)
     {
         int count = 0, position = 0, bracket = -1, word = -1;
         while (position < text.Length)
@@ -209,7 +209,7 @@ internal static partial class ContentEvidenceAnalyzer
     }
 
     /// <summary>Citations [1], (Author 2004), et al., cf., ibid., ISBN, doi:, RFC 791 and "see also" in five languages.</summary>
-    private const string ReferencePattern = @"\[\d{1,3}\]|\(\p{Lu}\p{L}+(?: et al\.)?,? \d{4}\)|\bet al\.|\bcf\.|\bibid\.|\bISBN\b|\bdoi:|\bRFC ?\d+|\bsee also\b|\bvoir aussi\b|\bvéase\b|\bsiehe\b|\bсм\. также";
+    internal const string ReferencePattern = @"\[\d{1,3}\]|\(\p{Lu}\p{L}+(?: et al\.)?,? \d{4}\)|\bet al\.|\bcf\.|\bibid\.|\bISBN\b|\bdoi:|\bRFC ?\d+|\bsee also\b|\bvoir aussi\b|\bvéase\b|\bsiehe\b|\bсм\. также";
 
     /// <summary>The literal starts of <see cref="ReferencePattern"/>'s alternatives after the first two.</summary>
     private static readonly SearchValues<string> ReferenceWords = SearchValues.Create(
