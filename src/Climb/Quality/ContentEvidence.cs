@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Frozen;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Climb;
@@ -176,6 +177,7 @@ internal static partial class ContentEvidenceAnalyzer
     internal static int CountReferences(ReadOnlySpan<char> text)
     {
         int count = 0, position = 0, bracket = -1, word = -1;
+        var ascii = Ascii.IsValid(text); // then only the ASCII words can match (see PhraseCounter)
         while (position < text.Length)
         {
             if (bracket < position)
@@ -185,7 +187,7 @@ internal static partial class ContentEvidenceAnalyzer
 
             if (word < position)
             {
-                word = From(position, text[position..].IndexOfAny(ReferenceWords));
+                word = From(position, text[position..].IndexOfAny(ascii ? AsciiReferenceWords : ReferenceWords));
             }
 
             var candidate = Math.Min(bracket, word);
@@ -212,8 +214,12 @@ internal static partial class ContentEvidenceAnalyzer
     internal const string ReferencePattern = @"\[\d{1,3}\]|\(\p{Lu}\p{L}+(?: et al\.)?,? \d{4}\)|\bet al\.|\bcf\.|\bibid\.|\bISBN\b|\bdoi:|\bRFC ?\d+|\bsee also\b|\bvoir aussi\b|\bvéase\b|\bsiehe\b|\bсм\. также";
 
     /// <summary>The literal starts of <see cref="ReferencePattern"/>'s alternatives after the first two.</summary>
-    private static readonly SearchValues<string> ReferenceWords = SearchValues.Create(
-        ["et al.", "cf.", "ibid.", "isbn", "doi:", "rfc", "see also", "voir aussi", "véase", "siehe", "см. также"], StringComparison.OrdinalIgnoreCase);
+    private static readonly string[] ReferenceWordList = ["et al.", "cf.", "ibid.", "isbn", "doi:", "rfc", "see also", "voir aussi", "véase", "siehe", "см. также"];
+
+    private static readonly SearchValues<string> ReferenceWords = SearchValues.Create(ReferenceWordList, StringComparison.OrdinalIgnoreCase);
+
+    private static readonly SearchValues<string> AsciiReferenceWords =
+        SearchValues.Create([.. ReferenceWordList.Where(PhraseCounter.CanMatchAscii)], StringComparison.OrdinalIgnoreCase);
 
     [GeneratedRegex(@"\G(?:" + ReferencePattern + ")", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex ReferenceAtRegex();
