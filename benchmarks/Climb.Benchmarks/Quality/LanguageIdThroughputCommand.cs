@@ -18,8 +18,9 @@ namespace Climb.Benchmarks.Quality;
 /// Texts: every document of data/sample-corpus and data/multilingual, copied until there are at least
 /// <c>--documents</c>; copy r &gt; 0 of a multi-line document has its lines rotated by r, so no two copies are the same
 /// text. Scoring runs as the score stage does: batches of 1,024 documents, each scored with
-/// <see cref="IQualityScorer.ScoreAsync"/> (a <c>Parallel.For</c> over the batch); corpus reading is not included (see
-/// docs/performance.md for the stage end to end). Model loading is timed once per process, separately. CLD2 runs in
+/// <see cref="IQualityScorer.ScoreAsync"/> (a <c>Parallel.For</c> over the batch); corpus reading is not included
+/// (<c>quality stage</c>, <see cref="StageThroughputCommand"/>, runs the stage end to end). Model loading is timed once
+/// per process, separately. CLD2 runs in
 /// benchmarks/peers/cld2_bench (C++, -O3, the same number of threads) on the same texts, whole and as the prefix Climb
 /// reads. Accuracy: every 5th sample-corpus document (English) and all 250 texts of each data/multilingual language.
 /// </remarks>
