@@ -18,8 +18,9 @@ namespace Climb.Benchmarks.Quality;
 /// Texts: every document of data/sample-corpus and data/multilingual, copied until there are at least
 /// <c>--documents</c>; copy r &gt; 0 of a multi-line document has its lines rotated by r, so no two copies are the same
 /// text. Scoring runs as the score stage does: batches of 1,024 documents, each scored with
-/// <see cref="IQualityScorer.ScoreAsync"/> (a <c>Parallel.For</c> over the batch); corpus reading is not included (see
-/// docs/performance.md for the stage end to end). Model loading is timed once per process, separately. CLD2 runs in
+/// <see cref="IQualityScorer.ScoreAsync"/> (a <c>Parallel.For</c> over the batch); corpus reading is not included
+/// (<c>quality stage</c>, <see cref="StageThroughputCommand"/>, runs the stage end to end). Model loading is timed once
+/// per process, separately. CLD2 runs in
 /// benchmarks/peers/cld2_bench (C++, -O3, the same number of threads) on the same texts, whole and as the prefix Climb
 /// reads. Accuracy: every 5th sample-corpus document (English) and all 250 texts of each data/multilingual language.
 /// </remarks>
@@ -47,12 +48,7 @@ internal static class LanguageIdThroughputCommand
         if (StringArg(args, "--write-corpus", string.Empty) is { Length: > 0 } corpusPath)
         {
             // The same documents as a JSON-lines corpus, for `climb score --corpus` (the stage end to end, reading included).
-            await using var writer = new StreamWriter(corpusPath);
-            for (var i = 0; i < texts.Count; i++)
-            {
-                await writer.WriteLineAsync(JsonSerializer.Serialize(new { id = i.ToString(CultureInfo.InvariantCulture), text = texts[i], source = sources[i % sources.Count].Domain }));
-            }
-
+            await WriteCorpusAsync(corpusPath, texts, sources);
             Console.WriteLine($"wrote {corpusPath}");
             return 0;
         }
@@ -249,7 +245,7 @@ internal static class LanguageIdThroughputCommand
     private static string Correct(List<int> idx, string[] codes, List<(string Domain, string Expected, string Text)> labelled) =>
         (100.0 * idx.Count(i => codes[i] == labelled[i].Expected) / idx.Count).ToString("0.0", CultureInfo.InvariantCulture) + " %";
 
-    private static (double Wall, double Cpu)? RunCld2(string root, string texts, int threads, int runs, string? predictions, string what)
+    internal static (double Wall, double Cpu)? RunCld2(string root, string texts, int threads, int runs, string? predictions, string what)
     {
         var script = Path.Combine(root, "benchmarks", "peers", "cld2_bench.sh");
         var info = new ProcessStartInfo("bash", [script, texts, threads.ToString(CultureInfo.InvariantCulture), predictions ?? string.Empty, runs.ToString(CultureInfo.InvariantCulture)])
@@ -280,7 +276,17 @@ internal static class LanguageIdThroughputCommand
         return (best, cpu);
     }
 
-    private static void WriteTexts(string path, IEnumerable<string> texts)
+    /// <summary>Writes the documents as a JSON-lines corpus (id, text, source = the original's file).</summary>
+    internal static async Task WriteCorpusAsync(string path, List<string> texts, List<(string Domain, string Text)> sources)
+    {
+        await using var writer = new StreamWriter(path);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            await writer.WriteLineAsync(JsonSerializer.Serialize(new { id = i.ToString(CultureInfo.InvariantCulture), text = texts[i], source = sources[i % sources.Count].Domain }));
+        }
+    }
+
+    internal static void WriteTexts(string path, IEnumerable<string> texts)
     {
         using var file = new BinaryWriter(File.Create(path));
         foreach (var text in texts)
@@ -311,7 +317,7 @@ internal static class LanguageIdThroughputCommand
         return result;
     }
 
-    private static async Task<List<(string Domain, string Text)>> LoadSourcesAsync(string root)
+    internal static async Task<List<(string Domain, string Text)>> LoadSourcesAsync(string root)
     {
         var result = new List<(string, string)>();
         foreach (var folder in new[] { "sample-corpus", "multilingual" })
@@ -331,7 +337,7 @@ internal static class LanguageIdThroughputCommand
         return result;
     }
 
-    private static List<string> BuildCorpus(List<(string Domain, string Text)> sources, int target, out int copies)
+    internal static List<string> BuildCorpus(List<(string Domain, string Text)> sources, int target, out int copies)
     {
         copies = Math.Max(1, (target + sources.Count - 1) / sources.Count);
         var texts = new List<string>(copies * sources.Count);
@@ -349,26 +355,26 @@ internal static class LanguageIdThroughputCommand
 
     private static ParallelOptions WithThreads(int threads) => new() { MaxDegreeOfParallelism = threads };
 
-    private static int IntArg(string[] args, string name, int fallback)
+    internal static int IntArg(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    private static string StringArg(string[] args, string name, string fallback)
+    internal static string StringArg(string[] args, string name, string fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 
-    private static string CpuModel() =>
+    internal static string CpuModel() =>
         File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?"
             : RuntimeInformation.ProcessArchitecture.ToString();
 
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+    internal static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private static string FindRoot()
+    internal static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Climb.sln")))

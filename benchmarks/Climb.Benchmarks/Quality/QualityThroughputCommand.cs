@@ -10,7 +10,8 @@ namespace Climb.Benchmarks.Quality;
 /// Usage: <c>dotnet run -c Release --project benchmarks/Climb.Benchmarks -- quality [runs=3] [trained]</c>; with
 /// <c>trained</c> only the trained scorer is measured (its labels still come from the rule-based scorer).
 /// <c>quality langid …</c> runs <see cref="LanguageIdThroughputCommand"/> (the score stage with and without language
-/// identification on 100,000+ documents, beside Lingua and CLD2).
+/// identification on 100,000+ documents, beside Lingua and CLD2); <c>quality stage …</c> runs
+/// <see cref="StageThroughputCommand"/> (the score stage end to end, reading included, in fresh processes).
 /// </summary>
 internal static class QualityThroughputCommand
 {
@@ -19,6 +20,11 @@ internal static class QualityThroughputCommand
         if (args.Length > 0 && args[0] == "langid")
         {
             return await LanguageIdThroughputCommand.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "stage")
+        {
+            return await StageThroughputCommand.RunAsync(args[1..]);
         }
 
         var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;

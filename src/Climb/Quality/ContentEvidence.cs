@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Frozen;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Climb;
@@ -78,12 +79,14 @@ internal static partial class ContentEvidenceAnalyzer
     /// <summary>Gets the languages with an explanation and definition lexicon.</summary>
     public static IReadOnlyCollection<string> LexiconLanguages => Lexicons.Keys;
 
-    private static readonly FrozenDictionary<LanguageCode, EvidenceLexicon> LexiconsByCode =
+    /// <summary>Gets the explanation, example and definition lexicons by language.</summary>
+    internal static FrozenDictionary<LanguageCode, EvidenceLexicon> LexiconsByLanguage { get; } =
         Lexicons.ToFrozenDictionary(p => LanguageCode.Parse(p.Key), p => p.Value);
 
     /// <summary>Collects the evidence of a text; the word-level counts come from its <see cref="TextSignals"/>
-    /// (<see cref="TextAnalyzer"/> gathers them in its word pass, with <see cref="WordEvidence"/>).</summary>
-    public static ContentEvidence Analyze(ReadOnlySpan<char> text, LanguageCode language, TextSignals signals)
+    /// (<see cref="TextAnalyzer"/> gathers them in its word pass, with <see cref="WordEvidence"/>), the lexicon counts
+    /// from the scorer's <see cref="PhraseCounter"/> pass (<see cref="PhraseList.Explanations"/> and the next two).</summary>
+    public static ContentEvidence Analyze(ReadOnlySpan<char> text, LanguageCode language, TextSignals signals, ReadOnlySpan<int> phrases)
     {
         var e = new ContentEvidence
         {
@@ -91,7 +94,7 @@ internal static partial class ContentEvidenceAnalyzer
             ProperNouns = signals.ProperNouns,
             LongSentences = signals.LongSentences,
         };
-        var lexicon = LexiconsByCode.GetValueOrDefault(language);
+        var lexicon = LexiconsByLanguage.GetValueOrDefault(language);
         e.HasLexicon = lexicon is not null;
 
         foreach (var m in QuantityRegex().EnumerateMatches(text))
@@ -100,11 +103,7 @@ internal static partial class ContentEvidenceAnalyzer
             e.Quantities++;
         }
 
-        foreach (var m in ReferenceRegex().EnumerateMatches(text))
-        {
-            _ = m;
-            e.References++;
-        }
+        e.References = CountReferences(text);
 
         foreach (var rawLine in text.EnumerateLines())
         {
@@ -127,9 +126,9 @@ internal static partial class ContentEvidenceAnalyzer
 
         if (lexicon is not null)
         {
-            e.Explanations = Count(text, lexicon.Explanations);
-            e.Examples = Count(text, lexicon.Examples);
-            e.Definitions += Count(text, lexicon.Definitions);
+            e.Explanations = phrases[(int)PhraseList.Explanations];
+            e.Examples = phrases[(int)PhraseList.Examples];
+            e.Definitions += phrases[(int)PhraseList.Definitions];
         }
 
         return e;
@@ -168,25 +167,62 @@ internal static partial class ContentEvidenceAnalyzer
         return e.HasLexicon ? Math.Max(proxy, Math.Min(1.0, (0.5 * e.Explanations) + (0.25 * e.Examples))) : proxy;
     }
 
-    private static int Count(ReadOnlySpan<char> text, SearchValues<string> values)
-    {
-        var count = 0;
-        var idx = text.IndexOfAny(values);
-        while (idx >= 0)
-        {
-            count++;
-            text = text[(idx + 1)..];
-            idx = text.IndexOfAny(values);
-        }
-
-        return count;
-    }
-
     [GeneratedRegex(@"(?<![\p{L}\d])\d+(?:[.,]\d+)?\s?(?:%|°\s?[CF]?|km|cm|mm|m|kg|mg|g|lb|lbs|ft|mi|ms|s|min|h|Hz|kHz|MHz|GHz|KB|MB|GB|TB|kB|bits?|bytes?|V|W|kW|kWh|mAh|mol|ml|mL|L|dB|px|pt|°|км|м|кг|г|см|мм|лет|года?)(?![\p{L}\d])|(?<![\p{L}\d])(?:1[0-9]\d\d|20\d\d)(?![\p{L}\d])", RegexOptions.CultureInvariant)]
     private static partial Regex QuantityRegex();
 
-    [GeneratedRegex(@"\[\d{1,3}\]|\(\p{Lu}\p{L}+(?: et al\.)?,? \d{4}\)|\bet al\.|\bcf\.|\bibid\.|\bISBN\b|\bdoi:|\bRFC ?\d+|\bsee also\b|\bvoir aussi\b|\bvéase\b|\bsiehe\b|\bсм\. также", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
-    private static partial Regex ReferenceRegex();
+    /// <summary>Counts the matches of <see cref="ReferencePattern"/> (leftmost, not overlapping), trying the pattern only
+    /// where a match can start: at '[' or '(' (its first two alternatives) or where one of <see cref="ReferenceWords"/>
+    /// starts (the others, whose case-insensitive equivalents are all equal ignoring case ordinally). Scanning with the
+    /// pattern itself tries it at every e, c, i, d, r, s and v.</summary>
+    internal static int CountReferences(ReadOnlySpan<char> text)
+    {
+        int count = 0, position = 0, bracket = -1, word = -1;
+        var ascii = Ascii.IsValid(text); // then only the ASCII words can match (see PhraseCounter)
+        while (position < text.Length)
+        {
+            if (bracket < position)
+            {
+                bracket = From(position, text[position..].IndexOfAny('[', '('));
+            }
+
+            if (word < position)
+            {
+                word = From(position, text[position..].IndexOfAny(ascii ? AsciiReferenceWords : ReferenceWords));
+            }
+
+            var candidate = Math.Min(bracket, word);
+            if (candidate == int.MaxValue)
+            {
+                break;
+            }
+
+            position = candidate + 1;
+            foreach (var m in ReferenceAtRegex().EnumerateMatches(text, candidate))
+            {
+                count++;
+                position = m.Index + m.Length;
+                break;
+            }
+        }
+
+        return count;
+
+        static int From(int start, int found) => found < 0 ? int.MaxValue : start + found;
+    }
+
+    /// <summary>Citations [1], (Author 2004), et al., cf., ibid., ISBN, doi:, RFC 791 and "see also" in five languages.</summary>
+    internal const string ReferencePattern = @"\[\d{1,3}\]|\(\p{Lu}\p{L}+(?: et al\.)?,? \d{4}\)|\bet al\.|\bcf\.|\bibid\.|\bISBN\b|\bdoi:|\bRFC ?\d+|\bsee also\b|\bvoir aussi\b|\bvéase\b|\bsiehe\b|\bсм\. также";
+
+    /// <summary>The literal starts of <see cref="ReferencePattern"/>'s alternatives after the first two.</summary>
+    private static readonly string[] ReferenceWordList = ["et al.", "cf.", "ibid.", "isbn", "doi:", "rfc", "see also", "voir aussi", "véase", "siehe", "см. также"];
+
+    private static readonly SearchValues<string> ReferenceWords = SearchValues.Create(ReferenceWordList, StringComparison.OrdinalIgnoreCase);
+
+    private static readonly SearchValues<string> AsciiReferenceWords =
+        SearchValues.Create([.. ReferenceWordList.Where(PhraseCounter.CanMatchAscii)], StringComparison.OrdinalIgnoreCase);
+
+    [GeneratedRegex(@"\G(?:" + ReferencePattern + ")", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex ReferenceAtRegex();
 
     // A headword at the start of a line followed by a part of speech (", n."), a colon or a dash, or a tagged gloss
     // ("term <networking>"): dictionary and glossary entries in any space-delimited language.
@@ -196,12 +232,13 @@ internal static partial class ContentEvidenceAnalyzer
     [GeneratedRegex(@"^(?:[-*+•·▪◦‣●]\s|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)", RegexOptions.CultureInvariant)]
     private static partial Regex EnumerationRegex();
 
-    private sealed class EvidenceLexicon(string[] explanations, string[] examples, string[] definitions)
+    /// <summary>One language's evidence phrases (matched case-insensitively).</summary>
+    internal sealed class EvidenceLexicon(string[] explanations, string[] examples, string[] definitions)
     {
-        public SearchValues<string> Explanations { get; } = SearchValues.Create(explanations, StringComparison.OrdinalIgnoreCase);
+        public string[] Explanations { get; } = explanations;
 
-        public SearchValues<string> Examples { get; } = SearchValues.Create(examples, StringComparison.OrdinalIgnoreCase);
+        public string[] Examples { get; } = examples;
 
-        public SearchValues<string> Definitions { get; } = SearchValues.Create(definitions, StringComparison.OrdinalIgnoreCase);
+        public string[] Definitions { get; } = definitions;
     }
 }

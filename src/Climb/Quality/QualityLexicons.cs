@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Frozen;
 
 namespace Climb;
@@ -92,14 +91,8 @@ internal static class QualityLexicons
     /// <summary>Lower-case rare-bigram bit table indexed by (a-'a')*26+(b-'a').</summary>
     public static readonly bool[] RareBigramTable = BuildTable();
 
-    public static readonly SearchValues<string> PromotionalSearch =
-        SearchValues.Create(PromotionalPhrases, StringComparison.OrdinalIgnoreCase);
-
-    public static readonly SearchValues<string> BoilerplateSearch =
-        SearchValues.Create(BoilerplatePhrases, StringComparison.OrdinalIgnoreCase);
-
-    public static readonly SearchValues<string> UrlSearch =
-        SearchValues.Create(["http://", "https://", "www.", "ftp://"], StringComparison.OrdinalIgnoreCase);
+    /// <summary>The starts of URLs counted by the URL and e-mail density rule. Matched case-insensitively.</summary>
+    public static readonly string[] UrlPrefixes = ["http://", "https://", "www.", "ftp://"];
 
     private static FrozenDictionary<string, int> BuildWordClasses()
     {

@@ -18,6 +18,7 @@ namespace Climb;
 /// </remarks>
 public sealed partial class RuleBasedQualityScorer : IQualityScorer
 {
+    private static readonly int PhraseCounts = Enum.GetValues<PhraseList>().Length;
     private readonly RuleBasedQualityScorerOptions _options;
     private readonly AnalyzerSettings _settings;
     private readonly LanguageIdentifier _languages;
@@ -81,6 +82,10 @@ public sealed partial class RuleBasedQualityScorer : IQualityScorer
         return results;
     }
 
+    /// <summary>Loads the language-identification models now (once per process; otherwise the first document does),
+    /// so that their loading is paid and timed apart from the scoring.</summary>
+    internal void LoadModels() => _languages.Preload();
+
     /// <summary>Scores one document.</summary>
     /// <param name="text">The text.</param>
     /// <returns>The four scores.</returns>
@@ -112,7 +117,12 @@ public sealed partial class RuleBasedQualityScorer : IQualityScorer
         }
 
         var language = _languages.Identify(span);
-        var evidence = ContentEvidenceAnalyzer.Analyze(span, language, s);
+        Span<int> phrases = stackalloc int[PhraseCounts];
+        _settings.Phrases(language).Count(span, phrases);
+        s.PromotionalHits += phrases[(int)PhraseList.Promotional] + phrases[(int)PhraseList.ExtraPromotional];
+        s.BoilerplateHits = phrases[(int)PhraseList.Boilerplate] + phrases[(int)PhraseList.ExtraBoilerplate];
+        s.UrlEmailCount += phrases[(int)PhraseList.Url];
+        var evidence = ContentEvidenceAnalyzer.Analyze(span, language, s, phrases);
         double q = 5, a = 5;
         var inf = ContentEvidenceAnalyzer.Informational(evidence, s);
         var e = ContentEvidenceAnalyzer.Educational(evidence, s);

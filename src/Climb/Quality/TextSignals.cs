@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Frozen;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
@@ -97,13 +98,16 @@ internal sealed class AnalyzerSettings
         CodeLineFractionThreshold = options.CodeLineFractionThreshold;
         MinCodeLines = options.MinCodeLines;
         MaxAnalyzedCharacters = options.MaxAnalyzedCharacters;
-        ExtraPromotionalSearch = options.ExtraPromotionalPhrases.Count == 0
-            ? null
-            : SearchValues.Create([.. options.ExtraPromotionalPhrases], StringComparison.OrdinalIgnoreCase);
-        ExtraBoilerplateSearch = options.ExtraBoilerplatePhrases.Count == 0
-            ? null
-            : SearchValues.Create([.. options.ExtraBoilerplatePhrases], StringComparison.OrdinalIgnoreCase);
+        string[] promotional = [.. options.ExtraPromotionalPhrases], boilerplate = [.. options.ExtraBoilerplatePhrases];
+        PhraseCounter For(ContentEvidenceAnalyzer.EvidenceLexicon? lexicon) => new(
+            [QualityLexicons.PromotionalPhrases, QualityLexicons.BoilerplatePhrases, QualityLexicons.UrlPrefixes, promotional, boilerplate,
+             lexicon?.Explanations ?? [], lexicon?.Examples ?? [], lexicon?.Definitions ?? []]);
+        _noLexiconPhrases = For(null);
+        _phrases = ContentEvidenceAnalyzer.LexiconsByLanguage.ToFrozenDictionary(p => p.Key, p => For(p.Value));
     }
+
+    private readonly PhraseCounter _noLexiconPhrases;
+    private readonly FrozenDictionary<LanguageCode, PhraseCounter> _phrases;
 
     public bool CodeAware { get; }
 
@@ -113,9 +117,9 @@ internal sealed class AnalyzerSettings
 
     public int MaxAnalyzedCharacters { get; }
 
-    public SearchValues<string>? ExtraPromotionalSearch { get; }
-
-    public SearchValues<string>? ExtraBoilerplateSearch { get; }
+    /// <summary>The phrase lists counted for a document in a language (<see cref="PhraseList"/> order): the built-in and
+    /// extra promotional and boilerplate phrases, URL prefixes, and the language's evidence lexicon if it has one.</summary>
+    public PhraseCounter Phrases(LanguageCode language) => _phrases.GetValueOrDefault(language) ?? _noLexiconPhrases;
 }
 
 /// <summary>Computes <see cref="TextSignals"/> in a few linear passes over the text (span based, no per-character regex).</summary>
@@ -144,7 +148,7 @@ internal static partial class TextAnalyzer
         var s = new TextSignals();
         AnalyzeLines(span, s, options);
         AnalyzeWords(span, s);
-        AnalyzeMarkers(span, s, options);
+        AnalyzeMarkers(span, s);
         return s;
     }
 
@@ -678,7 +682,14 @@ internal static partial class TextAnalyzer
                         }
                     }
 
-                    s.TopNGramCharFraction[n - 2] = best > 1 ? Math.Min(1.0, (double)best * bestChars / totalChars) : 0;
+                    if (best <= 1)
+                    {
+                        // No n-gram occurs twice, so no longer one does (its first n words would): every fraction from
+                        // here on is 0, as the signals start.
+                        break;
+                    }
+
+                    s.TopNGramCharFraction[n - 2] = Math.Min(1.0, (double)best * bestChars / totalChars);
                     continue;
                 }
 
@@ -695,6 +706,11 @@ internal static partial class TextAnalyzer
                     {
                         j++;
                     }
+                }
+
+                if (dupChars == 0)
+                {
+                    break; // no repeated n-gram (every one was counted), hence none longer
                 }
 
                 s.DuplicateNGramCharFraction[n - 5] = (double)dupChars / totalChars;
@@ -727,13 +743,11 @@ internal static partial class TextAnalyzer
         return sum;
     }
 
-    private static void AnalyzeMarkers(ReadOnlySpan<char> text, TextSignals s, AnalyzerSettings options)
+    private static void AnalyzeMarkers(ReadOnlySpan<char> text, TextSignals s)
     {
-        s.PromotionalHits = CountOccurrences(text, QualityLexicons.PromotionalSearch, options.ExtraPromotionalSearch)
-            + PriceRegex().Count(text);
-        s.BoilerplateHits = CountOccurrences(text, QualityLexicons.BoilerplateSearch, options.ExtraBoilerplateSearch);
-        s.UrlEmailCount = CountOccurrences(text, QualityLexicons.UrlSearch, null)
-            + (text.Contains('@') ? EmailRegex().Count(text) : 0);
+        // The phrase lists are counted with the language's lexicon (RuleBasedQualityScorer, one PhraseCounter pass).
+        s.PromotionalHits = PriceRegex().Count(text);
+        s.UrlEmailCount = text.Contains('@') ? EmailRegex().Count(text) : 0;
 
         var exclamations = 0;
         var sentences = 0;
@@ -762,26 +776,6 @@ internal static partial class TextAnalyzer
 
         s.ExclamationCount = exclamations;
         s.SentenceCount = sentences;
-    }
-
-    private static int CountOccurrences(ReadOnlySpan<char> text, SearchValues<string> values, SearchValues<string>? extra)
-    {
-        var count = Count(text, values);
-        return extra is null ? count : count + Count(text, extra);
-
-        static int Count(ReadOnlySpan<char> text, SearchValues<string> values)
-        {
-            var count = 0;
-            var idx = text.IndexOfAny(values);
-            while (idx >= 0)
-            {
-                count++;
-                text = text[(idx + 1)..];
-                idx = text.IndexOfAny(values);
-            }
-
-            return count;
-        }
     }
 
     private static ulong Hash(ReadOnlySpan<char> text, ulong seed)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace Climb;
@@ -23,6 +24,14 @@ internal sealed class ScoreStage(ClimbCorpus corpus, EmbedStage embed, IQualityS
 
     public override async Task<IReadOnlyDictionary<string, double>> RunAsync(StageContext context, string folder, CancellationToken cancellationToken)
     {
+        if (scorer is RuleBasedQualityScorer rules)
+        {
+            // Paid once per process, reported on its own line (the scoring's throughput does not include it).
+            var loading = Stopwatch.GetTimestamp();
+            rules.LoadModels();
+            context.Report(Name, $"language models loaded in {Stopwatch.GetElapsedTime(loading).TotalSeconds:0.00} s");
+        }
+
         var ids = embed.Store.ReadDocumentIds();
         long n = ids.Count;
         var scores = new QualityScores[n];
