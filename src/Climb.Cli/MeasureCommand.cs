@@ -63,12 +63,7 @@ internal static class MeasureCommand
                         .Configure(o =>
                         {
                             o.ClusterCount = parse.GetValue(clustersOption);
-                            o.Pruning = parse.GetValue(pruningOption) switch
-                            {
-                                PruningPreset.Paper => ClusterPrunerOptions.Paper(),
-                                PruningPreset.NvidiaRecipe => ClusterPrunerOptions.NvidiaRecipe(),
-                                _ => ClusterPrunerOptions.Default(),
-                            };
+                            o.Pruning = parse.GetValue(pruningOption).ToOptions();
                             o.Merging = new CentroidMergerOptions { TargetClusterCount = parse.GetValue(superOption) };
                             o.Proxy = parse.GetValue(proxyOption);
                             o.Tokenizer = parse.GetValue(tokenizerOption)!;

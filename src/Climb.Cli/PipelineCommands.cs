@@ -180,12 +180,7 @@ internal static class PipelineCommands
                     .Configure(o =>
                     {
                         o.ClusterCount = parse.GetValue(clustersOption);
-                        o.Pruning = parse.GetValue(pruningOption) switch
-                        {
-                            PruningPreset.Paper => ClusterPrunerOptions.Paper(),
-                            PruningPreset.NvidiaRecipe => ClusterPrunerOptions.NvidiaRecipe(),
-                            _ => ClusterPrunerOptions.Default(),
-                        };
+                        o.Pruning = parse.GetValue(pruningOption).ToOptions();
                         o.Merging = new CentroidMergerOptions { TargetClusterCount = parse.GetValue(superOption) };
                         o.Strategy = parse.GetValue(strategyOption);
                         o.Proxy = parse.GetValue(proxyOption);

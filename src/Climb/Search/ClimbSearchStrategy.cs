@@ -123,18 +123,7 @@ public sealed class ClimbSearchStrategy : IMixtureSearchStrategy
         double rho = fitted.Report.HeldOutSpearman;
         if (_options.MinimumAnswerSpearman is { } min && !(rho >= min))
         {
-            var best = PredictiveSearch.BestMeasured(context.Results);
-            return new MixtureSearchAnswer
-            {
-                Mixture = best.Mixture,
-                Method = $"best measured of {context.Results.Count} (predictor fallback)",
-                Source = AnswerSource.BestMeasured,
-                Reason = double.IsNaN(rho)
-                    ? string.Create(CultureInfo.InvariantCulture, $"the predictor's held-out Spearman could not be measured on {context.Results.Count} results, so it cannot be trusted to rank; the best measured mixture is the answer")
-                    : string.Create(CultureInfo.InvariantCulture, $"the predictor's held-out Spearman {rho:F3} is below the threshold {min:G3}, so its ranking is not trusted; the best measured mixture is the answer"),
-                Predictor = fitted.Report,
-                CandidatesConsidered = context.Results.Count,
-            };
+            return PredictiveSearch.FallbackAnswer(context.Results, fitted.Report, min);
         }
 
         var first = candidates[0];

@@ -86,18 +86,7 @@ internal static class PredictiveSearch
         double rho = fitted.Report.HeldOutSpearman;
         if (minimumSpearman is { } min && !(rho >= min))
         {
-            var best = BestMeasured(context.Results);
-            return new MixtureSearchAnswer
-            {
-                Mixture = best.Mixture,
-                Method = $"best measured of {context.Results.Count} (predictor fallback)",
-                Source = AnswerSource.BestMeasured,
-                Reason = double.IsNaN(rho)
-                    ? string.Create(CultureInfo.InvariantCulture, $"the predictor's held-out Spearman could not be measured on {context.Results.Count} results, so it cannot be trusted to rank; the best measured mixture is the answer")
-                    : string.Create(CultureInfo.InvariantCulture, $"the predictor's held-out Spearman {rho:F3} is below the threshold {min:G3}, so its ranking is not trusted; the best measured mixture is the answer"),
-                Predictor = fitted.Report,
-                CandidatesConsidered = context.Results.Count,
-            };
+            return FallbackAnswer(context.Results, fitted.Report, min);
         }
 
         var pool = new List<MixtureWeights>(sampler.Sample(context.Prior, poolSize, SeedMixer.Derive(context.Seed, 0xA45, 2), cancellationToken));
@@ -174,6 +163,24 @@ internal static class PredictiveSearch
         }
 
         return seeds;
+    }
+
+    /// <summary>The answer when the predictor's held-out Spearman is below <paramref name="minimumSpearman"/> (or could not be
+    /// measured): the best measured mixture, with the reason.</summary>
+    public static MixtureSearchAnswer FallbackAnswer(IReadOnlyList<ProxyResult> results, MixturePredictorReport report, double minimumSpearman)
+    {
+        double rho = report.HeldOutSpearman;
+        return new MixtureSearchAnswer
+        {
+            Mixture = BestMeasured(results).Mixture,
+            Method = $"best measured of {results.Count} (predictor fallback)",
+            Source = AnswerSource.BestMeasured,
+            Reason = double.IsNaN(rho)
+                ? string.Create(CultureInfo.InvariantCulture, $"the predictor's held-out Spearman could not be measured on {results.Count} results, so it cannot be trusted to rank; the best measured mixture is the answer")
+                : string.Create(CultureInfo.InvariantCulture, $"the predictor's held-out Spearman {rho:F3} is below the threshold {minimumSpearman:G3}, so its ranking is not trusted; the best measured mixture is the answer"),
+            Predictor = report,
+            CandidatesConsidered = results.Count,
+        };
     }
 
     /// <summary>The result with the largest utility (the first on ties).</summary>
